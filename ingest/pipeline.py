@@ -1,0 +1,106 @@
+"""Files and folders → parsed documents → the knowledge base, one file at a time.
+
+A bad file is reported with its reason and the batch goes on; what is stored stays as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.loaders import load_file
+from ingest.manifest import read_manifest
+from ingest.settings import IngestSettings
+from ingest.structure import parse_document
+from kb.base import AddOutcome, KnowledgeBase, Progress
+from kb.models import DocumentMeta
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: Path
+    outcome: AddOutcome | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is not None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if not f.ok]
+
+    @property
+    def units_added(self) -> int:
+        return sum(f.outcome.units for f in self.files if f.outcome and f.outcome.action != "unchanged")
+
+
+FileProgress = Callable[[int, int, Path], None]
+"""file_progress(done, total, path) before each file."""
+
+
+def collect_files(paths: Iterable[Path], settings: IngestSettings) -> list[Path]:
+    """Files named directly (any type: an unknown one is reported later) and supported files in folders."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in settings.extensions))
+        else:
+            out.append(path)
+    return out
+
+
+def _hints_for(files: list[Path]) -> dict[Path, DocumentMeta]:
+    hints: dict[Path, DocumentMeta] = {}
+    for folder in {p.parent for p in files} | {q for p in files for q in p.parents}:
+        manifest = folder / "MANIFEST.tsv"
+        if manifest.is_file():
+            for rel, meta in read_manifest(manifest).items():
+                hints.setdefault((folder / rel).resolve(), meta)
+    return hints
+
+
+def ingest_paths(
+    kb: KnowledgeBase,
+    paths: Iterable[Path],
+    settings: IngestSettings,
+    file_progress: FileProgress | None = None,
+    unit_progress: Progress | None = None,
+) -> IngestReport:
+    files = collect_files(paths, settings)
+    hints = _hints_for(files)
+    report = IngestReport()
+    for i, path in enumerate(files):
+        if file_progress:
+            file_progress(i, len(files), path)
+        report.files.append(ingest_file(kb, path, settings, hints.get(path.resolve()), unit_progress))
+    if file_progress:
+        file_progress(len(files), len(files), Path())
+    return report
+
+
+def ingest_file(
+    kb: KnowledgeBase, path: Path, settings: IngestSettings, hints: DocumentMeta | None = None,
+    unit_progress: Progress | None = None,
+) -> FileReport:
+    try:
+        if not path.exists():
+            raise IngestError(path, "no such file")
+        parsed = parse_document(load_file(path, settings), hints)
+        if not parsed.units:
+            raise IngestError(path, "no articles or sections found in the text")
+        return FileReport(path, kb.add(parsed, str(path.resolve()), unit_progress))
+    except IngestError as exc:
+        return FileReport(path, error=exc.reason)
+
+
+def iter_failures(report: IngestReport) -> Iterator[str]:
+    for f in report.failed:
+        yield f"{f.path}: {f.error}"

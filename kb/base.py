@@ -1,0 +1,319 @@
+"""The knowledge base: the one source of truth that ingest writes and chat/quiz read."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from kb.citations import ABBREVIATIONS, law_key, parse_citations
+from kb.embeddings import Embedder, create_embedder, text_hash
+from kb.lexical import LexicalIndex, tokenize
+from kb.models import (
+    Citation,
+    DocStatus,
+    Hit,
+    ParsedDocument,
+    SearchFilters,
+    SearchResult,
+    StoredDocument,
+    StoredUnit,
+    Unit,
+)
+from kb.registry import Registry
+from kb.retrieve import Retriever
+from kb.settings import KBSettings
+from kb.vectors import VectorStore
+
+_MIN_DATE = date(1, 1, 1)
+
+Progress = Callable[[int, int, str], None]
+"""progress(done, total, what): called as units are embedded and stored."""
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    title: str
+    action: Literal["added", "unchanged", "replaced", "superseded-by-newer"]
+    doc_id: str
+    units: int
+    superseded: tuple[str, ...] = ()
+
+
+def embedding_text(meta_title: str, unit: Unit) -> str:
+    """What the embedding model and the lexical index see of a unit: law, headings, text."""
+    return " ".join([law_key(meta_title), *unit.heading_path, unit.title, unit.text]).strip()
+
+
+class KnowledgeBase:
+    """Facade over the registry (SQLite), the vector store (Chroma) and the lexical index (BM25).
+
+    ``home`` holds ``registry.sqlite`` and ``chroma/``. Writes are serialised; reads may run concurrently.
+    """
+
+    def __init__(self, home: Path, settings: KBSettings, embedder: Embedder) -> None:
+        self.home = home
+        self.settings = settings
+        self.embedder = embedder
+        self.registry = Registry(home / "registry.sqlite")
+        self.vectors = VectorStore(home / "chroma", f"{settings.collection}-{embedder.name}", embedder.dim)
+        self._write_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._documents: dict[str, StoredDocument] | None = None
+        self._lexical: LexicalIndex | None = None
+        self.retriever = Retriever(self)
+
+    @classmethod
+    def open(cls, home: Path, settings: KBSettings, embedder: Embedder | None = None,
+             progress: Progress | None = None) -> KnowledgeBase:
+        kb = cls(home, settings, embedder or create_embedder(settings.embedding))
+        kb.sync_vectors(progress)
+        return kb
+
+    def close(self) -> None:
+        self.registry.close()
+
+    # cached state ----------------------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        with self._state_lock:
+            self._documents = None
+            self._lexical = None
+
+    def document_map(self) -> dict[str, StoredDocument]:
+        with self._state_lock:
+            if self._documents is None:
+                self._documents = {d.doc_id: d for d in self.registry.documents(include_superseded=True)}
+            return self._documents
+
+    def lexical(self) -> LexicalIndex:
+        with self._state_lock:
+            if self._lexical is None:
+                rows = self.registry.active_unit_tokens()
+                self._lexical = LexicalIndex(
+                    [r[0] for r in rows], [r[1] for r in rows], [r[2].split(" ") if r[2] else [] for r in rows]
+                )
+            return self._lexical
+
+    def known_law_keys(self) -> set[str]:
+        return {d.law_key for d in self.document_map().values()}
+
+    # reading ---------------------------------------------------------------------------------------
+    def documents(self, include_superseded: bool = False) -> list[StoredDocument]:
+        docs = sorted(self.document_map().values(), key=lambda d: (d.meta.title, str(d.meta.version_date)))
+        return [d for d in docs if include_superseded or d.status is DocStatus.ACTIVE]
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        return self.document_map().get(doc_id)
+
+    def units(self, doc_id: str) -> list[StoredUnit]:
+        return self.registry.units(doc_id)
+
+    def iter_units(self, filters: SearchFilters | None = None) -> Iterator[tuple[StoredDocument, StoredUnit]]:
+        for doc_id in sorted(self.allowed_docs(filters or SearchFilters())):
+            doc = self.document_map()[doc_id]
+            for unit in self.registry.units(doc_id):
+                yield doc, unit
+
+    def allowed_docs(self, filters: SearchFilters) -> set[str]:
+        keys = {self.resolve_law(name) or law_key(name) for name in filters.laws}
+        out = set()
+        for doc in self.document_map().values():
+            if doc.status is not DocStatus.ACTIVE and not filters.include_superseded:
+                continue
+            if keys and doc.law_key not in keys:
+                continue
+            if filters.levels and doc.meta.level not in filters.levels:
+                continue
+            if filters.validity and doc.meta.validity not in filters.validity:
+                continue
+            out.add(doc.doc_id)
+        return out
+
+    def resolve_law(self, name: str) -> str | None:
+        """A law key stored in the KB for a title as written (full, short, 《》, common abbreviation)."""
+        key = law_key(name)
+        known = self.known_law_keys()
+        if key in known:
+            return key
+        full = ABBREVIATIONS.get(key)
+        if full in known:
+            return full
+        suffixes = [k for k in known if key.endswith(k)]
+        return max(suffixes, key=len) if suffixes else None
+
+    def active_document(self, key: str) -> StoredDocument | None:
+        docs = [d for d in self.document_map().values() if d.law_key == key and d.status is DocStatus.ACTIVE]
+        return docs[0] if docs else None
+
+    def lookup(self, citation: Citation | str, include_superseded: bool = False) -> Hit | None:
+        """The stored unit a citation names (``行政处罚法第33条`` or a Citation), or None."""
+        if isinstance(citation, str):
+            parsed = parse_citations(citation, self.known_law_keys())
+            if not parsed:
+                return None
+            citation = parsed[0]
+        if citation.article is None:
+            return None
+        key = self.resolve_law(citation.law)
+        if key is None:
+            return None
+        docs = [d for d in self.document_map().values() if d.law_key == key]
+        docs.sort(key=lambda d: (d.status is not DocStatus.ACTIVE, -(d.meta.version_date or _MIN_DATE).toordinal()))
+        if not include_superseded:
+            docs = docs[:1] if docs and docs[0].status is DocStatus.ACTIVE else []
+        for doc in docs:
+            for stored in self.registry.units_by_number(doc.doc_id, citation.article):
+                if stored.unit.label.endswith("条" + citation.article_suffix):
+                    return Hit(unit_id=stored.unit_id, unit=stored.unit, document=doc, score=1.0, via="direct")
+        return None
+
+    def resolve(self, citation: Citation) -> Citation | None:
+        """The citation completed with the stored title, unit id, version date and quote; None if absent."""
+        hit = self.lookup(citation)
+        if hit is None:
+            return None
+        base = hit.citation()
+        return Citation(
+            law=base.law, article=base.article, article_suffix=base.article_suffix, clause=citation.clause,
+            item=citation.item, unit_id=base.unit_id, version_date=base.version_date, quote=base.quote,
+        )
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        return self.retriever.search(query, k, filters or SearchFilters())
+
+    def hits_for(self, scored: Iterable[tuple[str, float]], via: Literal["direct", "hybrid"] = "hybrid") -> list[Hit]:
+        scored = list(scored)
+        stored = self.registry.units_by_ids([uid for uid, _ in scored])
+        docs = self.document_map()
+        return [
+            Hit(unit_id=uid, unit=stored[uid].unit, document=docs[stored[uid].doc_id], score=score, via=via)
+            for uid, score in scored
+            if uid in stored and stored[uid].doc_id in docs
+        ]
+
+    # writing ---------------------------------------------------------------------------------------
+    def add(self, doc: ParsedDocument, source_key: str, progress: Progress | None = None) -> AddOutcome:
+        """Store one parsed document atomically.
+
+        The same ``source_key`` with the same content hash is a no-op; with other content the earlier
+        records are replaced. Among the versions of one law the one with the latest version date (then the
+        latest stored) is active; the others stay stored, marked superseded, out of default search.
+        """
+        with self._write_lock:
+            earlier = self.registry.documents_by_source(source_key)
+            if any(d.content_hash == doc.content_hash for d in earlier):
+                same = next(d for d in earlier if d.content_hash == doc.content_hash)
+                return AddOutcome(doc.meta.title, "unchanged", same.doc_id, same.unit_count)
+            doc_id = hashlib.sha256(f"{source_key}\n{doc.content_hash}".encode()).hexdigest()[:16]
+            key = law_key(doc.meta.title)
+            unit_ids = [f"{doc_id}-{i:05d}" for i in range(len(doc.units))]
+            texts = [embedding_text(doc.meta.title, u) for u in doc.units]
+            vectors = self._embed(texts, progress)
+            metadatas = [{"doc_id": doc_id, "law_key": key, "level": doc.meta.level.value} for _ in doc.units]
+            self.vectors.add(unit_ids, vectors, metadatas)
+            try:
+                with self.registry.transaction() as conn:
+                    for old in earlier:
+                        self.registry.delete_document(conn, old.doc_id)
+                    self.registry.insert_document(
+                        conn, doc_id, source_key, key, doc.meta, doc.content_hash,
+                        [(uid, u, " ".join(tokenize(t))) for uid, u, t in zip(unit_ids, doc.units, texts, strict=True)],
+                    )
+                    superseded = self._settle_versions(conn, key)
+            except BaseException:
+                self.vectors.delete(unit_ids)
+                raise
+            finally:
+                self._invalidate()
+            self._drop_vectors_of(earlier)
+            if doc_id in superseded:
+                action: Literal["added", "replaced", "superseded-by-newer"] = "superseded-by-newer"
+            else:
+                action = "replaced" if earlier else "added"
+            return AddOutcome(doc.meta.title, action, doc_id, len(doc.units), tuple(sorted(superseded - {doc_id})))
+
+    def _settle_versions(self, conn: object, key: str) -> set[str]:
+        rows = conn.execute(  # type: ignore[attr-defined]
+            "SELECT doc_id FROM documents WHERE law_key = ? ORDER BY COALESCE(version_date, '') DESC, "
+            "ingested_at DESC, rowid DESC", (key,)).fetchall()
+        ids = [r[0] for r in rows]
+        for i, doc_id in enumerate(ids):
+            self.registry.set_status(conn, doc_id, DocStatus.ACTIVE if i == 0 else DocStatus.SUPERSEDED)
+        return set(ids[1:])
+
+    def _drop_vectors_of(self, docs: Iterable[StoredDocument]) -> None:
+        for old in docs:
+            self.vectors.delete([f"{old.doc_id}-{i:05d}" for i in range(old.unit_count)])
+
+    def remove(self, doc_id_or_title: str) -> list[StoredDocument]:
+        """Delete a document (by id) or every version of a law (by title); the next version takes over."""
+        with self._write_lock:
+            docs = self.document_map()
+            if doc_id_or_title in docs:
+                targets = [docs[doc_id_or_title]]
+            else:
+                key = self.resolve_law(doc_id_or_title)
+                targets = [d for d in docs.values() if key and d.law_key == key]
+            if not targets:
+                return []
+            with self.registry.transaction() as conn:
+                for doc in targets:
+                    self.registry.delete_document(conn, doc.doc_id)
+                for key in {d.law_key for d in targets}:
+                    self._settle_versions(conn, key)
+            self._invalidate()
+            self._drop_vectors_of(targets)
+            return targets
+
+    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+        hashes = [text_hash(t) for t in texts]
+        cached = self.registry.cached_vectors(self.embedder.name, hashes)
+        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items(), key=lambda x: x[1])
+        total = len(texts)
+        done = total - len(todo)
+        if progress:
+            progress(done, total, "embedding")
+        step = 64
+        for start in range(0, len(todo), step):
+            part = todo[start : start + step]
+            vectors = self.embedder.embed_passages([texts[i] for _, i in part])
+            fresh = {h: v for (h, _), v in zip(part, vectors, strict=True)}
+            self.registry.cache_vectors(self.embedder.name, fresh)
+            cached.update(fresh)
+            done += len(part)
+            if progress:
+                progress(done, total, "embedding")
+        if not texts:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.vstack([cached[h] for h in hashes]).astype(np.float32)
+
+    def sync_vectors(self, progress: Progress | None = None) -> int:
+        """Embed units the vector store lacks (after a model change or a crash); drop vectors of no unit."""
+        with self._write_lock:
+            rows = self.registry.all_unit_ids()
+            if self.vectors.count() == len(rows):
+                return 0
+            have = self.vectors.ids()
+            wanted = {uid for uid, _ in rows}
+            orphans = sorted(have - wanted)
+            if orphans:
+                self.vectors.delete(orphans)
+            missing = [(uid, doc_id) for uid, doc_id in rows if uid not in have]
+            if not missing:
+                return 0
+            docs = self.document_map()
+            stored = self.registry.units_by_ids([uid for uid, _ in missing])
+            texts = [embedding_text(docs[d].meta.title, stored[u].unit) for u, d in missing]
+            vectors = self._embed(texts, progress)
+            self.vectors.add(
+                [u for u, _ in missing], vectors,
+                [{"doc_id": d, "law_key": docs[d].law_key, "level": docs[d].meta.level.value} for _, d in missing],
+            )
+            return len(missing)
+

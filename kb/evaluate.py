@@ -1,0 +1,230 @@
+"""Retrieval evaluation: questions with gold articles → hit@k, recall@k, MRR, latency, refusals.
+
+Questions are JSON lines ``{"id", "question", "gold": [{"law", "article"}], "also": [...], "split"}``.
+``gold: []`` marks an out-of-scope question: the knowledge base should judge it ungrounded.
+``also`` names further articles that answer the question too: they count for hit@k and MRR, while
+recall@k is the share of ``gold`` found. Laws match with or without 中华人民共和国 and 《》; articles
+match by number and 之一 suffix. Metrics are over in-scope questions; latency over all questions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from kb.models import Hit, SearchResult
+from kb.numbers import cn_to_int
+
+CUTOFFS = (1, 5, 10)
+ArticleKey = tuple[str, int, str]
+"""(normalised law title, article number, 之一-style suffix)."""
+
+_ARTICLE_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千0-9０-９]+)条(之[一二三四五六七八九十]+)?$")
+_COUNTRY_PREFIX = "中华人民共和国"
+
+
+class Searcher(Protocol):
+    """Anything that searches like KnowledgeBase.search (the KB itself, a peer adapter, a test fake)."""
+
+    def search(self, query: str, k: int = 10) -> SearchResult: ...
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    law: str
+    article: str
+
+    @property
+    def key(self) -> ArticleKey:
+        return article_key(self.law, self.article)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    gold: tuple[GoldArticle, ...]
+    also: tuple[GoldArticle, ...] = ()
+    split: str = ""
+    type: str = ""
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.gold)
+
+
+def normalize_law(title: str) -> str:
+    """《中华人民共和国行政处罚法》 / 中华人民共和国行政处罚法 / 行政处罚法 → 行政处罚法."""
+    name = re.sub(r"\s+", "", title).strip("《》")
+    return name.removeprefix(_COUNTRY_PREFIX) or name
+
+
+def article_key(law: str, article: str) -> ArticleKey:
+    """(law, "第十条之一") → ("…", 10, "之一"); ValueError if the article is not 第X条[之Y]."""
+    match = _ARTICLE_RE.match(re.sub(r"\s+", "", article))
+    number = cn_to_int(match.group(1)) if match else None
+    if match is None or number is None:
+        raise ValueError(f"not an article number: {article!r}")
+    return normalize_law(law), number, match.group(2) or ""
+
+
+def hit_key(hit: Hit) -> ArticleKey | None:
+    """The article a hit is, or None for a section unit."""
+    if hit.unit.kind != "article":
+        return None
+    suffix = hit.unit.label.split("条", 1)[1] if "条" in hit.unit.label else ""
+    return normalize_law(hit.document.meta.title), hit.unit.number, suffix
+
+
+def load_questions(path: Path | str) -> list[Question]:
+    """Read a JSON-lines questions file."""
+    questions = []
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                questions.append(_question(json.loads(line)))
+            except (KeyError, ValueError) as e:
+                raise ValueError(f"{path}:{lineno}: {e}") from e
+    return questions
+
+
+def evaluate(
+    searcher: Searcher,
+    questions: Iterable[Question],
+    k_max: int = 10,
+    split: str | None = None,
+    details: bool = False,
+) -> dict[str, Any]:
+    """Run every question (of ``split``, unless None or "all") through ``searcher.search(q, k=k_max)``.
+
+    Returns ``queries`` (in-scope count), ``hit@1/5/10``, ``recall@1/5/10``, ``mrr@10``, ``p50_ms``,
+    ``p95_ms``, ``out_of_scope``, ``refusal_rate`` (None without out-of-scope questions),
+    ``in_scope_refused`` and, with ``details``, a per-question list.
+    """
+    runs = [_run(searcher, q, k_max) for q in _select(questions, split)]
+    return _metrics(runs, details)
+
+
+def evaluate_splits(
+    searcher: Searcher,
+    questions: Iterable[Question],
+    splits: Sequence[str] = ("all", "train", "dev"),
+    k_max: int = 10,
+    details: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """``evaluate`` for several splits at once, searching each question only once."""
+    wanted = list(questions) if "all" in splits else [q for q in questions if q.split in splits]
+    runs = [_run(searcher, q, k_max) for q in wanted]
+    return {s: _metrics([r for r in runs if s == "all" or r.question.split == s], details) for s in splits}
+
+
+def _metrics(runs: Sequence[_Run], details: bool) -> dict[str, Any]:
+    in_scope = [r for r in runs if r.question.in_scope]
+    out_scope = [r for r in runs if not r.question.in_scope]
+    metrics: dict[str, Any] = {"queries": len(in_scope)}
+    for k in CUTOFFS:
+        metrics[f"hit@{k}"] = _mean([r.hit_at(k) for r in in_scope])
+    for k in CUTOFFS:
+        metrics[f"recall@{k}"] = _mean([r.recall_at(k) for r in in_scope])
+    metrics["mrr@10"] = _mean([r.reciprocal_rank(10) for r in in_scope])
+    latencies = [r.ms for r in runs]
+    metrics["p50_ms"] = percentile(latencies, 50)
+    metrics["p95_ms"] = percentile(latencies, 95)
+    metrics["out_of_scope"] = len(out_scope)
+    metrics["refusal_rate"] = _mean([0.0 if r.grounded else 1.0 for r in out_scope])
+    metrics["in_scope_refused"] = sum(1 for r in in_scope if not r.grounded)
+    if details:
+        metrics["details"] = [r.detail() for r in runs]
+    return metrics
+
+
+def percentile(values: Sequence[float], pct: float) -> float | None:
+    """Linear-interpolated percentile (as numpy's default); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * pct / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass(frozen=True)
+class _Run:
+    question: Question
+    ranked: tuple[ArticleKey | None, ...]
+    labels: tuple[tuple[str, str], ...]
+    grounded: bool
+    ms: float
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first gold or also article, None if none was retrieved."""
+        wanted = {g.key for g in (*self.question.gold, *self.question.also)}
+        return next((i for i, key in enumerate(self.ranked, start=1) if key in wanted), None)
+
+    def hit_at(self, k: int) -> float:
+        rank = self.rank
+        return 1.0 if rank is not None and rank <= k else 0.0
+
+    def recall_at(self, k: int) -> float:
+        gold = {g.key for g in self.question.gold}
+        return len(gold & set(self.ranked[:k])) / len(gold)
+
+    def reciprocal_rank(self, k: int) -> float:
+        rank = self.rank
+        return 1.0 / rank if rank is not None and rank <= k else 0.0
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "id": self.question.id,
+            "question": self.question.question,
+            "gold": [(g.law, g.article) for g in self.question.gold],
+            "also": [(g.law, g.article) for g in self.question.also],
+            "top5": list(self.labels[:5]),
+            "rank": self.rank,
+            "grounded": self.grounded,
+        }
+
+
+def _run(searcher: Searcher, question: Question, k_max: int) -> _Run:
+    start = time.perf_counter()
+    result = searcher.search(question.question, k=k_max)
+    ms = (time.perf_counter() - start) * 1000
+    hits = result.hits[:k_max]
+    return _Run(
+        question=question,
+        ranked=tuple(hit_key(h) for h in hits),
+        labels=tuple((h.document.meta.title, h.unit.label) for h in hits),
+        grounded=result.grounded,
+        ms=ms,
+    )
+
+
+def _select(questions: Iterable[Question], split: str | None) -> list[Question]:
+    if split in (None, "", "all"):
+        return list(questions)
+    return [q for q in questions if q.split == split]
+
+
+def _question(data: dict[str, Any]) -> Question:
+    question = Question(
+        id=str(data["id"]),
+        question=data["question"],
+        gold=tuple(GoldArticle(g["law"], g["article"]) for g in data.get("gold") or ()),
+        also=tuple(GoldArticle(g["law"], g["article"]) for g in data.get("also") or ()),
+        split=data.get("split") or "",
+        type=data.get("type") or "",
+    )
+    for ref in (*question.gold, *question.also):
+        article_key(ref.law, ref.article)  # a malformed article fails here, with its line number
+    return question
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None

@@ -1,0 +1,128 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank, direct citation lookup,
+law-name awareness, an optional cross-encoder, and the judgement whether the hits answer the query at all.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from kb.citations import ABBREVIATIONS, parse_citations
+from kb.lexical import tokenize
+from kb.models import Citation, Hit, SearchFilters, SearchResult
+
+if TYPE_CHECKING:
+    from kb.base import KnowledgeBase
+
+
+class Retriever:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._reranker = None
+
+    def named_laws(self, query: str) -> set[str]:
+        """Law keys the query names, longest match winning (道路交通安全法实施条例 over 道路交通安全法)."""
+        found: set[str] = set()
+        known = self.kb.known_law_keys()
+        for key in sorted(known, key=len, reverse=True):
+            if key in query and not any(key in longer for longer in found):
+                found.add(key)
+        for abbr, full in ABBREVIATIONS.items():
+            if abbr in query and full in known:
+                found.add(full)
+        return found
+
+    def direct(self, query: str, allowed: set[str]) -> tuple[list[Hit], list[Citation], list[Citation]]:
+        hits: list[Hit] = []
+        resolved: list[Citation] = []
+        unresolved: list[Citation] = []
+        for citation in parse_citations(query, self.kb.known_law_keys()):
+            hit = self.kb.lookup(citation)
+            if hit is None or hit.document.doc_id not in allowed:
+                unresolved.append(citation)
+                continue
+            hits.append(hit)
+            resolved.append(replace(hit.citation(), clause=citation.clause, item=citation.item))
+        return hits, resolved, unresolved
+
+    def search(self, query: str, k: int, filters: SearchFilters) -> SearchResult:
+        cfg = self.kb.settings.retrieval
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        allowed = self.kb.allowed_docs(filters)
+        restricted = bool(filters.laws or filters.levels or filters.validity)
+        direct_hits, direct, unresolved = self.direct(query, allowed)
+        named = self.named_laws(query)
+        timings["parse_ms"] = (time.perf_counter() - t0) * 1000
+
+        t1 = time.perf_counter()
+        qvec = self.kb.embedder.embed_query(query)
+        timings["embed_ms"] = (time.perf_counter() - t1) * 1000
+        t2 = time.perf_counter()
+        where = {"doc_id": {"$in": sorted(allowed)}} if restricted and allowed else None
+        dense = [(uid, s) for uid, s in self.kb.vectors.query(qvec, cfg.candidates * 2, where)
+                 if uid.split("-", 1)[0] in allowed][: cfg.candidates]
+        timings["dense_ms"] = (time.perf_counter() - t2) * 1000
+        t3 = time.perf_counter()
+        q_tokens = tokenize(query)
+        lexical = self.kb.lexical().search(q_tokens, cfg.candidates, allowed if restricted else None)
+        timings["lexical_ms"] = (time.perf_counter() - t3) * 1000
+
+        fused: dict[str, float] = {}
+        dense_rank = {uid: r for r, (uid, _) in enumerate(dense)}
+        lexical_rank = {uid: r for r, (uid, _) in enumerate(lexical)}
+        for uid, r in dense_rank.items():
+            fused[uid] = fused.get(uid, 0.0) + cfg.dense_weight / (cfg.rrf_k + r + 1)
+        for uid, r in lexical_rank.items():
+            fused[uid] = fused.get(uid, 0.0) + cfg.lexical_weight / (cfg.rrf_k + r + 1)
+        docs = self.kb.document_map()
+        if named:
+            for uid in fused:
+                if docs[uid.split("-", 1)[0]].law_key in named:
+                    fused[uid] += cfg.law_name_boost
+        ranked = sorted(fused.items(), key=lambda x: -x[1])
+        pool = max(k, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else k)
+        dense_score = dict(dense)
+        lexical_score = dict(lexical)
+        hybrid = [
+            replace(h, dense_score=dense_score.get(h.unit_id), lexical_score=lexical_score.get(h.unit_id),
+                    dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id))
+            for h in self.kb.hits_for(ranked[:pool])
+        ]
+        if self.kb.settings.reranker.model and hybrid:
+            t4 = time.perf_counter()
+            hybrid = self.rerank(query, hybrid)
+            timings["rerank_ms"] = (time.perf_counter() - t4) * 1000
+        seen = {h.unit_id for h in direct_hits}
+        hits = (direct_hits + [h for h in hybrid if h.unit_id not in seen])[:k]
+        grounded = bool(direct_hits) or self.judge(query, q_tokens, hits, dense, named)
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return SearchResult(query=query, hits=tuple(hits), grounded=grounded, direct=tuple(direct),
+                            unresolved=tuple(unresolved), timings_ms=timings)
+
+    def judge(self, query: str, q_tokens: list[str], hits: list[Hit], dense: list[tuple[str, float]],
+              named: set[str]) -> bool:
+        """Whether the corpus holds a basis: a close dense match, or one backed by the query's own words."""
+        if not hits:
+            return False
+        cfg = self.kb.settings.retrieval
+        best_dense = dense[0][1] if dense else 0.0
+        if best_dense >= cfg.min_dense_score:
+            return True
+        content = {t for t in q_tokens if len(t) >= 2}
+        if not content:
+            return False
+        coverage = max(sum(1 for t in content if t in h.unit.text) / len(content) for h in hits[:3])
+        if named and any(h.document.law_key in named for h in hits[:3]):
+            return True
+        return coverage >= cfg.min_lexical_coverage and best_dense >= cfg.min_dense_score - 0.04
+
+    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        if self._reranker is None:
+            from kb.rerank import CrossEncoderReranker
+
+            self._reranker = CrossEncoderReranker(self.kb.settings.reranker)
+        scores = self._reranker.score(query, [h.unit.text for h in hits])
+        rescored = [replace(h, rerank_score=float(s)) for h, s in zip(hits, scores, strict=True)]
+        return sorted(rescored, key=lambda h: -(h.rerank_score or 0.0))
