@@ -1,0 +1,92 @@
+"""DOCX → text with python-docx: body paragraphs and tables in document order."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml.etree import LxmlError
+
+from ingest.errors import IngestError
+from ingest.loaders.reflow import clean_line, clean_lines
+from ingest.settings import IngestSettings
+from ingest.text import LoadedText
+
+NOT_DOCX = "not a valid DOCX (corrupt, or not a Word 2007+ .docx file)"
+_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError, OSError)
+
+
+def _open(path: Path) -> Document:
+    try:
+        return docx.Document(str(path))
+    except _BROKEN as exc:
+        raise IngestError(path, NOT_DOCX) from exc
+
+
+def paragraph_lines(paragraph: Paragraph) -> list[str]:
+    """A paragraph's text; a manual line break inside it starts a new line."""
+    return paragraph.text.split("\n")
+
+
+def table_lines(table: Table) -> list[str]:
+    """One line per row, cells joined by a tab; a merged cell is counted once."""
+    lines: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []  # the cells' XML elements: a merged cell repeats the same one
+        for cell in row.cells:
+            if any(cell._tc is element for element in seen):
+                continue
+            seen.append(cell._tc)
+            cells.append(" ".join(clean_lines(p.text for p in cell.paragraphs)))
+        lines.append("\t".join(cells))
+    return lines
+
+
+def blocks(document: Document, element: BaseOxmlElement | None = None) -> Iterator[Paragraph | Table]:
+    """Body paragraphs and tables in order, including those inside content controls (``w:sdt``)."""
+    container = document.element.body if element is None else element
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from blocks(document, content)
+
+
+def body_lines(document: Document) -> Iterator[str]:
+    for block in blocks(document):
+        if isinstance(block, Paragraph):
+            yield from paragraph_lines(block)
+        else:
+            yield from table_lines(block)
+
+
+def _title(document: Document, lines: list[str]) -> str:
+    title = clean_line(document.core_properties.title or "")
+    if title:
+        return title
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.name == "Title" and paragraph.text.strip():
+            return clean_line(paragraph.text)
+    return lines[0] if lines else ""
+
+
+def load_docx(path: Path, settings: IngestSettings) -> LoadedText:
+    document = _open(path)
+    try:
+        lines = clean_lines(body_lines(document))
+    except _BROKEN as exc:
+        raise IngestError(path, NOT_DOCX) from exc
+    return LoadedText(path=path, text="\n".join(lines), format="docx", title_hint=_title(document, lines))
