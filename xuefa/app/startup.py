@@ -1,0 +1,100 @@
+"""``launch(settings)``: open the knowledge base (loading the starter corpus on a first start), warm up
+the models, build the services and serve the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from chat.llm import create_llm_client
+from chat.service import AnswerService
+from kb.base import KnowledgeBase
+from kb.base import Progress as UnitProgress
+from xuefa.app.feedback import FeedbackStore
+from xuefa.app.state import Services
+from xuefa.settings import Settings
+from xuefa.wiring import open_kb
+
+log = logging.getLogger(__name__)
+console = Console(stderr=True)
+
+WARM_UP_QUESTION = "扣押车辆最长能扣多少天？"
+
+
+@contextmanager
+def console_progress(label: str) -> Iterator[UnitProgress]:
+    """A progress bar on the console, shown from the first report, driven by a ``kb.base.Progress``."""
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, transient=False)
+    task = bars.add_task(label, total=None)
+    started = False
+
+    def update(done: int, total: int, what: str) -> None:
+        nonlocal started
+        if not started:
+            bars.start()
+            started = True
+        bars.update(task, completed=done, total=total, description=f"{label} {what[:24]}")
+
+    try:
+        yield update
+    finally:
+        if started:
+            bars.stop()
+
+
+def ensure_corpus(kb: KnowledgeBase) -> int:
+    """On an empty knowledge base, import the starter laws; returns how many documents were added."""
+    if kb.documents():
+        return 0
+    from corpus.starter import import_laws
+
+    console.print("知识库为空：正在导入内置法律（首次启动，需要几分钟）…")
+    with console_progress("导入") as progress:
+        outcomes = import_laws(kb, progress=progress)
+    console.print(f"已导入 {len(outcomes)} 部法律，{sum(o.units for o in outcomes)} 条。")
+    return len(outcomes)
+
+
+def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
+    answers = AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm))
+    return Services(
+        kb=kb,
+        answers=answers,
+        feedback=FeedbackStore(settings.home / "feedback.sqlite"),
+        admin_password=settings.admin_password,
+        ingest=settings.ingest,
+        uploads_dir=settings.home / "uploads",
+    )
+
+
+def warm_up(services: Services) -> float:
+    """Load the tokenizer, the embedding model and the indexes once, before the first officer asks."""
+    started = time.perf_counter()
+    try:
+        services.kb.search(WARM_UP_QUESTION, k=3)
+    except Exception:  # a failed warm-up only costs the first question some time
+        log.exception("warm-up search failed")
+    return time.perf_counter() - started
+
+
+def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the app until interrupted (``xuefa serve``)."""
+    from xuefa.app.ui import build_app, serve
+
+    with console_progress("补齐向量") as progress:
+        kb = open_kb(settings, progress)
+    try:
+        ensure_corpus(kb)
+        services = build_services(settings, kb)
+        seconds = warm_up(services)
+        console.print(f"模型已就绪（{seconds:.1f} 秒）。学法通：http://{host}:{port}")
+        serve(build_app(services), host=host, port=port, block=True)
+    finally:
+        kb.close()

@@ -1,0 +1,105 @@
+"""The Gradio app: ``build_app(services)`` assembles the tabs; ``serve`` launches it locally, offline.
+
+Offline: analytics off, no share link, the theme on system fonts, no CDN script; Gradio's footer
+(API page, settings) and run history are off too.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+import gradio as gr
+
+from xuefa.app import browse_tab, library
+from xuefa.app.admin_tab import build_admin_tab
+from xuefa.app.browse_tab import build_browse_tab
+from xuefa.app.chat_tab import build_chat_tab
+from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
+from xuefa.app.state import Services
+from xuefa.app.theme import CSS_PATH, app_js, build_theme
+
+TITLE = "学法通 · 交通运输行政执法学法问答"
+CONCURRENCY = 16
+"""Events served at once (answers are generators run in threads: one slow answer holds one slot)."""
+
+HEADER = (
+    '<header class="xf-header"><div class="xf-brand">学法通</div>'
+    '<div class="xf-tagline">交通运输行政执法 · 学法问答</div></header>'
+)
+FOOTER = '<footer class="xf-footer">本系统回答仅供学习参考，不构成正式法律意见；执法办案请以现行有效的法律文本为准。</footer>'
+
+
+def build_app(services: Services) -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        html_block(HEADER, elem_id="xf-top")
+        article = build_article_dialog()
+        feedback = build_feedback_dialog(services)
+        with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
+            with gr.Tab("问答", id="chat", elem_id="xf-tab-chat"):
+                build_chat_tab(services, article, feedback)
+            with gr.Tab("法规", id="browse", elem_id="xf-tab-browse"):
+                browse = build_browse_tab(services, article)
+            with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
+                ingested = build_admin_tab(services)
+        html_block(FOOTER)
+
+        def on_load(request: gr.Request) -> tuple[Any, ...]:
+            """Fresh law lists; a permalink ``?law=…&article=…`` opens its article (browser tab and dialog)."""
+            filters = browse_tab.refresh_filters(services)
+            params = dict(request.query_params) if request is not None else {}
+            law, art = params.get("law", ""), params.get("article", "")
+            if not (law and art):
+                shown = browse_tab.show_first(services)
+                return gr.skip(), *filters[:2], *shown, gr.skip(), gr.skip()
+            hit = library.find_article(services.kb, law[:200], art[:50])
+            if hit is None:
+                gr.Warning("链接指向的条文在知识库中不存在。")
+                return gr.Tabs(selected="browse"), *filters[:2], *browse_tab.show_first(services), gr.skip(), gr.skip()
+            shown = browse_tab.show_unit(services, hit.unit_id)
+            return gr.Tabs(selected="browse"), *filters[:2], *shown, *ArticleDialog.show(services, hit.unit_id)
+
+        demo.load(
+            on_load,
+            None,
+            [tabs, browse.law_filter, browse.level_filter, *browse.outputs, *article.outputs],
+            api_visibility="private",
+            show_progress="hidden",
+        )
+        if ingested is not None:
+            ingested.then(
+                lambda: browse_tab.refresh_filters(services),
+                None,
+                [browse.law_filter, browse.level_filter, browse.law],
+                api_visibility="private",
+            )
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    """What ``Blocks.launch`` needs besides host and port: look, offline and privacy settings."""
+    return {
+        "theme": build_theme(),
+        "css_paths": [CSS_PATH],
+        "js": app_js(),
+        "share": False,
+        "footer_links": [],
+        "run_history": False,
+        "enable_monitoring": False,
+        "mcp_server": False,
+        "ssr_mode": False,
+        "pwa": False,
+        "show_error": False,
+        "max_file_size": "60mb",
+    }
+
+
+def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, block: bool = True,
+          quiet: bool = False) -> tuple[Any, str, str]:
+    """Launch ``demo`` on host:port; ``block=False`` returns at once (tests)."""
+    return demo.launch(
+        server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, **launch_options()
+    )
