@@ -241,3 +241,40 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from xuefa.app.startup import launch
 
     launch(_settings(ctx), host=host, port=port)
+
+
+@cli.group()
+def quiz() -> None:
+    """Practice questions generated from the knowledge base."""
+
+
+@quiz.command("generate")
+@click.option("--count", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--law", "laws", multiple=True, help="Only these laws (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(["single", "multi", "judge", "blank"]),
+              help="Question types (repeatable; default: all).")
+@click.option("--seed", type=int, default=None, help="Random seed for a reproducible set.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], types: tuple[str, ...],
+                  seed: int | None, as_json: bool) -> None:
+    """Generate questions, each verified against the article it cites."""
+    from quiz.generate import generate
+    from quiz.models import dump_json
+    from quiz.source import UnknownLaw
+
+    settings = _settings(ctx)
+    with knowledge_base(settings) as kb:
+        try:
+            questions = generate(kb, count, laws=laws, types=types, seed=seed if seed is not None else settings.quiz.seed)
+        except UnknownLaw as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(dump_json(questions))
+        return
+    for i, q in enumerate(questions, 1):
+        data = q.to_json()
+        click.echo(f"{i}. [{data['type']}] {data['stem']}")
+        for letter, text in (data.get("options") or {}).items():
+            click.echo(f"   {letter}. {text}")
+        click.echo(f"   答案：{data['answer']}  出处：" + "；".join(f"《{s['law']}》{s['article']}" for s in data["source"]))

@@ -1,0 +1,241 @@
+"""Key checks: a question is emitted only if its key is supported by the text of the article it cites.
+
+The checks re-derive everything from the question and the cited articles, not from how it was made:
+
+- every source resolves to an article of the knowledge base;
+- options are non-empty and distinct; the answer names existing options; no giveaway (the key is not
+  the only option that echoes the stem);
+- 单选/填空 in cloze form: the stem's sentence with the key filled in occurs in the article, and with any
+  distractor filled in it does not (a distractor amount is one the article never uses); 单选 on a
+  checklist answer: the answer's amounts are the article's, each distractor differs from it by one
+  amount or authority the article does not use;
+- 多选: every key option occurs in the article; every distractor occurs nowhere in it and resembles none
+  of its sentences;
+- 判断: the true statement is the article's own text; the false one is the article's text with one
+  recognised change (quiz.mutations) that makes it wrong against the article;
+- 简答/案例分析: every key point is supported by the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quiz.models import BLANK, SLOT, Question
+from quiz.mutations import trace
+from quiz.quantities import find_quantities, quantity_keys
+from quiz.source import ArticleIndex
+from quiz.text import (
+    bare,
+    contains,
+    coverage,
+    longest_common_run,
+    normalize,
+    similarity,
+    strip_marker,
+    trim_end,
+)
+
+PREFIX_RE = re.compile(
+    r"^(?:根据|依据|按照|依照)《[^》]+》(?:第[零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?)?(?:的?规定)?[，,：:]"
+)
+ECHO_RUN = 4
+MAX_DISTRACTOR_SIMILARITY = 0.5
+MAX_DISTRACTOR_COVERAGE = 0.6
+MIN_CHECKLIST_COVERAGE = 0.5
+MIN_KEY_POINT_COVERAGE = 0.7
+
+
+def strip_prefix(stem: str) -> str:
+    """根据《行政处罚法》，当事人… → 当事人…"""
+    return PREFIX_RE.sub("", stem.strip(), count=1)
+
+
+def is_valid(question: Question, index: ArticleIndex) -> bool:
+    return not check_question(question, index)
+
+
+def check_question(question: Question, index: ArticleIndex) -> list[str]:
+    """Problems found; an empty list means the question may be emitted."""
+    if not question.sources:
+        return ["no source cited"]
+    articles = [index.resolve(c) for c in question.sources]
+    if any(a is None for a in articles):
+        return ["cites an article that is not in the knowledge base"]
+    article = "\n".join(a.body for a in articles if a is not None)
+    problems = _structure(question)
+    if problems:
+        return problems
+    checker = _SUPPORT[question.type]
+    return checker(question, article)
+
+
+def _structure(q: Question) -> list[str]:
+    problems: list[str] = []
+    if not q.stem.strip():
+        problems.append("empty stem")
+    if q.type in ("single", "multi"):
+        texts = [normalize(t) for t in q.options.values()]
+        if any(not t for t in texts):
+            problems.append("empty option")
+        if len(set(texts)) != len(texts):
+            problems.append("duplicate options")
+        keys = q.keys
+        if not keys or len(set(keys)) != len(keys) or any(k not in q.options for k in keys):
+            problems.append("answer names no option or a missing one")
+        elif q.type == "single" and (len(keys) != 1 or len(q.options) < 3):
+            problems.append("single choice needs one key among at least three options")
+        elif q.type == "multi" and (len(keys) < 2 or len(q.options) - len(keys) < 1):
+            problems.append("multiple choice needs two or more keys and a distractor")
+        elif giveaway(q.stem, q.options, "".join(keys)):
+            problems.append("giveaway: only the key echoes the stem")
+    elif q.type == "judge":
+        if not isinstance(q.answer, bool) or q.options:
+            problems.append("true/false question needs a boolean answer and no options")
+    elif q.type == "blank":
+        if not isinstance(q.answer, str) or not q.answer.strip() or q.stem.count(BLANK) != 1:
+            problems.append("fill-in question needs one blank and its text")
+    elif not isinstance(q.answer, str) or not q.answer.strip() or not q.key_points:
+        problems.append("open question needs a reference answer and key points")
+    return problems
+
+
+def _echoes(option: str, stem: str) -> bool:
+    size = len(bare(option))
+    return size > 0 and longest_common_run(option, stem) >= min(ECHO_RUN, size)
+
+
+def giveaway(stem: str, options: dict[str, str], answer: str) -> bool:
+    """Whether only keys echo the stem's words (so the stem points at them)."""
+    body = strip_prefix(stem)
+    echoing = {letter for letter, text in options.items() if _echoes(text, body)}
+    return bool(echoing) and echoing <= set(answer)
+
+
+def _window(stem: str, slot: str) -> tuple[str, str] | None:
+    """The text around the slot in the stem's sentence: after the last ：, up to the end of the sentence."""
+    body = strip_prefix(stem)
+    if slot not in body:
+        return None
+    left, right = body.split(slot, 1)
+    left = left.split("：")[-1]
+    right = trim_end(right.split("。")[0])
+    if not right and left.endswith("？"):
+        return None  # the slot closes a question: the options are whole answers
+    return left, right
+
+
+def _option_wrong(option: str, article: str) -> bool:
+    """An option that is provably not the article's: an amount it never uses, or text it never has."""
+    quantities = find_quantities(option)
+    if len(quantities) == 1 and bare(quantities[0].text) == bare(option):
+        return quantities[0].key not in quantity_keys(article)
+    return not contains(article, option)
+
+
+def _checklist_supported(text: str, article: str) -> bool:
+    return quantity_keys(text) <= quantity_keys(article) and coverage(text, article) >= MIN_CHECKLIST_COVERAGE
+
+
+def _single(q: Question, article: str) -> list[str]:
+    key = q.options[q.keys[0]]
+    distractors = [t for letter, t in q.options.items() if letter != q.keys[0]]
+    if q.checklist_item:
+        if not _checklist_supported(q.evidence, article) or _option_wrong(key, article):
+            return ["key not supported: the checklist answer or its key is not the article's"]
+        wrong = [_option_wrong(d, article) for d in distractors]
+        return [] if all(wrong) else ["a distractor is not provably wrong against the article"]
+    window = _window(q.stem, SLOT)
+    if window is not None:
+        left, right = window
+        if not contains(article, left + key + right):
+            return ["key not supported: the stem with the key filled in is not in the article"]
+        for d in distractors:
+            if contains(article, left + d + right) or not _option_wrong(d, article):
+                return [f"distractor {d!r} is not provably wrong against the article"]
+        return []
+    if not _checklist_supported(key, article):
+        return ["key not supported: its amounts or wording are not the article's"]
+    for d in distractors:
+        change = trace(d, key, article)
+        if change is None or change.kind not in ("quantity", "authority"):
+            return [f"distractor {d!r} is not a provably wrong change of the key"]
+    return []
+
+
+def _blank(q: Question, article: str) -> list[str]:
+    answer = str(q.answer)
+    if q.checklist_item:
+        quantities = find_quantities(answer)
+        if (quantities and all(x.key in quantity_keys(article) for x in quantities)) or contains(article, answer):
+            return []
+        return ["key not supported: the missing text is not the article's"]
+    window = _window(q.stem, BLANK)
+    if window is None or not contains(article, window[0] + answer + window[1]):
+        return ["key not supported: the stem with the answer filled in is not in the article"]
+    return []
+
+
+def _segments(article: str) -> list[str]:
+    return [s for s in re.split(r"[。；：\n]", article) if len(s.strip()) >= 4]
+
+
+def _multi(q: Question, article: str) -> list[str]:
+    keys = set(q.keys)
+    segments = _segments(article)
+    for letter, text in q.options.items():
+        if letter in keys:
+            if not contains(article, text):
+                return [f"key option {letter} is not in the article"]
+        elif (
+            contains(article, text)
+            or coverage(text, article) > MAX_DISTRACTOR_COVERAGE
+            or any(similarity(text, s) > MAX_DISTRACTOR_SIMILARITY for s in segments)
+        ):
+            return [f"distractor {letter} may belong to the article's list"]
+    return []
+
+
+def _judge(q: Question, article: str) -> list[str]:
+    statement = trim_end(strip_prefix(q.stem))
+    evidence = trim_end(q.evidence)
+    if q.checklist_item:
+        if not evidence or not _checklist_supported(evidence, article):
+            return ["the checklist point is not supported by the article"]
+    elif not evidence:
+        evidence = _closest_segment(statement, article)
+    elif not contains(article, evidence):
+        return ["the statement's evidence is not in the article"]
+    if q.answer is True:
+        ok = normalize(statement) == normalize(evidence)
+        return [] if ok else ["a true statement must be the article's own text"]
+    change = trace(statement, evidence, article)
+    if change is None:
+        return ["the false statement is not a recognised change of the article's text"]
+    if q.checklist_item and change.kind not in ("quantity", "authority"):
+        return ["a false checklist statement must change an amount or an authority"]
+    if not q.checklist_item and contains(article, statement):
+        return ["the changed statement is still in the article"]
+    return []
+
+
+def _closest_segment(statement: str, article: str) -> str:
+    """The article sentence a statement was made from (for questions imported without their evidence)."""
+    if contains(article, statement):
+        return statement
+    sentences = [trim_end(strip_marker(s)) for s in re.split(r"[。\n]", article) if s.strip()]
+    parts = [p for s in sentences for p in (s, *s.split("；"))]
+    return max(parts, key=lambda s: similarity(statement, s), default="")
+
+
+def key_point_supported(point: str, article: str) -> bool:
+    """A key point of an open question: mostly the article's words, and only amounts the article uses."""
+    return coverage(point, article) >= MIN_KEY_POINT_COVERAGE and quantity_keys(point) <= quantity_keys(article)
+
+
+def _open(q: Question, article: str) -> list[str]:
+    bad = [p for p in q.key_points if not key_point_supported(p, article)]
+    return [f"key point not supported: {bad[0]!r}"] if bad else []
+
+
+_SUPPORT = {"single": _single, "multi": _multi, "judge": _judge, "blank": _blank, "short": _open, "case": _open}
+__all__ = ["check_question", "giveaway", "is_valid", "key_point_supported", "strip_prefix"]

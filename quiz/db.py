@@ -1,0 +1,98 @@
+"""Tables of the question bank and of per-user practice (SQLAlchemy 2; SQLite by default, any URL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class QuestionRow(Base):
+    __tablename__ = "quiz_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(40), unique=True, index=True)
+    type: Mapped[str] = mapped_column(String(10), index=True)
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answer: Mapped[Any] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    difficulty: Mapped[int] = mapped_column(Integer, default=1)
+    law: Mapped[str] = mapped_column(String(200), default="", index=True)
+    law_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    chapter: Mapped[str] = mapped_column(String(200), default="")
+    checklist_item: Mapped[str] = mapped_column(String(300), default="", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    key_points: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    generator: Mapped[str] = mapped_column(String(60), default="")
+    source_hashes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    needs_review: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class AttemptRow(Base):
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True)
+    given: Mapped[Any] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CardRow(Base):
+    """A question in a user's wrong-answer book, with its FSRS card."""
+
+    __tablename__ = "quiz_cards"
+
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def database_url(home: Path, configured: str = "") -> str:
+    """The configured URL, or a SQLite file ``<home>/quiz.sqlite``."""
+    return configured or f"sqlite:///{home / 'quiz.sqlite'}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(conn: Any, _record: Any) -> None:
+            cursor = conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine

@@ -1,0 +1,57 @@
+"""The question types: one generator per type, in a registry that refuses unknown types.
+
+``QUESTION_TYPES`` holds the types made from the structure of the law (single, multi, judge, blank).
+``QUESTION_TYPES.with_llm(complete)`` adds ``short`` and ``case``, which need a language model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from quiz.generators.base import Context, Generator
+from quiz.generators.blank import FillBlank
+from quiz.generators.judge import TrueFalse
+from quiz.generators.llm import Complete, llm_question_types
+from quiz.generators.multi import MultipleChoice
+from quiz.generators.single import SingleChoice
+from quiz.models import QuestionType
+
+
+class UnknownQuestionType(KeyError):
+    def __init__(self, key: str, known: list[str]) -> None:
+        super().__init__(key)
+        self.key = key
+        self.known = known
+
+    def __str__(self) -> str:
+        hint = " (short and case need an LLM)" if self.key in ("short", "case") else ""
+        return f"unknown question type {self.key!r}{hint}; available: {', '.join(self.known)}"
+
+
+class QuestionTypes(Mapping[str, Generator]):
+    """A read-only registry ``type → generator``; looking up a type it lacks raises UnknownQuestionType."""
+
+    def __init__(self, generators: Mapping[QuestionType, Generator]) -> None:
+        self._generators: dict[str, Generator] = dict(generators)
+
+    def __getitem__(self, key: str) -> Generator:
+        try:
+            return self._generators[key]
+        except KeyError:
+            raise UnknownQuestionType(key, list(self._generators)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._generators)
+
+    def __len__(self) -> int:
+        return len(self._generators)
+
+    def with_llm(self, complete: Complete) -> QuestionTypes:
+        return QuestionTypes({**self._generators, **llm_question_types(complete)})  # type: ignore[dict-item]
+
+
+QUESTION_TYPES = QuestionTypes(
+    {"single": SingleChoice(), "multi": MultipleChoice(), "judge": TrueFalse(), "blank": FillBlank()}
+)
+
+__all__ = ["QUESTION_TYPES", "Context", "Generator", "QuestionTypes", "UnknownQuestionType"]

@@ -1,0 +1,3 @@
+from xuefa.cli import cli
+
+cli()
