@@ -15,6 +15,7 @@ import numpy as np
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
 from kb.lexical import LexicalIndex, tokenize
+from kb.lexicon import is_penalty_article
 from kb.models import (
     Citation,
     DocStatus,
@@ -186,6 +187,12 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         return self.retriever.search(query, k, filters or SearchFilters())
+
+    def penalty_units(self, unit_ids: Iterable[str]) -> set[str]:
+        """Those of the units that set penalties (法律责任 chapter, or 处…罚款 in the text)."""
+        ids = list(unit_ids)
+        return {uid for uid, su in self.registry.units_by_ids(ids).items()
+                if is_penalty_article(su.unit.heading_path, su.unit.text)}
 
     def hits_for(self, scored: Iterable[tuple[str, float]], via: Literal["direct", "hybrid"] = "hybrid") -> list[Hit]:
         scored = list(scored)

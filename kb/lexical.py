@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -59,6 +61,12 @@ class LexicalIndex:
         if self.unit_ids:
             self._retriever.index([list(t) or [""] for t in tokens], show_progress=False)
         self._vocab = set(self._retriever.vocab_dict) if self.unit_ids else set()
+        self.doc_freq: Counter[str] = Counter(t for doc in tokens for t in set(doc))
+
+    def idf(self, token: str) -> float:
+        """BM25-style idf; a token the corpus never uses weighs the most."""
+        n = max(len(self.unit_ids), 1)
+        return math.log(1 + (n - self.doc_freq.get(token, 0) + 0.5) / (self.doc_freq.get(token, 0) + 0.5))
 
     def __len__(self) -> int:
         return len(self.unit_ids)

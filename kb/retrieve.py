@@ -4,12 +4,15 @@ law-name awareness, an optional cross-encoder, and the judgement whether the hit
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
+from kb.lexicon import asks_for_penalty, expand
 from kb.models import Citation, Hit, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
@@ -56,8 +59,10 @@ class Retriever:
         named = self.named_laws(query)
         timings["parse_ms"] = (time.perf_counter() - t0) * 1000
 
+        scoring_query = strip_law_names(query, named) if named else query
         t1 = time.perf_counter()
-        qvec = self.kb.embedder.embed_query(query)
+        legal_terms = expand(query)
+        qvec = self.kb.embedder.embed_query(scoring_query)
         timings["embed_ms"] = (time.perf_counter() - t1) * 1000
         t2 = time.perf_counter()
         where = {"doc_id": {"$in": sorted(allowed)}} if restricted and allowed else None
@@ -65,8 +70,9 @@ class Retriever:
                  if uid.split("-", 1)[0] in allowed][: cfg.candidates]
         timings["dense_ms"] = (time.perf_counter() - t2) * 1000
         t3 = time.perf_counter()
-        q_tokens = tokenize(query)
-        lexical = self.kb.lexical().search(q_tokens, cfg.candidates, allowed if restricted else None)
+        q_tokens = tokenize(scoring_query)
+        expanded = q_tokens + [t for term in legal_terms for t in tokenize(term)]
+        lexical = self.kb.lexical().search(expanded, cfg.candidates, allowed if restricted else None)
         timings["lexical_ms"] = (time.perf_counter() - t3) * 1000
 
         fused: dict[str, float] = {}
@@ -80,9 +86,12 @@ class Retriever:
         if named:
             for uid in fused:
                 if docs[uid.split("-", 1)[0]].law_key in named:
-                    fused[uid] += cfg.law_name_boost
+                    fused[uid] += cfg.law_name_boost / (cfg.rrf_k + 1)
+        if cfg.penalty_boost and asks_for_penalty(query):
+            for uid in self.kb.penalty_units(fused):
+                fused[uid] += cfg.penalty_boost / (cfg.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda x: -x[1])
-        pool = max(k, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else k)
+        pool = max(k, cfg.coverage_pool, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else k)
         dense_score = dict(dense)
         lexical_score = dict(lexical)
         hybrid = [
@@ -90,6 +99,13 @@ class Retriever:
                     dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id))
             for h in self.kb.hits_for(ranked[:pool])
         ]
+        if cfg.coverage_weight and hybrid:
+            idf = self.kb.lexical().idf
+            content = q_tokens + [t for t in expanded[len(q_tokens):] if t not in q_tokens]
+            hybrid = sorted(
+                (replace(h, score=h.score + cfg.coverage_weight / (cfg.rrf_k + 1)
+                         * query_coverage(idf, content, [h])) for h in hybrid),
+                key=lambda h: -h.score)
         if self.kb.settings.reranker.model and hybrid:
             t4 = time.perf_counter()
             hybrid = self.rerank(query, hybrid)
@@ -103,20 +119,20 @@ class Retriever:
 
     def judge(self, query: str, q_tokens: list[str], hits: list[Hit], dense: list[tuple[str, float]],
               named: set[str]) -> bool:
-        """Whether the corpus holds a basis: a close dense match, or one backed by the query's own words."""
+        """Whether the corpus holds a basis for the query.
+
+        The evidence is how much of the query's weight (idf: rare words weigh more, words the corpus never
+        uses weigh the most) the best hits contain, and how close the best dense match is.
+        """
         if not hits:
             return False
         cfg = self.kb.settings.retrieval
         best_dense = dense[0][1] if dense else 0.0
         if best_dense >= cfg.min_dense_score:
             return True
-        content = {t for t in q_tokens if len(t) >= 2}
-        if not content:
-            return False
-        coverage = max(sum(1 for t in content if t in h.unit.text) / len(content) for h in hits[:3])
         if named and any(h.document.law_key in named for h in hits[:3]):
             return True
-        return coverage >= cfg.min_lexical_coverage and best_dense >= cfg.min_dense_score - 0.04
+        return query_coverage(self.kb.lexical().idf, q_tokens, hits[:3]) >= cfg.min_lexical_coverage
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         if self._reranker is None:
@@ -126,3 +142,21 @@ class Retriever:
         scores = self._reranker.score(query, [h.unit.text for h in hits])
         rescored = [replace(h, rerank_score=float(s)) for h, s in zip(hits, scores, strict=True)]
         return sorted(rescored, key=lambda h: -(h.rerank_score or 0.0))
+
+
+def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[Hit]) -> float:
+    """The largest idf-weighted share of the query's content words that one hit's text contains."""
+    content = {t for t in q_tokens if len(t) >= 2}
+    if not content or not hits:
+        return 0.0
+    weights = {t: idf(t) for t in content}
+    total = sum(weights.values())
+    return max(sum(w for t, w in weights.items() if t in h.unit.text) for h in hits) / total
+
+
+def strip_law_names(query: str, named: set[str]) -> str:
+    """The query without the law names it mentions (they would pull every article of that law up)."""
+    out = query
+    for key in sorted(named, key=len, reverse=True):
+        out = re.sub(rf"《?(?:中华人民共和国)?{re.escape(key)}》?", " ", out)
+    return out.strip() or query

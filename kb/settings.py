@@ -29,15 +29,26 @@ class RerankerSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     candidates: int = Field(100, ge=10, description="Candidates taken from each of the dense and the lexical index.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.0, ge=0)
-    law_name_boost: float = Field(0.02, ge=0, description="Fused-score bonus for units of a law the query names.")
+    lexical_weight: float = Field(1.5, ge=0)
+    law_name_boost: float = Field(
+        2.0, ge=0, description="Bonus for units of a law the query names, in units of a first rank's RRF share."
+    )
+    penalty_boost: float = Field(
+        1.0, ge=0, description="Bonus for penalty articles when the question asks how to punish (as above)."
+    )
+    coverage_weight: float = Field(
+        0.0, ge=0, description="Bonus for the idf-weighted share of the query's words an article contains."
+    )
+    coverage_pool: int = Field(30, ge=1, description="Fused candidates the coverage bonus re-scores.")
     min_dense_score: float = Field(
-        0.80, description="Below this cosine for the best hit, and without lexical support, a query has no basis."
+        0.878,
+        description="A query whose closest article is less similar than this (cosine) has no basis, unless it "
+        "names a law or cites an article, or the best hits contain most of its weighted words.",
     )
     min_lexical_coverage: float = Field(
-        0.5, description="Share of the query's content words that the best hits must contain to count as support."
+        0.6, description="idf-weighted share of the query's words one of the best hits must contain to count as support."
     )
 
 

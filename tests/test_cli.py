@@ -1,0 +1,108 @@
+"""The `xuefa` command end to end on real files, a real Chroma and the bundled embedding model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xuefa.cli import cli
+
+pytestmark = pytest.mark.xdist_group("kb")
+
+RULE_V1 = """# 公路超限检测站管理示例规定
+
+2011年6月24日交通运输部令2011年第7号公布
+
+## 第一章 总则
+
+第一条 为了加强公路超限检测站的管理，制定本规定。
+
+第二条 超限检测站应当悬挂标志，公示检测标准和处理程序。
+
+## 第二章 处罚
+
+第三条 车辆超限运输拒不接受检测的，由公路管理机构处三万元以下的罚款。
+
+第四条 超限运输车辆的当事人应当自行卸载；拒不卸载的，公路管理机构可以依法扣留车辆。
+"""
+
+RULE_V2 = RULE_V1.replace("2011年6月24日交通运输部令2011年第7号公布",
+                          "2011年6月24日交通运输部令2011年第7号公布\n\n2021年8月11日交通运输部令2021年第12号修正")
+RULE_V2 = RULE_V2.replace("三万元以下", "五万元以下")
+
+
+def run(home: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("files")
+    (folder / "rule.md").write_text(RULE_V1, encoding="utf-8")
+    (folder / "notice-gbk.txt").write_bytes(
+        "关于开展执法练兵的通知\n\n一、工作目标\n\n各执法单位要组织执法人员学习法律法规，每年培训不少于六十学时。\n\n"
+        "二、工作要求\n\n各单位要按照应知应会清单组织考试，考试不合格的应当补考。\n".encode("gb18030"))
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>>\n")
+    (folder / "table.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    return folder
+
+
+def test_ingest_reports_each_bad_file_and_stores_the_rest(home: Path, files: Path) -> None:
+    code, out = run(home, "ingest", str(files), str(files / "table.xls"))
+    assert code == 1
+    assert "2 of 5 files stored" in out
+    assert "empty.md" in out and "broken.pdf" in out and "table.xls" in out
+    code, out = run(home, "laws", "--json")
+    laws = {d["title"]: d for d in json.loads(out)}
+    assert laws["公路超限检测站管理示例规定"]["units"] == 4
+    assert laws["公路超限检测站管理示例规定"]["level"] == "部门规章"
+    assert laws["关于开展执法练兵的通知"]["level"] == "规范性文件"
+
+
+def test_search_show_and_unchanged_reingest(home: Path, files: Path) -> None:
+    code, out = run(home, "search", "车主拒不卸载能扣车吗", "--json")
+    hits = json.loads(out)["hits"]
+    assert code == 0 and hits[0]["article"] == "第四条"
+    code, out = run(home, "show", "公路超限检测站管理示例规定第3条")
+    assert code == 0 and "三万元以下" in out
+    code, out = run(home, "show", "公路超限检测站管理示例规定第30条")
+    assert code != 0 and "not in the knowledge base" in out
+    code, out = run(home, "ingest", str(files / "rule.md"))
+    assert code == 0 and "unchanged" in out
+
+
+def test_newer_version_supersedes_and_eval_contract(home: Path, tmp_path: Path) -> None:
+    newer = tmp_path / "rule-2021.md"
+    newer.write_text(RULE_V2, encoding="utf-8")
+    code, out = run(home, "ingest", str(newer))
+    assert code == 0 and "supersedes 1 older" in out
+    code, out = run(home, "show", "公路超限检测站管理示例规定第三条")
+    assert "五万元以下" in out and "2021-08-11" in out
+    code, out = run(home, "laws", "--all", "--json")
+    assert sorted(d["status"] for d in json.loads(out)) == ["active", "active", "superseded"]
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "1", "question": "拒不接受超限检测罚多少", "also": [],
+         "gold": [{"law": "《公路超限检测站管理示例规定》", "article": "第三条"}]},
+        {"id": "2", "question": "个人所得税专项附加扣除包括哪些项目？", "gold": [], "also": []},
+    ]), encoding="utf-8")
+    code, out = run(home, "eval", str(questions), "--json")
+    metrics = json.loads(out)
+    for key in ("queries", "hit@1", "hit@5", "hit@10", "recall@1", "recall@5", "recall@10", "mrr@10",
+                "p50_ms", "p95_ms", "out_of_scope", "refusal_rate"):
+        assert key in metrics
+    assert metrics["hit@5"] == 1.0 and metrics["out_of_scope"] == 1 and metrics["refusal_rate"] == 1.0
+
+    code, out = run(home, "remove", "公路超限检测站管理示例规定")
+    assert code == 0 and out.count("removed") == 2
