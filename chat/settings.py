@@ -6,7 +6,9 @@ from pydantic import BaseModel, Field, SecretStr
 
 
 class LLMSettings(BaseModel):
-    base_url: str = Field("", description="OpenAI-compatible endpoint (vLLM, Ollama, DeepSeek, Qwen); empty: no LLM.")
+    base_url: str = Field(
+        "", description="OpenAI-compatible endpoint (vLLM, Ollama, DeepSeek, Qwen); empty: no LLM."
+    )
     model: str = Field("", description="Model name the endpoint serves.")
     api_key: SecretStr = Field(SecretStr("not-needed"), description="API key, if the endpoint wants one.")
     timeout_s: float = Field(60.0, gt=0)
@@ -21,5 +23,10 @@ class LLMSettings(BaseModel):
 class ChatSettings(BaseModel):
     llm: LLMSettings = LLMSettings()
     top_k: int = Field(6, ge=1, description="Retrieved articles an answer draws on.")
+    candidates: int = Field(
+        18,
+        ge=1,
+        description="Articles retrieved before the answer engine picks its top_k by their best sentence.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are cut to this length.")
     history_turns: int = Field(3, ge=0, description="Earlier turns a follow-up question may use.")

@@ -159,6 +159,10 @@ class KnowledgeBase:
             if not parsed:
                 return None
             citation = parsed[0]
+        if citation.unit_id is not None:
+            hits = self.hits_for([(citation.unit_id, 1.0)], via="direct")
+            if hits and (include_superseded or hits[0].document.status is DocStatus.ACTIVE):
+                return hits[0]
         if citation.article is None:
             return None
         key = self.resolve_law(citation.law)

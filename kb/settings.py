@@ -17,6 +17,9 @@ class EmbeddingSettings(BaseModel):
     query_prefix: str = Field("", description="Prefix for queries (e.g. '为这个句子生成表示以用于检索相关文章：' for bge-zh).")
     passage_prefix: str = Field("", description="Prefix for passages.")
     device: str = Field("cpu", description="torch device for sentence-transformers models.")
+    threads: int = Field(
+        0, ge=0, description="CPU threads of the bundled model (0: all cores; 1 keeps query latency steady on a busy host)."
+    )
     batch_size: int = Field(32, ge=1, description="Passages embedded per batch.")
     max_chars: int = Field(1200, ge=64, description="Passage text is cut to this many characters before embedding.")
 

@@ -1,0 +1,84 @@
+"""Plain-text renderings of answers and citations for the CLI (the UI may reuse them).
+
+The only place in the engine that turns answer data into text for people; no HTML here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from chat.models import Answer
+from kb.models import Citation
+from kb.numbers import article_label, int_to_cn
+
+
+def law_title(citation: Citation) -> str:
+    """The law's title without 《》."""
+    return citation.law.strip().removeprefix("《").removesuffix("》")
+
+
+def article_text(citation: Citation) -> str:
+    """``第三十三条`` (or ``第十条之一``; a section's label for article-less documents)."""
+    if citation.article is not None:
+        return article_label(citation.article, citation.article_suffix)
+    return citation.section_label
+
+
+def render_citation(citation: Citation) -> str:
+    """《中华人民共和国行政处罚法》第三十三条第一款 (第N项 too when the citation names an item)."""
+    out = f"《{law_title(citation)}》{article_text(citation)}"
+    if citation.clause is not None:
+        out += f"第{int_to_cn(citation.clause)}款"
+    if citation.item is not None:
+        out += f"第{int_to_cn(citation.item)}项"
+    return out
+
+
+def render_version_date(value: date | None) -> str:
+    return value.isoformat() if value else "未注明"
+
+
+def law_versions(answer: Answer) -> list[tuple[str, date | None]]:
+    """Each law the answer shows, once, with the version date of the stored text."""
+    seen: dict[str, date | None] = {}
+    for c in answer.all_citations:
+        seen.setdefault(law_title(c), c.version_date)
+    return list(seen.items())
+
+
+def render_answer_text(answer: Answer) -> str:
+    """The whole answer as plain text: conclusion, related articles, law versions, notices, disclaimer."""
+    parts = [answer.text.strip()]
+    if answer.related:
+        parts.append("相关条文：\n" + "\n".join(f"- {render_citation(c)}" for c in answer.related))
+    if answer.possibly_related:
+        parts.append(
+            "可能相关的条文：\n" + "\n".join(f"- {render_citation(c)}" for c in answer.possibly_related)
+        )
+    versions = law_versions(answer)
+    if versions:
+        parts.append(
+            "法规版本：\n"
+            + "\n".join(f"- 《{title}》（版本日期：{render_version_date(d)}）" for title, d in versions)
+        )
+    if answer.notices:
+        parts.append("提示：\n" + "\n".join(f"- {n.text}" for n in answer.notices))
+    parts.append(answer.disclaimer)
+    return "\n\n".join(p for p in parts if p)
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """``{"answer", "grounded", "citations": [{"law", "article", "text"}]}`` for ``xuefa ask --json``.
+
+    Citations are the answer's and the related ones, each article once, only ones the knowledge base
+    holds; ``text`` is the stored article text.
+    """
+    citations: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for c in answer.citations + answer.related:
+        if not c.resolved or c.unit_id in seen:
+            continue
+        seen.add(c.unit_id or "")
+        citations.append({"law": law_title(c), "article": article_text(c), "text": c.quote})
+    return {"answer": render_answer_text(answer), "grounded": answer.grounded, "citations": citations}
