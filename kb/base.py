@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 
+from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
 from kb.lexical import LexicalIndex, tokenize
@@ -68,6 +69,7 @@ class KnowledgeBase:
         self._state_lock = threading.Lock()
         self._documents: dict[str, StoredDocument] | None = None
         self._lexical: LexicalIndex | None = None
+        self._null: NullCalibration | None = None
         self.retriever = Retriever(self)
 
     @classmethod
@@ -78,6 +80,7 @@ class KnowledgeBase:
         return kb
 
     def close(self) -> None:
+        self.vectors.close()
         self.registry.close()
 
     # cached state ----------------------------------------------------------------------------------
@@ -85,6 +88,7 @@ class KnowledgeBase:
         with self._state_lock:
             self._documents = None
             self._lexical = None
+            self._null = None
 
     def document_map(self) -> dict[str, StoredDocument]:
         with self._state_lock:
@@ -100,6 +104,17 @@ class KnowledgeBase:
                     [r[0] for r in rows], [r[1] for r in rows], [r[2].split(" ") if r[2] else [] for r in rows]
                 )
             return self._lexical
+
+    def null_calibration(self) -> NullCalibration:
+        """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis)."""
+        if self._null is None:
+            active = {d.doc_id for d in self.document_map().values() if d.status is DocStatus.ACTIVE}
+            nearest = []
+            for probe in OFF_TOPIC_PROBES:
+                found = self.vectors.query(self.embedder.embed_query(probe), 20)
+                nearest.extend([s for uid, s in found if uid.split("-", 1)[0] in active][:1])
+            self._null = calibrate(nearest)
+        return self._null
 
     def known_law_keys(self) -> set[str]:
         return {d.law_key for d in self.document_map().values()}

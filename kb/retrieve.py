@@ -127,12 +127,13 @@ class Retriever:
         if not hits:
             return False
         cfg = self.kb.settings.retrieval
-        best_dense = dense[0][1] if dense else 0.0
-        if best_dense >= cfg.min_dense_score:
-            return True
         if named and any(h.document.law_key in named for h in hits[:3]):
             return True
-        return query_coverage(self.kb.lexical().idf, q_tokens, hits[:3]) >= cfg.min_lexical_coverage
+        coverage = query_coverage(self.kb.lexical().idf, q_tokens, hits[:3])
+        if coverage == 0.0:
+            return False  # not one of the question's words is in the best articles
+        best_dense = dense[0][1] if dense else 0.0
+        return best_dense >= self.kb.null_calibration().threshold(cfg.basis_z) or coverage >= cfg.min_lexical_coverage
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         if self._reranker is None:

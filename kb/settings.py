@@ -45,10 +45,11 @@ class RetrievalSettings(BaseModel):
         0.0, ge=0, description="Bonus for the idf-weighted share of the query's words an article contains."
     )
     coverage_pool: int = Field(30, ge=1, description="Fused candidates the coverage bonus re-scores.")
-    min_dense_score: float = Field(
-        0.878,
-        description="A query whose closest article is less similar than this (cosine) has no basis, unless it "
-        "names a law or cites an article, or the best hits contain most of its weighted words.",
+    basis_z: float = Field(
+        1.25,
+        description="A query has no basis when its nearest article is less similar than the off-topic probes' mean "
+        "plus this many standard deviations (kb.basis), unless it cites an article or names a law, or one of the "
+        "best hits contains most of its weighted words.",
     )
     min_lexical_coverage: float = Field(
         0.6, description="idf-weighted share of the query's words one of the best hits must contain to count as support."

@@ -28,6 +28,10 @@ class VectorStore:
         )
         self.dim = dim
 
+    def close(self) -> None:
+        """Release Chroma's per-path system, so the folder can be reopened (or removed) in this process."""
+        self._client.close()
+
     def count(self) -> int:
         return self._collection.count()
 
