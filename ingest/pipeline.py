@@ -5,7 +5,7 @@ A bad file is reported with its reason and the batch goes on; what is stored sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +99,3 @@ def ingest_file(
         return FileReport(path, kb.add(parsed, str(path.resolve()), unit_progress))
     except IngestError as exc:
         return FileReport(path, error=exc.reason)
-
-
-def iter_failures(report: IngestReport) -> Iterator[str]:
-    for f in report.failed:
-        yield f"{f.path}: {f.error}"

@@ -84,9 +84,11 @@ def find_citations(text: str, known_keys: Iterable[str] | None = None) -> list[t
         m = CITATION_RE.search(text, pos)
         if not m:
             return out
-        law = m.group("quoted") or _trim_bare(m.group("bare"), keys)
-        start = m.start() if m.group("quoted") else m.end("bare") - len(law) if m.group("bare").endswith(law) else m.start()
-        out.append(_citation(law.strip(), m, max(start, m.start()), m.end()))
+        bare = m.group("bare")
+        law = m.group("quoted") or _trim_bare(bare, keys)
+        # a bare name trimmed to its known tail starts where that tail starts
+        start = m.end("bare") - len(law) if bare and bare.endswith(law) else m.start()
+        out.append(_citation(law.strip(), m, start, m.end()))
         pos = m.end()
         while chained := _CHAIN_RE.match(text, pos):
             out.append(_citation(law.strip(), chained, chained.start(), chained.end()))
