@@ -161,7 +161,7 @@ class KnowledgeBase:
         if full in known:
             return full
         suffixes = [k for k in known if key.endswith(k)]
-        return max(suffixes, key=len) if suffixes else None
+        return min(suffixes, key=lambda k: (-len(k), k)) if suffixes else None
 
     def active_document(self, key: str) -> StoredDocument | None:
         docs = [d for d in self.document_map().values() if d.law_key == key and d.status is DocStatus.ACTIVE]

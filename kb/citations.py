@@ -53,7 +53,7 @@ def _trim_bare(raw: str, known_keys: Iterable[str] | None) -> str:
     if known_keys is not None:
         candidates = [k for k in known_keys if raw.endswith(k) or law_key(raw).endswith(k)]
         if candidates:
-            return max(candidates, key=len)
+            return min(candidates, key=lambda k: (-len(k), k))
         for abbr, full in ABBREVIATIONS.items():
             if raw.endswith(abbr):
                 return full

@@ -28,7 +28,7 @@ class Retriever:
         """Law keys the query names, longest match winning (道路交通安全法实施条例 over 道路交通安全法)."""
         found: set[str] = set()
         known = self.kb.known_law_keys()
-        for key in sorted(known, key=len, reverse=True):
+        for key in sorted(known, key=lambda k: (-len(k), k)):
             if key in query and not any(key in longer for longer in found):
                 found.add(key)
         for abbr, full in ABBREVIATIONS.items():
@@ -91,7 +91,7 @@ class Retriever:
             for uid in self.kb.penalty_units(fused):
                 fused[uid] += cfg.penalty_boost / (cfg.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda x: -x[1])
-        pool = max(k, cfg.coverage_pool, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else k)
+        pool = max(k, 30, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
         dense_score = dict(dense)
         lexical_score = dict(lexical)
         hybrid = [
@@ -99,13 +99,6 @@ class Retriever:
                     dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id))
             for h in self.kb.hits_for(ranked[:pool])
         ]
-        if cfg.coverage_weight and hybrid:
-            idf = self.kb.lexical().idf
-            content = q_tokens + [t for t in expanded[len(q_tokens):] if t not in q_tokens]
-            hybrid = sorted(
-                (replace(h, score=h.score + cfg.coverage_weight / (cfg.rrf_k + 1)
-                         * query_coverage(idf, content, [h])) for h in hybrid),
-                key=lambda h: -h.score)
         if self.kb.settings.reranker.model and hybrid:
             t4 = time.perf_counter()
             hybrid = self.rerank(query, hybrid)
@@ -158,6 +151,6 @@ def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[
 def strip_law_names(query: str, named: set[str]) -> str:
     """The query without the law names it mentions (they would pull every article of that law up)."""
     out = query
-    for key in sorted(named, key=len, reverse=True):
+    for key in sorted(named, key=lambda k: (-len(k), k)):
         out = re.sub(rf"《?(?:中华人民共和国)?{re.escape(key)}》?", " ", out)
     return out.strip() or query

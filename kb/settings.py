@@ -41,10 +41,6 @@ class RetrievalSettings(BaseModel):
     penalty_boost: float = Field(
         1.0, ge=0, description="Bonus for penalty articles when the question asks how to punish (as above)."
     )
-    coverage_weight: float = Field(
-        0.0, ge=0, description="Bonus for the idf-weighted share of the query's words an article contains."
-    )
-    coverage_pool: int = Field(30, ge=1, description="Fused candidates the coverage bonus re-scores.")
     basis_z: float = Field(
         1.25,
         description="A query has no basis when its nearest article is less similar than the off-topic probes' mean "
