@@ -16,6 +16,8 @@ from chat.llm import create_llm_client
 from chat.service import AnswerService
 from kb.base import KnowledgeBase
 from kb.base import Progress as UnitProgress
+from quiz.bank import QuestionBank
+from quiz.practice import Practice
 from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import Services
 from xuefa.settings import Settings
@@ -71,6 +73,7 @@ def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
         admin_password=settings.admin_password,
         ingest=settings.ingest,
         uploads_dir=settings.home / "uploads",
+        practice=Practice.from_settings(QuestionBank.open(settings.home, settings.quiz), settings.quiz),
     )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from chat.models import Answer, AnswerEvent, Turn
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase
 from xuefa.app.feedback import FeedbackStore
+
+if TYPE_CHECKING:
+    from quiz.practice import Practice
 
 Vote = Literal["up", "down"]
 
@@ -38,6 +41,8 @@ class Services:
     admin_password: str = ""
     ingest: IngestSettings = field(default_factory=IngestSettings)
     uploads_dir: Path | None = None
+    practice: Practice | None = None
+    """The question bank's practice (错题本, mastery); ``None``: no 练习 tab."""
 
     @property
     def admin_enabled(self) -> bool:

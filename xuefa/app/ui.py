@@ -18,6 +18,7 @@ from xuefa.app.admin_tab import build_admin_tab
 from xuefa.app.browse_tab import build_browse_tab
 from xuefa.app.chat_tab import build_chat_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
+from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.state import Services
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
 
@@ -42,6 +43,11 @@ def build_app(services: Services) -> gr.Blocks:
                 build_chat_tab(services, article, feedback)
             with gr.Tab("法规", id="browse", elem_id="xf-tab-browse"):
                 browse = build_browse_tab(services, article)
+            if services.practice is not None:
+                with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
+                    practice = build_practice_tab(services, services.practice)
+                practice_tab.select(lambda: practice.refresh(services), None, [practice.laws],
+                                    api_visibility="private", show_progress="hidden")
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
                 ingested = build_admin_tab(services)
         html_block(FOOTER)
