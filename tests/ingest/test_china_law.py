@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from corpus.starter import STARTER_LAWS
-from ingest.china_law import iter_documents, list_laws, normalize_title, select_laws, split_clauses
+from ingest.china_law import iter_documents, list_laws, select_laws, split_clauses
+from kb.citations import law_key
 from kb.models import Level, ParsedDocument, Validity
 
 
@@ -103,7 +104,7 @@ def test_article_less_documents_become_sections() -> None:
 def test_titles_match_in_any_form() -> None:
     forms = ["中华人民共和国公路法", "公路法", "《公路法》", "《中华人民共和国公路法》"]
     assert {law.law_id for law in select_laws(forms)} == {select_laws(["公路法"])[0].law_id}
-    assert normalize_title(" 《中华人民共和国 港口法》") == "港口法"
+    assert law_key(" 《中华人民共和国 港口法》") == "港口法"
 
 
 def test_unknown_titles_are_all_named() -> None:

@@ -8,13 +8,13 @@ import pytest
 
 from corpus.starter import import_laws
 from kb.base import KnowledgeBase
+from kb.citations import law_key
 from kb.evaluate import (
     Question,
     article_key,
     evaluate,
     evaluate_splits,
     load_questions,
-    normalize_law,
     percentile,
 )
 from kb.models import DocStatus, DocumentMeta, Hit, SearchResult, StoredDocument, Unit
@@ -180,8 +180,8 @@ def test_no_out_of_scope_questions(questions: list[Question]) -> None:
 
 
 def test_law_and_article_forms() -> None:
-    assert normalize_law("《中华人民共和国行政处罚法》") == normalize_law("行政处罚法") == "行政处罚法"
-    assert normalize_law("中华人民共和国宪法") == "宪法"
+    assert law_key("《中华人民共和国行政处罚法》") == law_key("行政处罚法") == "行政处罚法"
+    assert law_key("中华人民共和国宪法") == "宪法"
     assert article_key("刑法", "第一百二十条之六") == ("刑法", 120, "之六")
     assert article_key("刑法", "第120条") == ("刑法", 120, "")
     with pytest.raises(ValueError):

@@ -22,7 +22,6 @@ from xuefa.app.library import is_superseded, permalink
 from xuefa.app.state import ChatSession, Exchange
 from xuefa.app.uploads import UploadResult
 
-COUNTRY_PREFIX = "中华人民共和国"
 MAX_QUESTION_SHOWN = 600
 SNIPPET_CHARS = 80
 
@@ -56,8 +55,7 @@ def esc(text: object) -> str:
 
 def short_law(title: str) -> str:
     """《中华人民共和国行政强制法》 → 行政强制法 (titles without the prefix stay as they are)."""
-    name = title.strip().removeprefix("《").removesuffix("》")
-    return name.removeprefix(COUNTRY_PREFIX) or name
+    return law_key(title)
 
 
 def text_block(text: str, cls: str = "xf-p") -> str:
