@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,3 +17,33 @@ def shared_dir() -> Path:
     if not (SHARED / "corpus").is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+TEST_DATABASE_ENV = "XUEFA_TEST_DATABASE_URL"
+"""A PostgreSQL URL (``scripts/postgres.sh`` prints one; ``.ci/run`` sets it): the database tests then run
+against that server as well as SQLite."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test: a SQLite file, or a new database on the PostgreSQL server of
+    ``XUEFA_TEST_DATABASE_URL`` (dropped afterwards); the PostgreSQL run is skipped where none is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    server_url = os.environ.get(TEST_DATABASE_ENV, "")
+    if not server_url:
+        pytest.skip(f"{TEST_DATABASE_ENV} is not set (scripts/postgres.sh starts a server)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"xf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

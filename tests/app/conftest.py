@@ -98,18 +98,17 @@ def serve_app() -> Iterator[Any]:
     """serve_app(services) → the URL of the app for those services, running until the session ends."""
     from xuefa.app.ui import build_app, serve
 
-    demos = []
+    servers = []
 
     def start(svc: Services) -> str:
-        demo = build_app(svc)
-        port = free_port()
-        serve(demo, host="127.0.0.1", port=port, block=False, quiet=True)
-        demos.append(demo)
-        return f"http://127.0.0.1:{port}/"
+        server = serve(build_app(svc), host="127.0.0.1", port=free_port(), block=False, quiet=True)
+        assert server is not None
+        servers.append(server)
+        return server.url
 
     yield start
-    for demo in demos:
-        demo.close()
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture(scope="session")

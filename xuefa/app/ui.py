@@ -7,11 +7,13 @@ Offline: analytics off, no share link, the theme on system fonts, no CDN script;
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
+from fastapi import APIRouter
 
 from xuefa.app import browse_tab, library
 from xuefa.app.admin_tab import build_admin_tab
@@ -21,6 +23,7 @@ from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedbac
 from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.state import Services
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
+from xuefa.web.server import RunningServer, build_server, run_server
 
 TITLE = "学法通 · 交通运输行政执法学法问答"
 CONCURRENCY = 16
@@ -86,12 +89,11 @@ def build_app(services: Services) -> gr.Blocks:
 
 
 def launch_options() -> dict[str, Any]:
-    """What ``Blocks.launch`` needs besides host and port: look, offline and privacy settings."""
+    """What mounting the Blocks needs besides host and port: look, offline and privacy settings."""
     return {
         "theme": build_theme(),
         "css_paths": [CSS_PATH],
         "js": app_js(),
-        "share": False,
         "footer_links": [],
         "run_history": False,
         "enable_monitoring": False,
@@ -103,9 +105,8 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, block: bool = True,
-          quiet: bool = False) -> tuple[Any, str, str]:
-    """Launch ``demo`` on host:port; ``block=False`` returns at once (tests)."""
-    return demo.launch(
-        server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, **launch_options()
-    )
+def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, quiet: bool = False,
+          routers: Sequence[APIRouter] = ()) -> RunningServer | None:
+    """Serve ``demo`` (at ``/``) and ``routers`` on host:port; ``block=False`` returns the running server."""
+    app = build_server(demo, routers, launch_options())
+    return run_server(app, host, port, block=block, quiet=quiet)
