@@ -97,11 +97,13 @@ def services(app_kb: KnowledgeBase, app_home: Path) -> Services:
 def serve_app() -> Iterator[Any]:
     """serve_app(services) → the URL of the app for those services, running until the session ends."""
     from xuefa.app.ui import build_app, serve
+    from xuefa.web.routes import build_routers
 
     servers = []
 
     def start(svc: Services) -> str:
-        server = serve(build_app(svc), host="127.0.0.1", port=free_port(), block=False, quiet=True)
+        server = serve(build_app(svc), host="127.0.0.1", port=free_port(), block=False, quiet=True,
+                       routers=build_routers(svc))
         assert server is not None
         servers.append(server)
         return server.url

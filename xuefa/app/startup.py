@@ -90,6 +90,7 @@ def warm_up(services: Services) -> float:
 def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the app until interrupted (``xuefa serve``)."""
     from xuefa.app.ui import build_app, serve
+    from xuefa.web.routes import build_routers
 
     with console_progress("补齐向量") as progress:
         kb = open_kb(settings, progress)
@@ -98,6 +99,6 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> Non
         services = build_services(settings, kb)
         seconds = warm_up(services)
         console.print(f"模型已就绪（{seconds:.1f} 秒）。学法通：http://{host}:{port}")
-        serve(build_app(services), host=host, port=port, block=True)
+        serve(build_app(services), host=host, port=port, block=True, routers=build_routers(services))
     finally:
         kb.close()

@@ -17,6 +17,8 @@ from kb.base import KnowledgeBase
 from xuefa.app.feedback import FeedbackStore
 
 if TYPE_CHECKING:
+    from quiz.contest.service import ContestService
+    from quiz.exam.service import ExamService
     from quiz.practice import Practice
 
 Vote = Literal["up", "down"]
@@ -43,6 +45,10 @@ class Services:
     uploads_dir: Path | None = None
     practice: Practice | None = None
     """The question bank's practice (错题本, mastery); ``None``: no 练习 tab."""
+    exams: ExamService | None = None
+    """Annual exams (blueprint → papers → sittings → grading → reports); ``None``: no 考试 pages."""
+    contests: ContestService | None = None
+    """Knowledge contests (host console, big screen, buzzers); ``None``: no 竞赛 pages."""
 
     @property
     def admin_enabled(self) -> bool:
