@@ -16,7 +16,6 @@ from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
 from kb.lexical import LexicalIndex, tokenize
-from kb.lexicon import is_penalty_article
 from kb.models import (
     Citation,
     DocStatus,
@@ -28,6 +27,7 @@ from kb.models import (
     StoredUnit,
     Unit,
 )
+from kb.references import ReferenceGraph
 from kb.registry import Registry
 from kb.retrieve import Retriever
 from kb.settings import KBSettings
@@ -70,6 +70,7 @@ class KnowledgeBase:
         self._documents: dict[str, StoredDocument] | None = None
         self._lexical: LexicalIndex | None = None
         self._null: NullCalibration | None = None
+        self._references: ReferenceGraph | None = None
         self.retriever = Retriever(self)
 
     @classmethod
@@ -89,6 +90,7 @@ class KnowledgeBase:
             self._documents = None
             self._lexical = None
             self._null = None
+            self._references = None
 
     def document_map(self) -> dict[str, StoredDocument]:
         with self._state_lock:
@@ -104,6 +106,16 @@ class KnowledgeBase:
                     [r[0] for r in rows], [r[1] for r in rows], [r[2].split(" ") if r[2] else [] for r in rows]
                 )
             return self._lexical
+
+    def references(self) -> ReferenceGraph:
+        """Penalty articles by the articles they cite (built on first use, after every change)."""
+        with self._state_lock:
+            graph = self._references
+        if graph is None:
+            graph = ReferenceGraph(unit for _, unit in self.iter_units())
+            with self._state_lock:
+                self._references = graph
+        return graph
 
     def null_calibration(self) -> NullCalibration:
         """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis)."""
@@ -207,11 +219,9 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         return self.retriever.search(query, k, filters or SearchFilters())
 
-    def penalty_units(self, unit_ids: Iterable[str]) -> set[str]:
-        """Those of the units that set penalties (法律责任 chapter, or 处…罚款 in the text)."""
-        ids = list(unit_ids)
-        return {uid for uid, su in self.registry.units_by_ids(ids).items()
-                if is_penalty_article(su.unit.heading_path, su.unit.text)}
+    def units_where(self, unit_ids: Iterable[str], predicate: Callable[[Unit], bool]) -> set[str]:
+        """Those of the units for which ``predicate`` holds."""
+        return {uid for uid, su in self.registry.units_by_ids(list(unit_ids)).items() if predicate(su.unit)}
 
     def hits_for(self, scored: Iterable[tuple[str, float]], via: Literal["direct", "hybrid"] = "hybrid") -> list[Hit]:
         scored = list(scored)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from kb.models import Unit
+
 COLLOQUIAL: dict[str, tuple[str, ...]] = {
     # penalties and measures
     "首违不罚": ("初次违法", "危害后果轻微", "及时改正", "不予行政处罚"),
@@ -109,6 +111,22 @@ def expand(query: str) -> list[str]:
 
 def asks_for_penalty(query: str) -> bool:
     return bool(_PENALTY_QUESTION.search(query))
+
+
+_TIME_LIMIT_QUESTION = re.compile(r"多长时间|多久|多少天|几天|多少日|几日|几个月|多少个月|期限|时限|时效|截止")
+_TIME_LIMIT = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:个)?(?:工作日|日|天|月|年|小时)(?:内|以内|之内)|期限")
+
+
+def asks_for_time_limit(query: str) -> bool:
+    return bool(_TIME_LIMIT_QUESTION.search(query))
+
+
+def states_time_limit(unit: Unit) -> bool:
+    return bool(_TIME_LIMIT.search(unit.text))
+
+
+def sets_penalty(unit: Unit) -> bool:
+    return is_penalty_article(unit.heading_path, unit.text)
 
 
 def is_penalty_article(heading_path: tuple[str, ...], text: str) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
-from kb.lexicon import asks_for_penalty, expand
+from kb.lexicon import asks_for_penalty, asks_for_time_limit, expand, sets_penalty, states_time_limit
 from kb.models import Citation, Hit, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
@@ -88,8 +88,12 @@ class Retriever:
                 if docs[uid.split("-", 1)[0]].law_key in named:
                     fused[uid] += cfg.law_name_boost / (cfg.rrf_k + 1)
         if cfg.penalty_boost and asks_for_penalty(query):
-            for uid in self.kb.penalty_units(fused):
+            self.punished_by(fused)
+            for uid in self.kb.units_where(fused, sets_penalty):
                 fused[uid] += cfg.penalty_boost / (cfg.rrf_k + 1)
+        if cfg.time_limit_boost and asks_for_time_limit(query):
+            for uid in self.kb.units_where(fused, states_time_limit):
+                fused[uid] += cfg.time_limit_boost / (cfg.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda x: -x[1])
         pool = max(k, 30, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
         dense_score = dict(dense)
@@ -109,6 +113,16 @@ class Retriever:
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(query=query, hits=tuple(hits), grounded=grounded, direct=tuple(direct),
                             unresolved=tuple(unresolved), timings_ms=timings)
+
+    def punished_by(self, fused: dict[str, float]) -> None:
+        """Give the penalty articles that cite one of the best candidates that candidate's score (the
+        question describes the conduct; the penalty names it only by number)."""
+        cfg = self.kb.settings.retrieval
+        graph = self.kb.references()
+        best = sorted(fused.items(), key=lambda x: (-x[1], x[0]))[: cfg.reference_depth]
+        for uid, score in best:
+            for penalty in graph.penalties_for(uid):
+                fused[penalty] = max(fused.get(penalty, 0.0), score * cfg.reference_weight)
 
     def judge(self, query: str, q_tokens: list[str], hits: list[Hit], dense: list[tuple[str, float]],
               named: set[str]) -> bool:

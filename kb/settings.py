@@ -41,6 +41,14 @@ class RetrievalSettings(BaseModel):
     penalty_boost: float = Field(
         1.0, ge=0, description="Bonus for penalty articles when the question asks how to punish (as above)."
     )
+    time_limit_boost: float = Field(
+        0.5, ge=0, description="Bonus for articles stating a time limit (X日内) when the question asks how long (as above)."
+    )
+    reference_depth: int = Field(
+        30, ge=0, description="For a penalty question: how many of the best candidates pass their score on to the "
+        "penalty articles that cite them (违反本条例第N条规定的…; kb.references).",
+    )
+    reference_weight: float = Field(1.0, ge=0, description="Share of the cited article's score a penalty article takes.")
     basis_z: float = Field(
         1.25,
         description="A query has no basis when its nearest article is less similar than the off-topic probes' mean "

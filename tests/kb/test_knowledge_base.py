@@ -196,3 +196,21 @@ def test_cross_encoder_reranker_code_path(tmp_path: Path) -> None:
     hits = base.search("超限运输", k=3).hits
     assert len(hits) == 3 and all(h.rerank_score is not None for h in hits)
     assert [h.rerank_score for h in hits] == sorted((h.rerank_score for h in hits), reverse=True)
+
+
+def test_penalty_question_finds_the_penalty_that_cites_the_conduct(kb: KnowledgeBase) -> None:
+    """公路法第七十六条 punishes 第四十七条's conduct by number only; the question describes the conduct."""
+    query = "在大桥周围二百米内挖砂采石，怎么处罚？"
+    conduct = kb.lookup("公路法第四十七条")
+    penalty = kb.lookup("公路法第七十六条")
+    assert conduct is not None and penalty is not None
+    assert penalty.unit_id in kb.references().penalties_for(conduct.unit_id)
+    assert kb.search(query, k=5).hits[0].unit_id == penalty.unit_id
+    without = kb.settings.model_copy(
+        update={"retrieval": kb.settings.retrieval.model_copy(update={"reference_weight": 0.0})}
+    )
+    kb.settings, saved = without, kb.settings
+    try:
+        assert kb.search(query, k=5).hits[0].unit_id != penalty.unit_id
+    finally:
+        kb.settings = saved
