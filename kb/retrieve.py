@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kb.citations import ABBREVIATIONS, parse_citations
@@ -17,6 +17,19 @@ from kb.models import Citation, Hit, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
     from kb.base import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Pool:
+    direct_hits: list[Hit]
+    direct: list[Citation]
+    unresolved: list[Citation]
+    dense: list[tuple[str, float]]
+    hybrid: list[Hit]
+    """Fused candidates, best first."""
+    tokens: tuple[str, ...]
+    """The query's tokens without the law names it mentions."""
+    named_laws: frozenset[str]
 
 
 class Retriever:
@@ -50,8 +63,26 @@ class Retriever:
         return hits, resolved, unresolved
 
     def search(self, query: str, k: int, filters: SearchFilters) -> SearchResult:
-        cfg = self.kb.settings.retrieval
         timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        pool = self.pool(query, filters, max(k, 30), timings)
+        hybrid = pool.hybrid
+        if self.kb.settings.reranker.model and hybrid:
+            t5 = time.perf_counter()
+            hybrid = self.rerank(query, hybrid)
+            timings["rerank_ms"] = (time.perf_counter() - t5) * 1000
+        seen = {h.unit_id for h in pool.direct_hits}
+        hits = (pool.direct_hits + [h for h in hybrid if h.unit_id not in seen])[:k]
+        grounded = bool(pool.direct_hits) or self.judge(query, list(pool.tokens), hits, pool.dense,
+                                                        set(pool.named_laws))
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return SearchResult(query=query, hits=tuple(hits), grounded=grounded, direct=tuple(pool.direct),
+                            unresolved=tuple(pool.unresolved), timings_ms=timings)
+
+    def pool(self, query: str, filters: SearchFilters, size: int, timings: dict[str, float] | None = None) -> Pool:
+        """The first stage: direct citations, and dense + BM25 candidates fused with the bonuses, best first."""
+        cfg = self.kb.settings.retrieval
+        timings = {} if timings is None else timings
         t0 = time.perf_counter()
         allowed = self.kb.allowed_docs(filters)
         restricted = bool(filters.laws or filters.levels or filters.validity)
@@ -94,25 +125,16 @@ class Retriever:
         if cfg.time_limit_boost and asks_for_time_limit(query):
             for uid in self.kb.units_where(fused, states_time_limit):
                 fused[uid] += cfg.time_limit_boost / (cfg.rrf_k + 1)
-        ranked = sorted(fused.items(), key=lambda x: -x[1])
-        pool = max(k, 30, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
+        ranked = sorted(fused.items(), key=lambda x: (-x[1], x[0]))
+        size = max(size, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
         dense_score = dict(dense)
         lexical_score = dict(lexical)
         hybrid = [
             replace(h, dense_score=dense_score.get(h.unit_id), lexical_score=lexical_score.get(h.unit_id),
                     dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id))
-            for h in self.kb.hits_for(ranked[:pool])
+            for h in self.kb.hits_for(ranked[:size])
         ]
-        if self.kb.settings.reranker.model and hybrid:
-            t4 = time.perf_counter()
-            hybrid = self.rerank(query, hybrid)
-            timings["rerank_ms"] = (time.perf_counter() - t4) * 1000
-        seen = {h.unit_id for h in direct_hits}
-        hits = (direct_hits + [h for h in hybrid if h.unit_id not in seen])[:k]
-        grounded = bool(direct_hits) or self.judge(query, q_tokens, hits, dense, named)
-        timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(query=query, hits=tuple(hits), grounded=grounded, direct=tuple(direct),
-                            unresolved=tuple(unresolved), timings_ms=timings)
+        return Pool(direct_hits, direct, unresolved, dense, hybrid, tuple(q_tokens), frozenset(named))
 
     def punished_by(self, fused: dict[str, float]) -> None:
         """Give the penalty articles that cite one of the best candidates that candidate's score (the
