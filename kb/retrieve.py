@@ -125,6 +125,8 @@ class Retriever:
         if cfg.time_limit_boost and asks_for_time_limit(query):
             for uid in self.kb.units_where(fused, states_time_limit):
                 fused[uid] += cfg.time_limit_boost / (cfg.rrf_k + 1)
+        if cfg.law_evidence_weight:
+            add_law_evidence(fused, cfg.law_evidence_depth, cfg.law_evidence_weight)
         ranked = sorted(fused.items(), key=lambda x: (-x[1], x[0]))
         size = max(size, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
         dense_score = dict(dense)
@@ -182,6 +184,18 @@ def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[
     weights = {t: idf(t) for t in content}
     total = sum(weights.values())
     return max(sum(w for t, w in weights.items() if t in h.unit.text) for h in hits) / total
+
+
+def add_law_evidence(fused: dict[str, float], depth: int, weight: float) -> None:
+    """Raise every candidate by ``weight`` × its document's share of the best ``depth`` candidates' fused
+    score: a question about a lease is answered in the law where most of the lease articles matched."""
+    per_doc: dict[str, float] = {}
+    for uid, score in sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:depth]:
+        doc = uid.split("-", 1)[0]
+        per_doc[doc] = per_doc.get(doc, 0.0) + score
+    total = sum(per_doc.values()) or 1.0
+    for uid in fused:
+        fused[uid] += weight * per_doc.get(uid.split("-", 1)[0], 0.0) / total
 
 
 def strip_law_names(query: str, named: set[str]) -> str:

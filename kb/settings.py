@@ -44,6 +44,9 @@ class RetrievalSettings(BaseModel):
     time_limit_boost: float = Field(
         0.5, ge=0, description="Bonus for articles stating a time limit (X日内) when the question asks how long (as above)."
     )
+    law_evidence_weight: float = Field(0.05, ge=0, description="Bonus for the candidates of a law in proportion to "
+                                       "that law's share of the best candidates' fused score.")
+    law_evidence_depth: int = Field(30, ge=1)
     reference_depth: int = Field(
         30, ge=0, description="For a penalty question: how many of the best candidates pass their score on to the "
         "penalty articles that cite them (违反本条例第N条规定的…; kb.references).",

@@ -5,6 +5,7 @@ import pytest
 from kb.lexicon import asks_for_time_limit, states_time_limit
 from kb.models import StoredUnit, Unit
 from kb.references import ReferenceGraph, cited_articles
+from kb.retrieve import add_law_evidence
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,12 @@ def test_time_limit_questions_and_articles() -> None:
     assert states_time_limit(Unit("article", 20, "第二十条", "自知道之日起六十日内提出行政复议申请"))
     assert states_time_limit(Unit("article", 1, "第一条", "应当在15个工作日内作出决定"))
     assert not states_time_limit(Unit("article", 2, "第二条", "处二千元以上一万元以下的罚款"))
+
+
+def test_law_evidence_raises_the_candidates_of_the_law_most_candidates_come_from() -> None:
+    fused = {"lone-00001": 0.20, "lease-00010": 0.19, "lease-00011": 0.18, "lease-00012": 0.17}
+    add_law_evidence(fused, depth=30, weight=0.05)
+    assert max(fused, key=lambda uid: fused[uid]) == "lease-00010"
+    unchanged = {"a-1": 0.2, "b-1": 0.1}
+    add_law_evidence(unchanged, depth=30, weight=0.0)
+    assert unchanged == {"a-1": 0.2, "b-1": 0.1}
