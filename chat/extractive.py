@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from chat.lexicon import expand
 from chat.models import Claim
 from chat.question import Intent
 from chat.render import render_citation
 from chat.segments import Segment, split_unit
+from kb.lexicon import expand
 from kb.models import Citation, Hit, SearchResult
 from kb.numbers import cn_to_int
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from chat.extractive import compose, weigh_terms
 from chat.followup import rewrite, topic_of
-from chat.lexicon import search_terms
 from chat.llm import LLMClient, LLMError
 from chat.models import Answer, AnswerEvent, Delta, Final, Notice, Turn
 from chat.prompt import build_messages
@@ -55,12 +54,6 @@ class _Context:
     started: float
     search_ms: float
     rerank_ms: float
-
-
-def search_text(query: str) -> str:
-    """The text the knowledge base is searched with: the query plus the legal wording of its terms of art."""
-    extra = search_terms(query)
-    return f"{query} {' '.join(extra)}" if extra else query
 
 
 class AnswerService:
@@ -134,7 +127,7 @@ class AnswerService:
             yield notices[-1]
         t0 = time.perf_counter()
         pool = self.kb.search(
-            search_text(rewritten.query), k=max(self.settings.candidates, self.settings.top_k)
+            rewritten.query, k=max(self.settings.candidates, self.settings.top_k)
         )
         search_ms = (time.perf_counter() - t0) * 1000
         terms = self._terms(prepared.text, rewritten.topic, known)

@@ -1,6 +1,10 @@
 """Officers' words → the words the law uses, and what kind of article a question asks for.
 
-Retrieval adds the legal terms to the lexical query (the dense model sees the question as asked).
+``TERMS_OF_ART`` are set phrases of enforcement practice (首违不罚, 罚缴分离, 黑车 …) that statutes never use
+verbatim: their legal wording joins the question for both the dense and the lexical search.
+``COLLOQUIAL`` maps everyday wording (几天 → 日, 签字 → 签名) into the lexical query only (the dense model
+sees the question as asked). Keys are matched as substrings of the question. The answer engine weighs
+sentences by the same terms (``expand``).
 """
 
 from __future__ import annotations
@@ -8,6 +12,13 @@ from __future__ import annotations
 import re
 
 from kb.models import Unit
+
+TERMS_OF_ART: dict[str, tuple[str, ...]] = {
+    "罚缴分离": ("作出罚款决定的行政机关应当与收缴罚款的机构分离",),
+    "非诉执行": ("申请人民法院强制执行",),
+    "三同时": ("同时设计", "同时施工", "同时投入生产和使用"),
+    "抢方向盘": ("抢夺方向盘", "干扰驾驶"),
+}
 
 COLLOQUIAL: dict[str, tuple[str, ...]] = {
     # penalties and measures
@@ -71,6 +82,12 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "不在场": ("不到场", "见证人"),
     "联系不上": ("不到场", "见证人"),
     "回避": ("回避",),
+    "吊它": ("吊销",),
+    "晚上": ("夜间",),
+    "节假日": ("法定节假日",),
+    "更重": ("加重",),
+    "多少小时": ("小时",),
+    "交到哪": ("缴纳", "指定的银行"),
     "换人": ("回避",),
     "过节": ("利害关系", "回避"),
     "亲戚": ("近亲属", "利害关系", "回避"),
@@ -103,13 +120,23 @@ _PENALTY_QUESTION = re.compile(
 PENALTY_WORDS = ("罚款", "吊销", "责令", "没收", "处分", "追究", "暂扣", "警告")
 
 
-def expand(query: str) -> list[str]:
-    """Legal terms for the colloquial words in the query (longest keys first, each term once)."""
+def _lookup(table: dict[str, tuple[str, ...]], query: str) -> list[str]:
+    """The terms of the table's keys in the query (longest keys first), each once."""
     out: list[str] = []
-    for key in sorted(COLLOQUIAL, key=len, reverse=True):
+    for key in sorted(table, key=lambda k: (-len(k), k)):
         if key in query:
-            out.extend(t for t in COLLOQUIAL[key] if t not in out)
+            out.extend(t for t in table[key] if t not in out)
     return out
+
+
+def terms_of_art(query: str) -> list[str]:
+    """The legal wording of the set phrases in the query (for the dense and the lexical search)."""
+    return _lookup(TERMS_OF_ART, query)
+
+
+def expand(query: str) -> list[str]:
+    """Legal terms for the set phrases and the colloquial words in the query."""
+    return list(dict.fromkeys(terms_of_art(query) + _lookup(COLLOQUIAL, query)))
 
 
 def asks_for_penalty(query: str) -> bool:

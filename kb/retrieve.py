@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
-from kb.lexicon import asks_for_penalty, asks_for_time_limit, expand, sets_penalty, states_time_limit
+from kb.lexicon import (
+    asks_for_penalty,
+    asks_for_time_limit,
+    expand,
+    sets_penalty,
+    states_time_limit,
+    terms_of_art,
+)
 from kb.models import Citation, Hit, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
@@ -93,7 +100,8 @@ class Retriever:
         scoring_query = strip_law_names(query, named) if named else query
         t1 = time.perf_counter()
         legal_terms = expand(query)
-        qvec = self.kb.embedder.embed_query(scoring_query)
+        wording = terms_of_art(query)
+        qvec = self.kb.embedder.embed_query(f"{scoring_query} {' '.join(wording)}" if wording else scoring_query)
         timings["embed_ms"] = (time.perf_counter() - t1) * 1000
         t2 = time.perf_counter()
         where = {"doc_id": {"$in": sorted(allowed)}} if restricted and allowed else None
