@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from kb.lexicon import asks_for_time_limit, states_time_limit
 from kb.models import StoredUnit, Unit
 from kb.references import ReferenceGraph, cited_articles
 from kb.retrieve import add_law_evidence
@@ -36,15 +35,6 @@ def test_graph_links_penalties_to_the_articles_they_cite_within_one_document() -
     ])
     assert graph.penalties_for("a-00022") == ["a-00059"]
     assert graph.penalties_for("b-00022") == []
-
-
-def test_time_limit_questions_and_articles() -> None:
-    assert asks_for_time_limit("当事人不服，多长时间内可以申请行政复议？")
-    assert asks_for_time_limit("起诉期限是多长？")
-    assert not asks_for_time_limit("超限运输车辆怎么处罚？")
-    assert states_time_limit(Unit("article", 20, "第二十条", "自知道之日起六十日内提出行政复议申请"))
-    assert states_time_limit(Unit("article", 1, "第一条", "应当在15个工作日内作出决定"))
-    assert not states_time_limit(Unit("article", 2, "第二条", "处二千元以上一万元以下的罚款"))
 
 
 def test_law_evidence_raises_the_candidates_of_the_law_most_candidates_come_from() -> None:
