@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kb.citations import law_key
@@ -24,6 +25,7 @@ from quiz.text import normalize
 
 ARTICLE_CHANGED = "article text changed"
 ARTICLE_GONE = "article no longer in the knowledge base"
+ADD_ATTEMPTS = 3
 
 
 def fingerprint(question: Question) -> str:
@@ -62,10 +64,26 @@ class QuestionBank:
 
     # writing -----------------------------------------------------------------------------------------
     def add(self, questions: Iterable[Question]) -> list[int]:
-        """Store questions; one already in the bank (same type and stem) keeps its id and is not duplicated."""
+        """Store questions; one already in the bank (same type and stem) keeps its id and is not duplicated.
+
+        Two sessions adding the same new question at once: one insert wins, the other transaction fails on
+        the unique fingerprint and is retried, then finds the row."""
+        batch = list(questions)
+        for attempt in range(1, ADD_ATTEMPTS + 1):
+            try:
+                ids = self._add(batch)
+                break
+            except IntegrityError:
+                if attempt == ADD_ATTEMPTS:
+                    raise
+        for q, qid in zip(batch, ids, strict=True):
+            q.id = qid
+        return ids
+
+    def _add(self, batch: Sequence[Question]) -> list[int]:
         ids: list[int] = []
         with self.session() as s, s.begin():
-            for q in questions:
+            for q in batch:
                 fp = fingerprint(q)
                 row = s.scalar(select(QuestionRow).where(QuestionRow.fingerprint == fp))
                 if row is None:
@@ -73,7 +91,6 @@ class QuestionBank:
                     _fill(row, q)
                     s.add(row)
                     s.flush()
-                q.id = row.id
                 ids.append(row.id)
         return ids
 
@@ -178,26 +195,32 @@ def _select(where: QuestionFilter):  # type: ignore[no-untyped-def]
     return stmt
 
 
+def _text(value: str, limit: int | None = None) -> str:
+    """Text as a column takes it: PostgreSQL refuses NUL characters and over-long strings (SQLite does not)."""
+    value = value.replace("\x00", "")
+    return value[:limit] if limit is not None else value
+
+
 def _fill(row: QuestionRow, q: Question) -> None:
     row.type = q.type
-    row.stem = q.stem
+    row.stem = _text(q.stem)
     row.options = dict(q.options)
     row.answer = q.answer
-    row.explanation = q.explanation
+    row.explanation = _text(q.explanation)
     row.sources = [
         {"law": c.law, "article": citation_label(c), "unit_id": c.unit_id} for c in q.sources
     ]
     row.difficulty = q.difficulty
     row.law = q.law or (q.sources[0].law if q.sources else "")
     row.law_key = law_key(row.law) if row.law else ""
-    row.chapter = q.chapter
+    row.chapter = _text(q.chapter, 200)
     row.checklist_item = q.checklist_item
     row.status = q.status.value
-    row.evidence = q.evidence
+    row.evidence = _text(q.evidence)
     row.key_points = list(q.key_points)
-    row.generator = q.generator
+    row.generator = _text(q.generator, 60)
     row.source_hashes = dict(q.source_hashes)
-    row.needs_review = q.needs_review
+    row.needs_review = _text(q.needs_review, 300)
 
 
 def to_question(row: QuestionRow) -> Question:

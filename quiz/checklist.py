@@ -3,6 +3,9 @@
 Forms read: Markdown/text (``问：…`` ``答：…`` ``依据：《…》第X条`` blocks and numbered knowledge points
 ending in ``（《…》第X条）``), Word (.docx, the same lines as paragraphs, or a table), CSV and XLSX tables
 with a header such as ``序号,类别,题型,问题,答案,依据法规,依据条款``.
+
+A file that cannot be read raises ``ChecklistError`` with a Chinese message naming the file (and the row
+of a table) and what is wrong.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -38,8 +41,12 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_TITLE = 200
+FORMATS = "md、txt、docx、csv、xlsx"
+
+
 class ChecklistError(ValueError):
-    """A checklist file that cannot be read as a checklist."""
+    """A checklist file that cannot be read as a checklist (the message is Chinese, for the officer)."""
 
 
 @dataclass(frozen=True)
@@ -71,30 +78,45 @@ def load_checklist(path: Path | str, title: str | None = None) -> Checklist:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".md", ".markdown", ".txt"):
-        checklist = parse_markdown(path.read_text(encoding="utf-8-sig"), default_title=path.stem)
-    elif suffix == ".docx":
-        checklist = parse_docx(path)
-    elif suffix == ".csv":
-        checklist = parse_csv(_decode(path.read_bytes()), title=path.stem)
-    elif suffix in (".xlsx", ".xlsm"):
-        checklist = parse_xlsx(path)
-    else:
-        raise ChecklistError(f"{path}: unsupported checklist format {suffix!r} (md, txt, docx, csv, xlsx)")
+    name = path.name
+    try:
+        if suffix in (".md", ".markdown", ".txt"):
+            checklist = parse_markdown(_decode(path.read_bytes()), default_title=path.stem)
+        elif suffix == ".docx":
+            checklist = parse_docx(path)
+        elif suffix == ".csv":
+            checklist = parse_csv(_decode(path.read_bytes()), title=path.stem)
+        elif suffix in (".xlsx", ".xlsm"):
+            checklist = parse_xlsx(path)
+        else:
+            raise ChecklistError(f"不支持的清单格式“{suffix or '无扩展名'}”（支持 {FORMATS}）")
+    except ChecklistError as exc:
+        raise ChecklistError(f"{name}：{exc}") from exc
+    except OSError as exc:
+        raise ChecklistError(f"{name}：无法读取文件（{exc.strerror or exc}）") from exc
+    except Exception as exc:  # a broken .docx/.xlsx: zip, XML and openpyxl errors of many kinds
+        raise ChecklistError(f"{name}：文件已损坏或不是有效的 {suffix.lstrip('.')} 文件（{type(exc).__name__}）") from exc
     if not checklist.items:
-        raise ChecklistError(f"{path}: no checklist items found")
+        raise ChecklistError(
+            f"{name}：没有找到清单条目（需要“问：…／答：…／依据：…”问答、以（《法规》第X条）结尾的编号要点，"
+            "或带“答案”列的表格）"
+        )
     if title:
         checklist = Checklist(title, tuple(_titled(checklist.items, title)))
+    if not checklist.title.strip():
+        checklist = Checklist(path.stem, tuple(_titled(checklist.items, path.stem)))
+    if len(checklist.title) > MAX_TITLE:
+        raise ChecklistError(f"{name}：清单标题超过 {MAX_TITLE} 字")
     return checklist
 
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).replace("\x00", "")
         except UnicodeDecodeError:
             continue
-    raise ChecklistError("checklist is neither UTF-8 nor GB18030 text")
+    raise ChecklistError("文件既不是 UTF-8 也不是 GB18030 编码的文本")
 
 
 def citations_in(text: str) -> tuple[Citation, ...]:
@@ -162,13 +184,13 @@ def parse_lines(lines: Iterable[str], default_title: str = "") -> Checklist:
             block[current] += "\n" + line
     flush_qa()
     title = title or default_title
+    if len({i.number for i in items}) < len(items):  # numbering restarts per part: number in file order
+        items = [replace(i, number=n) for n, i in enumerate(items, start=1)]
     return Checklist(title, tuple(_titled(items, title)))
 
 
 def _titled(items: Iterable[ChecklistItem], title: str) -> list[ChecklistItem]:
-    return [
-        ChecklistItem(i.number, i.part, i.kind, i.question, i.answer, i.citations, checklist=title) for i in items
-    ]
+    return [replace(i, checklist=title) for i in items]
 
 
 def parse_docx(path: Path) -> Checklist:
@@ -226,22 +248,27 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
 def parse_rows(rows: Sequence[Sequence[str]], title: str = "") -> Checklist:
     """A table whose first row is the header (序号, 类别, 题型, 问题, 答案, 依据法规, 依据条款 or 依据)."""
     if not rows:
-        raise ChecklistError("empty checklist table")
+        raise ChecklistError("表格是空的")
     columns = _header_map(rows[0])
     if "answer" not in columns:
-        raise ChecklistError(f"no answer column (答案/要点) in header {list(rows[0])}")
+        header = "、".join(str(c) for c in rows[0] if str(c).strip()) or "（空）"
+        raise ChecklistError(f"第 1 行表头中没有“答案”或“要点”列（表头为：{header}）")
 
     def cell(row: Sequence[str], field: str) -> str:
         index = columns.get(field)
         return str(row[index]).strip() if index is not None and index < len(row) and row[index] is not None else ""
 
     items = []
+    seen: dict[int, int] = {}
     for position, row in enumerate(rows[1:], start=1):
         answer = cell(row, "answer")
         if not answer:
             continue
         number_text = cell(row, "number")
         number = int(float(number_text)) if re.fullmatch(r"\d+(?:\.0)?", number_text) else position
+        if number in seen:
+            raise ChecklistError(f"第 {position + 1} 行：序号 {number} 与第 {seen[number]} 行重复")
+        seen[number] = position + 1
         question = cell(row, "question")
         kind_text = cell(row, "kind")
         kind: ChecklistKind = "问答" if ("问" in kind_text or (not kind_text and question)) else "知识点"

@@ -3,21 +3,31 @@
 Laws take turns (one question per law per round) and each law cycles through the chosen types, so a run
 covers the laws and the types evenly; an article is used once per run while the law has unused ones.
 Every candidate goes through quiz.checks; a question that fails is dropped, never emitted. Stems are
-unique within a run.
+unique within a run. ``chapters`` narrows a law to some of its chapters (章, the top heading of its
+articles); ``articles`` to single articles.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from kb.models import Citation
 from quiz.checklist import ChecklistItem
 from quiz.checks import check_question
 from quiz.generators import QUESTION_TYPES, Context, QuestionTypes
 from quiz.generators.base import Generator
 from quiz.models import Question
-from quiz.source import Article, ArticleIndex, UnitSource
+from quiz.source import Article, ArticleIndex, UnitSource, citation_label
 from quiz.text import normalize
+
+
+class UnknownChapter(ValueError):
+    """A chapter that no article of its law sits under."""
+
+
+class UnknownArticle(ValueError):
+    """An article that is not in the knowledge base."""
 
 
 def generate(
@@ -27,6 +37,8 @@ def generate(
     types: Sequence[str] = (),
     seed: int | None = None,
     *,
+    chapters: Sequence[tuple[str, str]] = (),
+    articles: Sequence[Citation] = (),
     checklist: Iterable[ChecklistItem] = (),
     registry: QuestionTypes = QUESTION_TYPES,
 ) -> list[Question]:
@@ -34,12 +46,18 @@ def generate(
 
     ``types``: keys of ``registry`` (default: all it has); unknown ones raise UnknownQuestionType.
     ``laws``: titles as written (full, short, abbreviated); unknown ones raise UnknownLaw.
-    ``checklist``: 应知应会 items; those citing an article of a chosen law become questions too.
+    ``chapters``: ``(law, chapter)`` pairs; a law with chosen chapters gives questions from those chapters
+    only (its other chapters and the laws without chosen chapters are unaffected); a chapter's law counts
+    as chosen. Unknown ones raise UnknownChapter.
+    ``articles``: citations; only these articles are used (their laws count as chosen); UnknownArticle.
+    ``checklist``: 应知应会 items; those citing an article in scope become questions too.
     """
     index = kb if isinstance(kb, ArticleIndex) else ArticleIndex.from_source(kb)
     chosen_types = list(dict.fromkeys(types)) or list(registry)
     generators = {t: registry[t] for t in chosen_types}
-    chosen_laws = index.resolve_laws(laws)
+    scope = _scope(index, chapters, articles)
+    chosen_laws = index.resolve_laws(laws) if laws or not scope else []
+    chosen_laws += [law for law in scope if law not in chosen_laws]
     rng = random.Random(seed)
     ctx = Context(index, rng)
     rng.shuffle(chosen_laws)
@@ -47,10 +65,11 @@ def generate(
     run = _Run(index, ctx)
     streams: dict[tuple[str, str], Iterator[Question]] = {}
     for law in chosen_laws:
-        articles = index.of_law(law)
-        rng.shuffle(articles)
+        of_law = [a for a in index.of_law(law) if law not in scope or scope[law](a)]
+        rng.shuffle(of_law)
+        items = [(item, a) for item, a in by_law.get(law, []) if law not in scope or scope[law](a)]
         for qtype, gen in generators.items():
-            streams[(law, qtype)] = run.stream(law, gen, articles, by_law.get(law, []))
+            streams[(law, qtype)] = run.stream(law, gen, of_law, items)
     alive = {law: list(chosen_types) for law in chosen_laws}
     out: list[Question] = []
     rounds = 0
@@ -68,6 +87,29 @@ def generate(
                     break
                 alive[law].remove(qtype)
         rounds += 1
+    return out
+
+
+def _scope(
+    index: ArticleIndex, chapters: Sequence[tuple[str, str]], articles: Sequence[Citation]
+) -> dict[str, Callable[[Article], bool]]:
+    """law title → which of its articles are in scope, for the laws that chapters or articles narrow."""
+    wanted_chapters: dict[str, set[str]] = {}
+    for law, chapter in chapters:
+        (title,) = index.resolve_laws([law])
+        if not any(a.chapter == chapter for a in index.of_law(title)):
+            raise UnknownChapter(f"law {title!r} has no chapter {chapter!r}")
+        wanted_chapters.setdefault(title, set()).add(chapter)
+    wanted_articles: dict[str, set[str]] = {}
+    for citation in articles:
+        found = index.resolve(citation)
+        if found is None:
+            raise UnknownArticle(f"not in the knowledge base: 《{citation.law}》{citation_label(citation)}")
+        wanted_articles.setdefault(found.law, set()).add(found.label)
+    out: dict[str, Callable[[Article], bool]] = {}
+    for law in dict.fromkeys([*wanted_chapters, *wanted_articles]):
+        in_chapters, labels = wanted_chapters.get(law), wanted_articles.get(law)
+        out[law] = lambda a, c=in_chapters, ls=labels: (c is None or a.chapter in c) and (ls is None or a.label in ls)
     return out
 
 

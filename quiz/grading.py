@@ -2,8 +2,9 @@
 
 单选/多选: the letters (order, case, separators ignored; 多选 needs exactly the keys). 判断: 对/错, 正确/错误,
 true/false, √/×. 填空: the missing text with whitespace and punctuation ignored, and amounts compared by
-value (5日 = 五日). 简答/案例分析: each key point counts when most of its characters occur in the answer;
-the answer passes with at least 60% of the key points.
+value (5日 = 五日). 简答/案例分析: each key point counts when most of its characters occur in the answer and
+every amount or time limit it names is in the answer too (by value: 三万元 = 3万元; 五万元 does not count
+for 三万元); the score is the share of key points hit, and the answer passes with at least 60% of them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from kb.models import Citation
 from quiz.models import Question, parse_judge
-from quiz.quantities import find_quantities
+from quiz.quantities import find_quantities, quantity_keys
 from quiz.text import bare, coverage, normalize
 
 KEY_POINT_HIT = 0.6
@@ -47,6 +48,11 @@ def same_text(given: str, expected: str) -> bool:
     return len(a) == len(b) == 1 and a[0].key == b[0].key and bare(given) == bare(a[0].text)
 
 
+def point_hit(point: str, answer: str) -> bool:
+    """Whether an open answer states a key point: most of its words, and all of its amounts."""
+    return coverage(point, answer) >= KEY_POINT_HIT and quantity_keys(point) <= quantity_keys(answer)
+
+
 def grade(question: Question, given: Given) -> Grade:
     missed: tuple[str, ...] = ()
     shown: str | bool
@@ -68,7 +74,7 @@ def grade(question: Question, given: Given) -> Grade:
     else:
         shown = str(given)
         points = question.key_points or (str(question.answer),)
-        missed = tuple(p for p in points if coverage(p, shown) < KEY_POINT_HIT)
+        missed = tuple(p for p in points if not point_hit(p, shown))
         score = 1 - len(missed) / len(points)
         correct = score >= OPEN_PASS
     return Grade(

@@ -6,20 +6,26 @@ sets when it is due next. All state lives in the database, keyed by user id.
 
 Mastery of a law or a checklist item: of its questions the user has answered, the share answered right
 the last time; it counts as mastered at ``mastered_accuracy`` (settings, default 0.8) or more with at
-least one answer.
+least one answer. ``checklist_mastery`` lays the items of loaded checklists beside it, so that items
+without questions or answers show too.
+
+An officer who practised under an anonymous id and then gives their 警号 keeps that work: ``adopt``
+moves the anonymous id's answers and wrong-answer book to the officer's id.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from fsrs import Card, Rating, Scheduler, State
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quiz.bank import QuestionBank, QuestionFilter, to_question
+from quiz.checklist import ChecklistItem
 from quiz.db import AttemptRow, CardRow, QuestionRow, as_utc, utcnow
 from quiz.grading import Given, Grade, grade
 from quiz.models import Question, QuestionType, ReviewStatus
@@ -51,6 +57,42 @@ class Mastery:
     @property
     def mastered(self) -> bool:
         return self.answered > 0 and self.accuracy >= self.threshold
+
+
+ItemState = Literal["mastered", "learning", "new", "no-questions"]
+
+
+@dataclass(frozen=True)
+class ItemMastery:
+    """A checklist item and how the user stands on it."""
+
+    item: ChecklistItem
+    answered: int
+    right: int
+    total: int
+    mastered: bool
+
+    @property
+    def state(self) -> ItemState:
+        if self.mastered:
+            return "mastered"
+        if self.answered:
+            return "learning"
+        return "new" if self.total else "no-questions"
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+def checklist_mastery(items: Iterable[ChecklistItem], mastery: Iterable[Mastery]) -> list[ItemMastery]:
+    """Each item with the user's mastery of it (zeros for items without questions or answers)."""
+    by_key = {m.key: m for m in mastery}
+    out = []
+    for item in items:
+        m = by_key.get(item.key)
+        out.append(ItemMastery(item, m.answered, m.right, m.total, m.mastered) if m else ItemMastery(item, 0, 0, 0, False))
+    return out
 
 
 class Practice:
@@ -127,11 +169,16 @@ class Practice:
         approved_only: bool = False,
         seed: int | None = None,
         now: datetime | None = None,
+        checklist_only: bool = False,
     ) -> list[Question]:
-        """A practice set: due wrong-book questions of the selection first, then unanswered, then the rest."""
+        """A practice set: due wrong-book questions of the selection first, then unanswered, then the rest.
+
+        ``checklist_only``: only questions made from 应知应会 checklist items."""
         statuses = (ReviewStatus.APPROVED,) if approved_only else (ReviewStatus.APPROVED, ReviewStatus.DRAFT)
         pool = self.bank.list(QuestionFilter(laws=tuple(laws), types=tuple(types), chapters=tuple(chapters),
                                              statuses=statuses))
+        if checklist_only:
+            pool = [q for q in pool if q.checklist_item]
         by_id = {q.id: q for q in pool}
         due = [q for q in self.due(user_id, now) if q.id in by_id]
         answered = self._latest(user_id)
@@ -172,3 +219,26 @@ class Practice:
 
     def mastery_by_checklist_item(self, user_id: str) -> list[Mastery]:
         return self._mastery(user_id, "checklist_item")
+
+    def has_history(self, user_id: str) -> bool:
+        with self.bank.session() as s:
+            return s.scalar(select(AttemptRow.id).where(AttemptRow.user_id == user_id).limit(1)) is not None
+
+    def adopt(self, from_user: str, to_user: str) -> int:
+        """Move ``from_user``'s answers and wrong-answer book to ``to_user`` (a card both have stays
+        ``to_user``'s); returns how many answers moved."""
+        if not from_user or from_user == to_user:
+            return 0
+        with self.bank.session() as s, s.begin():
+            moved = s.execute(
+                update(AttemptRow).where(AttemptRow.user_id == from_user).values(user_id=to_user)
+            ).rowcount
+            theirs = {c.question_id for c in s.scalars(select(CardRow).where(CardRow.user_id == to_user))}
+            for card in s.scalars(select(CardRow).where(CardRow.user_id == from_user)).all():
+                if card.question_id in theirs:
+                    s.delete(card)
+                else:
+                    s.add(CardRow(user_id=to_user, question_id=card.question_id, card=card.card, due=card.due,
+                                  lapses=card.lapses, added_at=card.added_at))
+                    s.delete(card)
+        return int(moved or 0)

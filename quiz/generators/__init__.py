@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from quiz.generators.base import Context, Generator
 from quiz.generators.blank import FillBlank
 from quiz.generators.judge import TrueFalse
-from quiz.generators.llm import Complete, llm_question_types
+from quiz.generators.llm import MAX_CALLS, Complete, CompletionError, LLMQuestion, llm_question_types
 from quiz.generators.multi import MultipleChoice
 from quiz.generators.single import SingleChoice
 from quiz.models import QuestionType
@@ -46,12 +46,16 @@ class QuestionTypes(Mapping[str, Generator]):
     def __len__(self) -> int:
         return len(self._generators)
 
-    def with_llm(self, complete: Complete) -> QuestionTypes:
-        return QuestionTypes({**self._generators, **llm_question_types(complete)})  # type: ignore[dict-item]
+    def with_llm(self, complete: Complete, max_calls: int = MAX_CALLS) -> QuestionTypes:
+        """This registry plus ``short`` and ``case`` through ``complete`` (at most ``max_calls`` per run)."""
+        return QuestionTypes({**self._generators, **llm_question_types(complete, max_calls)})  # type: ignore[dict-item]
 
 
 QUESTION_TYPES = QuestionTypes(
     {"single": SingleChoice(), "multi": MultipleChoice(), "judge": TrueFalse(), "blank": FillBlank()}
 )
 
-__all__ = ["QUESTION_TYPES", "Context", "Generator", "QuestionTypes", "UnknownQuestionType"]
+__all__ = [
+    "QUESTION_TYPES", "Complete", "CompletionError", "Context", "Generator", "LLMQuestion", "QuestionTypes",
+    "UnknownQuestionType",
+]

@@ -29,15 +29,6 @@ ADMIN_PASSWORD = "测试-admin-口令-2026"
 HTML_LAW_TITLE = "网页注入测试规定"
 HTML_TEXT = '<img src=x onerror=alert(2)><script>alert(3)</script>本条用于检验网页注入，"引号"与&符号。'
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 
@@ -117,14 +108,3 @@ def serve_app() -> Iterator[Any]:
 def app_url(serve_app: Any, services: Services) -> str:
     return serve_app(services)
 
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()

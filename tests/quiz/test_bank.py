@@ -1,4 +1,4 @@
-"""Question bank round trips: SQLite, XLSX, CSV; re-ingested articles flag their questions."""
+"""Question bank round trips on SQLite and PostgreSQL, XLSX, CSV; re-ingested articles flag their questions."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def questions(real_index: ArticleIndex) -> list[Question]:
 
 
 @pytest.fixture()
-def bank(tmp_path: Path) -> QuestionBank:
-    b = QuestionBank.open(tmp_path, QuizSettings())
+def bank(database_url: str) -> QuestionBank:
+    b = QuestionBank(database_url)
     yield b
     b.close()
 
@@ -43,12 +43,12 @@ def test_sqlite_file_by_default_and_any_url(tmp_path: Path) -> None:
     other.close()
 
 
-def test_save_reload_and_no_duplicates(bank: QuestionBank, questions: list[Question], tmp_path: Path) -> None:
+def test_save_reload_and_no_duplicates(bank: QuestionBank, questions: list[Question]) -> None:
     ids = bank.add(questions)
     assert len(set(ids)) == len(questions)
     assert bank.add(questions[:3]) == ids[:3]  # same type and stem: not stored twice
     assert bank.count() == len(questions)
-    again = QuestionBank.open(tmp_path)  # a new connection to the same file
+    again = QuestionBank(bank.url)  # a new connection to the same database
     for q, stored in zip(questions, again.list(), strict=True):
         assert essentials(stored) == essentials(q)
         assert stored.source_hashes == q.source_hashes and stored.evidence == q.evidence

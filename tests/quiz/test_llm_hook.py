@@ -36,3 +36,21 @@ def test_key_points_the_article_does_not_support_are_discarded(article, real_ind
     assert registry["case"].from_article(article("行政处罚法", 51), Context(real_index, random.Random(0))) == []
     broken = QUESTION_TYPES.with_llm(lambda prompt: "无法出题")
     assert broken["short"].from_article(article("行政处罚法", 51), Context(real_index, random.Random(0))) == []
+
+
+def test_replies_in_fences_or_with_points_as_one_string(article, real_index) -> None:
+    from quiz.generators.llm import key_points, parse_reply
+
+    assert parse_reply('说明\n```json\n{"stem": "s", "answer": "a", "key_points": ["p"]}\n```\n完') == {
+        "stem": "s", "answer": "a", "key_points": ["p"]}
+    assert parse_reply("没有JSON") is None and parse_reply("{坏的}") is None and parse_reply("[1, 2]") is None
+    assert key_points("1. 违法事实确凿；（二）有法定依据\n有法定依据") == ("违法事实确凿", "有法定依据")
+    assert key_points(None) == () and key_points(["", " 甲 "]) == ("甲",)
+
+    def as_string(prompt: str) -> str:
+        return json.dumps({"stem": "当场处罚的条件？", "answer": "见条文",
+                           "key_points": "违法事实确凿并有法定依据；可以当场作出行政处罚决定"}, ensure_ascii=False)
+
+    registry = QUESTION_TYPES.with_llm(as_string)
+    (q,) = registry["short"].from_article(article("行政处罚法", 51), Context(real_index, random.Random(0)))
+    assert q.key_points == ("违法事实确凿并有法定依据", "可以当场作出行政处罚决定")

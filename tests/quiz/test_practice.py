@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fsrs import Scheduler
@@ -18,8 +17,8 @@ NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
-def practice(tmp_path: Path, real_index) -> Practice:
-    bank = QuestionBank.open(tmp_path)
+def practice(database_url: str, real_index) -> Practice:
+    bank = QuestionBank(database_url)
     bank.add(generate(real_index, 16, seed=13))
     yield Practice(bank, Scheduler(enable_fuzzing=False))
     bank.close()
@@ -96,13 +95,13 @@ def test_mastery_per_law_and_session_order(practice: Practice) -> None:
     assert all(q.id not in {x.id for x in of_law} for q in session[1:])  # then unanswered ones
 
 
-def test_mastery_per_checklist_item(tmp_path: Path, real_index) -> None:
+def test_mastery_per_checklist_item(database_url: str, real_index) -> None:
     from quiz.checklist import parse_markdown
 
     checklist = parse_markdown(
         "# 清单\n\n## 一、程序\n\n1. 执法人员不得少于两人，法律另有规定的除外。（《中华人民共和国行政处罚法》第四十二条）\n"
     )
-    bank = QuestionBank.open(tmp_path)
+    bank = QuestionBank(database_url)
     bank.add(generate(real_index, 4, laws=["行政处罚法"], seed=2, checklist=checklist.items))
     practice = Practice(bank)
     q = next(q for q in bank.list() if q.checklist_item == "清单#1")

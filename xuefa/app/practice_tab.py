@@ -1,160 +1,111 @@
-"""The 练习 tab: generate a run of questions over chosen laws and types, answer them one at a time with
-instant feedback (key, explanation, source article), a wrong-answer book (错题本) on the FSRS schedule of
-``quiz.practice.Practice``, and mastery per law as HTML bars.
+"""The 练习 tab: generate a run of questions over chosen laws, chapters and types; answer them one at a time
+with instant feedback whose source opens the full article; a wrong-answer book (错题本) on the FSRS schedule
+of ``quiz.practice.Practice``; mastery per law and per 应知应会 checklist item; an admin loads checklists.
 
-Each browser session keeps a ``PracticeRun`` in ``gr.State``; its user id is a random id made on the
-session's first action (no login), so attempts and the wrong-answer book are per session.
+Per session: the run in ``gr.State``. Per officer: the identity (警号/姓名, or an anonymous id) in
+``gr.BrowserState``, so the wrong-answer book and mastery follow the officer across reloads; everything
+else is in the question bank's database.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from kb.citations import law_key
 from kb.models import Citation
-from quiz.generate import generate
-from quiz.grading import Given, Grade
-from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question
-from quiz.practice import Mastery, Practice
+from quiz.checklist import ChecklistError, load_checklist
+from quiz.checklist_questions import checklist_questions
+from quiz.checklist_store import ChecklistStore
+from quiz.generate import UnknownChapter, generate
+from quiz.models import QUESTION_TYPE_NAMES
+from quiz.practice import Practice, checklist_mastery
 from quiz.source import citation_label
-from xuefa.app.dialogs import html_block
+from xuefa.app import library
+from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
+from xuefa.app.dialogs import ArticleDialog, click_data, html_block
+from xuefa.app.identity import STORAGE_KEY, STORAGE_SECRET, Identity, IdentityError, ensure, officer
+from xuefa.app.practice_html import (
+    LOADING_IDENTITY,
+    TEXT_TYPES,
+    PracticeRun,
+    checklist_html,
+    error_html,
+    feedback_html,
+    given_answer,
+    identity_html,
+    import_report_html,
+    mastery_html,
+    option_choices,
+    question_html,
+)
 from xuefa.app.state import Services
 
 log = logging.getLogger(__name__)
 
 TYPES = ("single", "multi", "judge", "blank")
 TYPE_CHOICES = [(QUESTION_TYPE_NAMES[t], t) for t in TYPES]
-JUDGE_CHOICES = [("正确", "对"), ("错误", "错")]
 MIN_COUNT, MAX_COUNT, DEFAULT_COUNT = 5, 20, 5
 WRONG_BOOK_RUN = 20
 """At most this many wrong-answer-book questions in one 错题本 run."""
+CHAPTER_SEP = "\t"
+"""Between the law title and the chapter in a chapter choice's value (neither holds a tab)."""
+CHECKLIST_FILE_TYPES = [".md", ".txt", ".csv", ".docx", ".xlsx"]
+CHECKLIST_SEED = 0
+"""Loading the same checklist again makes the same questions (the bank keeps one of each)."""
+NO_IDENTITY: dict[str, str] = Identity().as_value()
+WARNING: dict[str, Any] = {"title": "注意", "duration": 6}
+INFO: dict[str, Any] = {"title": "提示", "duration": 6}
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+# knowledge-base lookups for the form and the feedback ----------------------------------------------
 
 
-@dataclass
-class PracticeRun:
-    """One session's practice: its user id, the current run of questions and where it is."""
-
-    user_id: str = ""
-    questions: list[Question] = field(default_factory=list)
-    index: int = 0
-    answered: bool = False
-    right: int = 0
-    note: str = ""
-
-    def ensure_user(self) -> str:
-        if not self.user_id:
-            self.user_id = uuid.uuid4().hex
-        return self.user_id
-
-    def start(self, questions: Sequence[Question], note: str = "") -> None:
-        self.questions, self.index, self.answered, self.right, self.note = list(questions), 0, False, 0, note
-
-    @property
-    def current(self) -> Question | None:
-        return self.questions[self.index] if 0 <= self.index < len(self.questions) else None
-
-    @property
-    def finished(self) -> bool:
-        return bool(self.questions) and self.index >= len(self.questions)
+def law_titles(services: Services) -> list[str]:
+    return sorted(d.meta.title for d in services.kb.documents())
 
 
-# pure helpers ----------------------------------------------------------------------------------------
-
-
-def citation_text(citation: Citation) -> str:
-    """《中华人民共和国行政强制法》第十三条."""
-    return f"《{citation.law}》{citation_label(citation)}"
-
-
-def key_text(q: Question) -> str:
-    """The key as a reader sees it: ``A. 人民法院``, ``正确``, the blank's text."""
-    if q.type in ("single", "multi"):
-        return "；".join(f"{k}. {q.options.get(k, '')}" for k in q.keys)
-    if q.type == "judge":
-        return "正确" if q.answer is True else "错误"
-    return str(q.answer)
-
-
-def given_text(q: Question, given: Given) -> str:
-    if q.type == "judge":
-        return {"对": "正确", "错": "错误"}.get(str(given), str(given) or "（未作答）")
-    if isinstance(given, list | tuple):
-        return "".join(sorted(given)) or "（未作答）"
-    return str(given).strip() or "（未作答）"
-
-
-def given_answer(q: Question, choice: str | None, picks: Sequence[str] | None, text: str | None) -> Given:
-    """What the officer gave, from the widget that fits the question type."""
-    if q.type == "multi":
-        return [str(p) for p in picks or ()]
-    if q.type in ("single", "judge"):
-        return str(choice or "")
-    return (text or "").strip()[:200]
-
-
-def option_choices(q: Question) -> list[tuple[str, str]]:
-    if q.type == "judge":
-        return JUDGE_CHOICES
-    return [(f"{k}. {q.options[k]}", k) for k in LETTERS if k in q.options]
-
-
-def question_html(run: PracticeRun) -> str:
-    q = run.current
-    if q is None:
-        if run.finished:
-            total = len(run.questions)
-            return (f'<div class="xf-pq xf-pq-done"><p class="xf-pq-title">本轮完成：答对 {run.right} / {total} 题。</p>'
-                    '<p class="xf-hint">可以重新出题，或点“错题本”复习答错的题。</p></div>')
-        return ('<div class="xf-pq xf-pq-empty"><p class="xf-hint">选择法律、题型和题数，点“开始练习”。'
-                '答错的题会进入错题本，按遗忘规律安排复习。</p></div>')
-    note = f'<p class="xf-hint">{esc(run.note)}</p>' if run.note else ""
-    law = f' · {esc(q.law)}' if q.law else ""
-    return (
-        f'<div class="xf-pq">{note}<p class="xf-pq-meta">第 {run.index + 1} / {len(run.questions)} 题 · '
-        f'{esc(QUESTION_TYPE_NAMES.get(q.type, q.type))}{law}</p>'
-        f'<p class="xf-pq-stem">{esc(q.stem)}</p></div>'
-    )
-
-
-def feedback_html(q: Question, result: Grade) -> str:
-    verdict = ('<p class="xf-verdict xf-right">✓ 回答正确</p>' if result.correct
-               else '<p class="xf-verdict xf-wrong">✗ 回答错误（已加入错题本）</p>')
-    sources = "、".join(citation_text(c) for c in q.sources)
-    return (
-        f'<div class="xf-pfeedback {"xf-right" if result.correct else "xf-wrong"}">{verdict}'
-        f'<p><b>正确答案：</b>{esc(key_text(q))}</p>'
-        f'<p><b>你的答案：</b>{esc(given_text(q, result.given))}</p>'
-        f'<p class="xf-pexplain"><b>解析：</b>{esc(q.explanation)}</p>'
-        f'<p class="xf-psource"><b>出处：</b>{esc(sources)}</p></div>'
-    )
-
-
-def mastery_html(items: Sequence[Mastery]) -> str:
-    """Progress per law as HTML bars (share answered right the last time)."""
-    rows = [m for m in items if m.answered]
-    if not rows:
-        return '<div class="xf-mastery"><p class="xf-hint">还没有练习记录。答题后这里显示各部法律的掌握情况。</p></div>'
-    out = []
-    for m in rows:
-        pct = round(100 * m.accuracy)
-        state = "xf-mastered" if m.mastered else ""
-        out.append(
-            f'<li class="{state}"><div class="xf-bar-label">{esc(m.key)}</div>'
-            f'<div class="xf-bar" role="img" aria-label="正确率 {pct}%"><span style="width:{pct}%"></span></div>'
-            f'<div class="xf-bar-num">已答 {m.answered}/{m.total} 题 · 正确率 {pct}%'
-            f'{" · 已掌握" if m.mastered else ""}</div></li>'
+def chapter_choices(services: Services, titles: list[str]) -> list[tuple[str, str]]:
+    """(label, value) of the chapters of the chosen laws that hold articles, in document order."""
+    docs = {d.meta.title: d for d in services.kb.documents()}
+    out: list[tuple[str, str]] = []
+    for title in titles:
+        doc = docs.get(title)
+        if doc is None:
+            continue
+        heads = dict.fromkeys(
+            library.chapter_of(u) for u in services.kb.units(doc.doc_id) if u.unit.kind == "article"
         )
-    return f'<div class="xf-mastery"><p class="xf-section-title">各法掌握情况</p><ul>{"".join(out)}</ul></div>'
+        for head in heads:
+            if head:
+                label = f"{law_key(title)} · {head}" if len(titles) > 1 else head
+                out.append((label, f"{title}{CHAPTER_SEP}{head}"))
+    return out
+
+
+def chapter_pairs(values: list[str] | None, titles: list[str]) -> list[tuple[str, str]]:
+    """Chosen chapter values → (law, chapter) pairs of the chosen laws."""
+    out = []
+    for value in values or ():
+        title, _, chapter = str(value).partition(CHAPTER_SEP)
+        if title in titles and chapter:
+            out.append((title, chapter))
+    return out
+
+
+def source_unit(services: Services, citation: Citation) -> str | None:
+    """The knowledge-base unit a question's source names: its stored unit, else the article by number."""
+    if citation.unit_id and library.unit_hit(services.kb, citation.unit_id) is not None:
+        return citation.unit_id
+    if citation.article is None:
+        return None
+    hit = library.find_article(services.kb, citation.law, citation_label(citation))
+    return hit.unit_id if hit is not None else None
 
 
 # the tab ---------------------------------------------------------------------------------------------
@@ -163,39 +114,88 @@ def mastery_html(items: Sequence[Mastery]) -> str:
 @dataclass
 class PracticeTab:
     laws: gr.Dropdown
+    identity: gr.BrowserState
+    who: gr.HTML
+    badge: gr.Textbox
+    name: gr.Textbox
+    mastery: gr.HTML
+    checklist: gr.HTML
+    services: Services
+    practice: Practice
 
-    def refresh(self, services: Services) -> Any:
-        return gr.update(choices=law_titles(services))
+    def refresh_on(self, tab: gr.Tab) -> None:
+        """Opening the tab refreshes the law list and shows the officer's identity and mastery."""
+
+        def on_select(value: Any) -> tuple[Any, ...]:
+            who, new = ensure(Identity.from_value(value))
+            return (
+                who.as_value() if new else gr.skip(),
+                identity_html(who),
+                who.badge,
+                who.name,
+                gr.update(choices=law_titles(self.services)),
+                *progress_views(self.practice, who),
+            )
+
+        tab.select(on_select, [self.identity],
+                   [self.identity, self.who, self.badge, self.name, self.laws, self.mastery, self.checklist],
+                   api_visibility="private", show_progress="hidden")
 
 
-def law_titles(services: Services) -> list[str]:
-    return sorted(d.meta.title for d in services.kb.documents())
+def progress_views(practice: Practice, who: Identity) -> tuple[str, str]:
+    """Mastery per law and per checklist item of the officer (HTML)."""
+    if not who.user:
+        return mastery_html([]), checklist_html(checklist_mastery(ChecklistStore(practice.bank).items(), []))
+    items = ChecklistStore(practice.bank).items()
+    return (
+        mastery_html(practice.mastery_by_law(who.user)),
+        checklist_html(checklist_mastery(items, practice.mastery_by_checklist_item(who.user))),
+    )
 
 
-def build_practice_tab(services: Services, practice: Practice) -> PracticeTab:
+def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None) -> PracticeTab:
+    identity = gr.BrowserState(dict(NO_IDENTITY), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     run_state = gr.State(PracticeRun())
+    store = ChecklistStore(practice.bank)
+
+    with gr.Column(elem_classes=["xf-panel", "xf-practice-who"]):
+        who = html_block(LOADING_IDENTITY, elem_id="xf-p-who")
+        with gr.Accordion("填写或更换警号", open=False, elem_id="xf-p-id") as id_box:
+            badge = gr.Textbox(label="警号", max_length=40, elem_id="xf-p-badge")
+            name = gr.Textbox(label="姓名（可选）", max_length=40, elem_id="xf-p-name")
+            with gr.Row(elem_classes=["xf-p-actions"]):
+                save_id = gr.Button("保存", variant="primary", elem_id="xf-p-save-id", min_width=120)
+                forget_id = gr.Button("改为匿名", variant="secondary", elem_id="xf-p-forget-id", min_width=120)
     with gr.Column(elem_classes=["xf-panel", "xf-practice-setup"]):
         laws = gr.Dropdown(law_titles(services), value=[], multiselect=True, label="法律（不选为全部）",
                            elem_id="xf-p-laws")
+        chapters = gr.Dropdown([], value=[], multiselect=True, label="章节（先选法律；不选为全部章节）",
+                               elem_id="xf-p-chapters", interactive=True)
         types = gr.CheckboxGroup(TYPE_CHOICES, value=list(TYPES), label="题型", elem_id="xf-p-types",
                                  elem_classes=["xf-choices"])
         count = gr.Slider(MIN_COUNT, MAX_COUNT, value=DEFAULT_COUNT, step=1, label="题数", elem_id="xf-p-count")
         with gr.Row(elem_classes=["xf-p-actions"]):
             start = gr.Button("开始练习", variant="primary", elem_id="xf-p-start", min_width=120)
             wrong = gr.Button("错题本", variant="secondary", elem_id="xf-p-wrong", min_width=120)
+            drill = gr.Button("应知应会练习", variant="secondary", elem_id="xf-p-checklist", min_width=120)
     with gr.Column(elem_classes=["xf-panel", "xf-practice-run"]):
         question = html_block(question_html(PracticeRun()), elem_id="xf-p-question")
         choice = gr.Radio([], label="选择答案", visible=False, elem_id="xf-p-choice", elem_classes=["xf-choices"])
         picks = gr.CheckboxGroup([], label="选择答案（多选）", visible=False, elem_id="xf-p-picks",
                                  elem_classes=["xf-choices"])
-        blank = gr.Textbox(label="填写答案", visible=False, max_lines=2, elem_id="xf-p-blank")
+        blank = gr.Textbox(label="填写答案", visible=False, max_lines=8, elem_id="xf-p-blank")
         with gr.Row(elem_classes=["xf-p-actions"]):
             submit = gr.Button("提交", variant="primary", visible=False, elem_id="xf-p-submit", min_width=120)
             nxt = gr.Button("下一题", variant="secondary", visible=False, elem_id="xf-p-next", min_width=120)
-        feedback = html_block("", elem_id="xf-p-feedback")
+        feedback = html_block("", clickable=article is not None, elem_id="xf-p-feedback")
     mastery = html_block(mastery_html([]), elem_id="xf-p-mastery")
+    checklist_view = html_block(checklist_html([]), elem_id="xf-p-clm")
 
-    def view(run: PracticeRun, feedback_value: str = "") -> tuple[Any, ...]:
+    common: dict[str, Any] = {"api_visibility": "private", "show_progress": "minimal"}
+    outputs = [identity, run_state, question, choice, picks, blank, submit, nxt, feedback, mastery, checklist_view]
+    skip_all = (gr.skip(),) * len(outputs)
+
+    def view(run: PracticeRun, who: Identity, stored: bool, feedback_value: str = "") -> tuple[Any, ...]:
         q = run.current
         asking = q is not None and not run.answered
         kind = q.type if q is not None else ""
@@ -208,76 +208,176 @@ def build_practice_tab(services: Services, practice: Practice) -> PracticeTab:
                           visible=kind in ("single", "judge"), interactive=True),
                 gr.update(choices=choices if kind == "multi" else [], value=[], visible=kind == "multi",
                           interactive=True),
-                gr.update(value="", visible=kind == "blank", interactive=True),
+                gr.update(value="", visible=kind in TEXT_TYPES, interactive=True,
+                          lines=4 if kind in ("short", "case") else 1),
             )
         return (
+            who.as_value() if stored else gr.skip(),
             run,
             question_html(run),
             *widgets,
             gr.update(visible=asking),
             gr.update(visible=q is not None and run.answered),
             feedback_value,
-            mastery_html(practice.mastery_by_law(run.user_id)) if run.user_id else gr.skip(),
+            *progress_views(practice, who),
         )
 
-    outputs = [run_state, question, choice, picks, blank, submit, nxt, feedback, mastery]
-    common: dict[str, Any] = {"api_visibility": "private", "show_progress": "minimal"}
+    def on_laws(chosen: list[str] | None, current: list[str] | None) -> Any:
+        titles = [t for t in chosen or () if t]
+        options = chapter_choices(services, titles)
+        valid = {value for _, value in options}
+        return gr.update(choices=options, value=[v for v in current or () if v in valid])
 
-    def on_start(run: PracticeRun, chosen_laws: list[str], chosen_types: list[str], n: float) -> tuple[Any, ...]:
-        run.ensure_user()
+    laws.change(on_laws, [laws, chapters], [chapters], api_visibility="private", show_progress="hidden")
+
+    def on_start(value: Any, run: PracticeRun, chosen_laws: list[str], chosen_chapters: list[str],
+                 chosen_types: list[str], n: float) -> tuple[Any, ...]:
+        who, new = ensure(Identity.from_value(value))
         kinds = [t for t in chosen_types or () if t in TYPES] or list(TYPES)
         known = set(law_titles(services))
         titles = [t for t in chosen_laws or () if t in known]
+        pairs = chapter_pairs(chosen_chapters, titles)
         size = max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
         try:
-            questions = generate(services.kb, size, laws=titles, types=kinds)
+            questions = generate(services.kb, size, laws=titles, types=kinds, chapters=pairs)
+        except UnknownChapter:
+            log.warning("practice: chapters %r no longer in the knowledge base", pairs)
+            gr.Warning("所选章节已不在知识库中，请重新选择章节。", **WARNING)
+            return skip_all
         except Exception:
             log.exception("generating practice questions failed")
             questions = []
         if not questions:
-            gr.Warning("所选法律中没有可出的题，请换一部法律或题型。")
-            return (gr.skip(),) * len(outputs)
+            gr.Warning("所选范围中没有可出的题，请换一部法律、章节或题型。", **WARNING)
+            return skip_all
         practice.bank.add(questions)
         note = "" if len(questions) == size else f"所选范围只出了 {len(questions)} 题。"
         run.start(questions, note)
-        return view(run)
+        return view(run, who, new)
 
-    def on_wrong_book(run: PracticeRun) -> tuple[Any, ...]:
-        user = run.ensure_user()
-        due = practice.due(user, limit=WRONG_BOOK_RUN)
+    def on_wrong_book(value: Any, run: PracticeRun) -> tuple[Any, ...]:
+        who, new = ensure(Identity.from_value(value))
+        due = practice.due(who.user, limit=WRONG_BOOK_RUN)
         note = f"错题本：{len(due)} 道到期复习的题。"
         if not due:
-            due = [e.question for e in practice.wrong_book(user)][:WRONG_BOOK_RUN]
+            due = [e.question for e in practice.wrong_book(who.user)][:WRONG_BOOK_RUN]
             note = f"错题本中暂无到期的题，先复习最近到期的 {len(due)} 题。"
         if not due:
-            gr.Info("错题本是空的：答错的题会自动加入。")
-            return (gr.skip(),) * len(outputs)
+            gr.Info("错题本是空的：答错的题会自动加入。", **INFO)
+            return (who.as_value() if new else gr.skip(), *skip_all[1:])
         run.start(due, note)
-        return view(run)
+        return view(run, who, new)
 
-    def on_submit(run: PracticeRun, c: str | None, p: list[str] | None, t: str | None) -> tuple[Any, ...]:
+    def on_drill(value: Any, run: PracticeRun, n: float) -> tuple[Any, ...]:
+        who, new = ensure(Identity.from_value(value))
+        size = max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
+        questions = practice.session_questions(who.user, size, checklist_only=True)
+        if not questions:
+            gr.Info("题库中还没有应知应会清单的题：请管理员先导入清单。", **INFO)
+            return (who.as_value() if new else gr.skip(), *skip_all[1:])
+        run.start(questions, f"应知应会练习：{len(questions)} 题（到期复习和未练过的清单题优先）。")
+        return view(run, who, new)
+
+    def on_submit(value: Any, run: PracticeRun, c: str | None, p: list[str] | None, t: str | None) -> tuple[Any, ...]:
         q = run.current
         if q is None or run.answered or q.id is None:
-            return (gr.skip(),) * len(outputs)
+            return skip_all
         given = given_answer(q, c, p, t)
         if given in ("", []):
-            gr.Warning("请先作答。")
-            return (gr.skip(),) * len(outputs)
-        result = practice.submit(run.ensure_user(), q.id, given)
+            gr.Warning("请先作答。", **WARNING)
+            return skip_all
+        who, new = ensure(Identity.from_value(value))
+        result = practice.submit(who.user, q.id, given)
         run.answered = True
         run.right += int(result.correct)
-        return view(run, feedback_html(q, result))
+        units = [source_unit(services, c) for c in q.sources] if article is not None else None
+        return view(run, who, new, feedback_html(q, result, units))
 
-    def on_next(run: PracticeRun) -> tuple[Any, ...]:
+    def on_next(value: Any, run: PracticeRun) -> tuple[Any, ...]:
         if run.current is None or not run.answered:
-            return (gr.skip(),) * len(outputs)
+            return skip_all
         run.index += 1
         run.answered = False
-        return view(run)
+        return view(run, Identity.from_value(value), False)
 
-    start.click(on_start, [run_state, laws, types, count], outputs, **common)
-    wrong.click(on_wrong_book, [run_state], outputs, **common)
-    submit.click(on_submit, [run_state, choice, picks, blank], outputs, **common)
-    blank.submit(on_submit, [run_state, choice, picks, blank], outputs, **common)
-    nxt.click(on_next, [run_state], outputs, **common)
-    return PracticeTab(laws)
+    start.click(on_start, [identity, run_state, laws, chapters, types, count], outputs, **common)
+    wrong.click(on_wrong_book, [identity, run_state], outputs, **common)
+    drill.click(on_drill, [identity, run_state, count], outputs, **common)
+    submit.click(on_submit, [identity, run_state, choice, picks, blank], outputs, **common)
+    blank.submit(on_submit, [identity, run_state, choice, picks, blank], outputs, **common)
+    nxt.click(on_next, [identity, run_state], outputs, **common)
+
+    if article is not None:
+        def on_feedback_click(evt: gr.EventData) -> tuple[Any, Any]:
+            data = click_data(evt)
+            if data.get("action") != "open" or not data.get("unit"):
+                return gr.skip(), gr.skip()
+            return ArticleDialog.show(services, data["unit"][:200])
+
+        feedback.click(on_feedback_click, None, article.outputs, api_visibility="private", show_progress="hidden")
+
+    # identity ----------------------------------------------------------------------------------------
+    id_outputs = [identity, who, badge, name, id_box, mastery, checklist_view]
+
+    def on_save_id(value: Any, given_badge: str, given_name: str) -> tuple[Any, ...]:
+        before = Identity.from_value(value)
+        try:
+            now = officer(given_badge or "", given_name or "")
+        except IdentityError as exc:
+            log.warning("practice: identity refused: %s", exc)
+            gr.Warning(str(exc), **WARNING)
+            return (gr.skip(),) * len(id_outputs)
+        if before.anonymous and before.user and practice.has_history(before.user):
+            moved = practice.adopt(before.user, now.user)
+            gr.Info(f"已把本机此前的 {moved} 条练习记录转入警号 {now.badge}。", **INFO)
+        return (now.as_value(), identity_html(now), now.badge, now.name, gr.update(open=False),
+                *progress_views(practice, now))
+
+    def on_forget_id() -> tuple[Any, ...]:
+        who, _ = ensure(Identity())
+        return (who.as_value(), identity_html(who), "", "", gr.update(open=False), *progress_views(practice, who))
+
+    save_id.click(on_save_id, [identity, badge, name], id_outputs, **common)
+    forget_id.click(on_forget_id, None, id_outputs, **common)
+
+    # admin: load a checklist -------------------------------------------------------------------------
+    if services.admin_enabled:
+        authed = gr.State(False)
+        with gr.Accordion("导入应知应会清单（管理员）", open=False, elem_id="xf-p-admin"):
+            html_block('<p class="xf-hint">支持 Markdown/TXT、Word（.docx）、CSV、Excel（.xlsx）格式的清单；'
+                       "每项需注明依据条款。导入后按清单逐项出题，官兵的掌握情况逐项统计。"
+                       "同名清单再次导入会替换原有条目。</p>")
+            password = gr.Textbox(label="管理员密码", type="password", max_length=200, elem_id="xf-p-admin-pw")
+            upload = gr.File(label="选择清单文件", file_types=CHECKLIST_FILE_TYPES, type="filepath",
+                             elem_id="xf-p-clfile")
+            load = gr.Button("导入清单并出题", variant="primary", elem_id="xf-p-clload")
+            report = html_block(elem_id="xf-p-clreport")
+
+        def on_load_checklist(ok: bool, given: str, path: str | None, value: Any) -> tuple[Any, ...]:
+            skip = gr.skip()
+            if not ok and not check_password(services, given or ""):
+                time.sleep(FAILED_LOGIN_DELAY_S)
+                return False, skip, error_html("管理员密码不正确。"), skip, skip
+            if not path:
+                return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
+            try:
+                loaded = load_checklist(Path(path))
+            except ChecklistError as exc:
+                log.warning("checklist upload refused: %s", exc)
+                return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip
+            made = checklist_questions(services.kb, loaded.items, seed=CHECKLIST_SEED)
+            before = practice.bank.count()
+            store.save(loaded)
+            practice.bank.add(made.questions)
+            added = practice.bank.count() - before
+            log.info("checklist %r loaded: %d items, %d questions (%d new)", loaded.title, len(loaded.items),
+                     len(made.questions), added)
+            who = Identity.from_value(value)
+            return (True, gr.update(visible=False), import_report_html(loaded.title, len(loaded.items), made, added),
+                    gr.update(value=None), progress_views(practice, who)[1])
+
+        load.click(on_load_checklist, [authed, password, upload, identity],
+                   [authed, password, report, upload, checklist_view],
+                   concurrency_limit=1, concurrency_id="checklist", **common)
+
+    return PracticeTab(laws, identity, who, badge, name, mastery, checklist_view, services, practice)

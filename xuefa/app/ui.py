@@ -48,9 +48,8 @@ def build_app(services: Services) -> gr.Blocks:
                 browse = build_browse_tab(services, article)
             if services.practice is not None:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
-                    practice = build_practice_tab(services, services.practice)
-                practice_tab.select(lambda: practice.refresh(services), None, [practice.laws],
-                                    api_visibility="private", show_progress="hidden")
+                    practice = build_practice_tab(services, services.practice, article)
+                practice.refresh_on(practice_tab)
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
                 ingested = build_admin_tab(services)
         html_block(FOOTER)
