@@ -17,6 +17,7 @@ from chat.service import AnswerService
 from kb.base import KnowledgeBase
 from kb.base import Progress as UnitProgress
 from quiz.bank import QuestionBank
+from quiz.contest.service import ContestService
 from quiz.practice import Practice
 from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import Services
@@ -66,6 +67,7 @@ def ensure_corpus(kb: KnowledgeBase) -> int:
 
 def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
     answers = AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm))
+    bank = QuestionBank.open(settings.home, settings.quiz)
     return Services(
         kb=kb,
         answers=answers,
@@ -73,7 +75,8 @@ def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
         admin_password=settings.admin_password,
         ingest=settings.ingest,
         uploads_dir=settings.home / "uploads",
-        practice=Practice.from_settings(QuestionBank.open(settings.home, settings.quiz), settings.quiz),
+        practice=Practice.from_settings(bank, settings.quiz),
+        contests=ContestService(bank, settings.quiz),
     )
 
 

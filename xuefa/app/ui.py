@@ -19,6 +19,7 @@ from xuefa.app import browse_tab, library
 from xuefa.app.admin_tab import build_admin_tab
 from xuefa.app.browse_tab import build_browse_tab
 from xuefa.app.chat_tab import build_chat_tab
+from xuefa.app.contest_tab import build_contest_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
 from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.state import Services
@@ -50,6 +51,9 @@ def build_app(services: Services) -> gr.Blocks:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
                     practice = build_practice_tab(services, services.practice, article)
                 practice.refresh_on(practice_tab)
+            if services.contests is not None:
+                with gr.Tab("竞赛", id="contest", elem_id="xf-tab-contest"):
+                    build_contest_tab(services, services.contests)
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
                 ingested = build_admin_tab(services)
         html_block(FOOTER)

@@ -1,0 +1,402 @@
+"""``ContestService``: what the host console and the screen/buzzer routes call.
+
+Contests live in the question bank's database (``quiz.contest.db``), so a restarted server picks up a
+contest where it stood. While the server runs, each contest is held in memory with its own lock: every
+action loads it once, applies one transition of ``quiz.contest.machine.Contest`` under the lock and
+writes the new state before the lock is released (a failed write puts the old state back). The public
+screen view of each contest is rebuilt after every change, so the polling screens and phones read it
+without taking the lock or touching the database.
+
+One server process per database: two processes serving the same contest would not see each other's
+presses in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from quiz.bank import QuestionBank, QuestionFilter
+from quiz.contest import codec
+from quiz.contest.clock import Clock, SystemClock
+from quiz.contest.db import ContestRow, ContestTeamRow
+from quiz.contest.export import export_csv, export_xlsx
+from quiz.contest.machine import BuzzResult, Contest, validate_teams
+from quiz.contest.model import (
+    PHASE_NAMES,
+    Asked,
+    Attempt,
+    BuzzOutcome,
+    ContestError,
+    Phase,
+    RoundKind,
+    RoundSpec,
+    Team,
+)
+from quiz.contest.views import HostView, ScreenView, host_view, screen_view
+from quiz.db import Base
+from quiz.grading import Given
+from quiz.models import QUESTION_TYPE_NAMES, Question, ReviewStatus
+from quiz.settings import QuizSettings
+
+log = logging.getLogger(__name__)
+
+CONTEST_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CONTEST_CODE_LENGTH = 6
+TEAM_CODE_DIGITS = 6
+MAX_CONTEST_NAME = 60
+T = TypeVar("T")
+
+
+class ContestNotFound(ContestError):
+    """No contest (or team) with that code."""
+
+
+@dataclass(frozen=True)
+class ContestSummary:
+    code: str
+    name: str
+    phase: str
+    phase_name: str
+    teams: int
+    rounds: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    """A phone's view of the team it joined as."""
+
+    contest: str
+    contest_name: str
+    team: int
+    team_name: str
+
+
+@dataclass(frozen=True)
+class BuzzReply:
+    outcome: str
+    contest: str
+    team: int
+    team_name: str
+    winner: int | None
+    winner_name: str
+    behind_ms: int
+
+
+def _new_contest_code() -> str:
+    return "".join(secrets.choice(CONTEST_ALPHABET) for _ in range(CONTEST_CODE_LENGTH))
+
+
+def _new_team_code() -> str:
+    return str(secrets.randbelow(9 * 10 ** (TEAM_CODE_DIGITS - 1)) + 10 ** (TEAM_CODE_DIGITS - 1))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.strip().upper() if ch.isalnum())[:16]
+
+
+def stake_difficulty(spec: RoundSpec, stake: int) -> int:
+    """风险题 without a difficulty of its own: the lowest stake draws 易 (1), the next 中 (2), higher 难 (3)."""
+    ordered = sorted(set(spec.stakes))
+    return min(3, ordered.index(stake) + 1) if stake in ordered else 1
+
+
+class ContestService:
+    def __init__(self, bank: QuestionBank, settings: QuizSettings, clock: Clock | None = None) -> None:
+        self.bank = bank
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        Base.metadata.create_all(bank.engine)
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._cache: dict[str, Contest] = {}
+        self._screens: dict[str, ScreenView] = {}
+        self._teams: dict[str, tuple[str, int]] = {}
+        self._listeners: list[Callable[[str], None]] = []
+        self._rng = random.Random(settings.seed) if settings.seed is not None else random.SystemRandom()
+
+    def subscribe(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(contest_code)`` after every change (from the thread that made it; keep it quick)."""
+        self._listeners.append(listener)
+
+    # creating and listing ------------------------------------------------------------------------------
+    def create(self, name: str, teams: Sequence[str], rounds: Sequence[RoundSpec] = ()) -> Contest:
+        title = " ".join(name.split())
+        if not title:
+            raise ContestError("请填写竞赛名称。")
+        if len(title) > MAX_CONTEST_NAME:
+            raise ContestError(f"竞赛名称太长（最多 {MAX_CONTEST_NAME} 个字）。")
+        names = validate_teams(teams)
+        for _ in range(5):
+            code = _new_contest_code()
+            codes: list[str] = []
+            while len(codes) < len(names):
+                candidate = _new_team_code()
+                if candidate not in codes:
+                    codes.append(candidate)
+            contest = Contest(code, title, [Team(i, n, c) for i, (n, c) in enumerate(zip(names, codes, strict=True))],
+                              rounds, self.clock)
+            try:
+                with self.bank.session() as s, s.begin():
+                    row = ContestRow(code=code, name=title, phase=contest.phase.value, version=contest.version,
+                                     state=codec.to_json(contest))
+                    s.add(row)
+                    s.flush()
+                    s.add_all(ContestTeamRow(code=t.code, contest_id=row.id, team=t.index, name=t.name)
+                              for t in contest.teams)
+            except IntegrityError:  # a code already taken: draw new ones
+                log.info("contest or team code collision, drawing again")
+                continue
+            with self._guard:
+                self._locks.setdefault(code, threading.Lock())
+                self._cache[code] = contest
+                self._screens[code] = screen_view(contest)
+            log.info("contest %s created: %s, %d teams", code, title, len(names))
+            return contest
+        raise ContestError("生成竞赛编号失败，请重试。")
+
+    def contests(self) -> list[ContestSummary]:
+        """All contests, the most recently changed first."""
+        stmt = select(ContestRow).order_by(ContestRow.updated_at.desc(), ContestRow.id.desc())
+        with self.bank.session() as s:
+            rows = list(s.scalars(stmt))
+        out = []
+        for r in rows:
+            live = self._cache.get(r.code)
+            phase = live.phase if live is not None else Phase(r.phase)
+            state = r.state or {}
+            updated = r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC)
+            out.append(ContestSummary(r.code, r.name, phase.value, PHASE_NAMES[phase], len(state.get("teams") or ()),
+                                      len(live.rounds) if live is not None else len(state.get("rounds") or ()),
+                                      updated))
+        return out
+
+    def delete(self, code: str) -> None:
+        code = normalize_code(code)
+        with self._lock(code):
+            with self.bank.session() as s, s.begin():
+                row = s.scalar(select(ContestRow).where(ContestRow.code == code))
+                if row is None:
+                    raise ContestNotFound(f"没有编号为 {code} 的竞赛。")
+                s.execute(delete(ContestTeamRow).where(ContestTeamRow.contest_id == row.id))
+                s.delete(row)
+            with self._guard:
+                self._cache.pop(code, None)
+                self._screens.pop(code, None)
+                self._teams = {k: v for k, v in self._teams.items() if v[0] != code}
+
+    # reading -------------------------------------------------------------------------------------------
+    def get(self, code: str) -> Contest:
+        """The live contest (read it, do not change it: changes go through the actions below)."""
+        code = normalize_code(code)
+        with self._lock(code):
+            return self._load(code)
+
+    def cached_screen(self, code: str) -> ScreenView | None:
+        """The public view if the contest is loaded (never waits, never reads the database)."""
+        return self._screens.get(normalize_code(code))
+
+    def screen(self, code: str) -> ScreenView:
+        """The public view (no key before the reveal), without waiting for a lock once loaded."""
+        code = normalize_code(code)
+        view = self._screens.get(code)
+        if view is None:
+            self.get(code)
+            view = self._screens[code]
+        return view
+
+    def version(self, code: str) -> int:
+        return self.screen(code).version
+
+    def host(self, code: str) -> HostView:
+        code = normalize_code(code)
+        with self._lock(code):
+            return host_view(self._load(code))
+
+    def team(self, team_code: str) -> TeamEntry:
+        contest_code, index = self._team(team_code)
+        view = self.screen(contest_code)
+        contest = self.get(contest_code)
+        return TeamEntry(contest_code, view.name, index, contest.teams[index].name)
+
+    # host actions --------------------------------------------------------------------------------------
+    def add_round(self, code: str, spec: RoundSpec) -> int:
+        return self._act(code, lambda c: c.add_round(spec))
+
+    def start_round(self, code: str, index: int) -> None:
+        self._act(code, lambda c: c.start_round(index))
+
+    def draw(self, code: str, stake: int | None = None) -> Asked:
+        """Show the next question: drawn at random from the bank by the round's laws, types and
+        difficulty, never one this contest has asked before."""
+
+        def act(c: Contest) -> Asked:
+            spec = c.round
+            if spec is None:
+                raise ContestError("请先开始一轮（选择轮次后点“开始本轮”）。")
+            c.check_show(stake)
+            return c.show(self._pick(c, spec, stake), stake)
+
+        return self._act(code, act)
+
+    def open_buzz(self, code: str) -> None:
+        self._act(code, lambda c: c.open_buzz())
+
+    def judge(self, code: str, given: Given, correct: bool | None = None) -> Attempt:
+        return self._act(code, lambda c: c.judge(given, correct))
+
+    def override(self, code: str, correct: bool) -> Attempt:
+        attempt = self._act(code, lambda c: c.override(correct))
+        log.info("contest %s: the host judged team %d's answer %s", code, attempt.team, "right" if correct else "wrong")
+        return attempt
+
+    def reveal(self, code: str) -> None:
+        self._act(code, lambda c: c.reveal())
+
+    def void(self, code: str, reason: str) -> None:
+        self._act(code, lambda c: c.void(reason))
+        log.info("contest %s: question voided (%s)", code, reason.strip()[:200])
+
+    def adjust(self, code: str, team: int, delta: int, reason: str) -> None:
+        self._act(code, lambda c: c.adjust(team, delta, reason))
+        log.info("contest %s: team %d %+d points (%s)", code, team, delta, reason.strip()[:200])
+
+    def finish(self, code: str) -> None:
+        self._act(code, lambda c: c.finish())
+
+    # buzzers -------------------------------------------------------------------------------------------
+    def buzz(self, team_code: str) -> BuzzReply:
+        """A team's press: judged in the order presses take the contest's lock, stamped on arrival."""
+        contest_code, index = self._team(team_code)
+        # a late press only shows on the screens: it is written with the next change, not on its own
+        result: BuzzResult = self._act(contest_code, lambda c: c.buzz(index),
+                                       save=lambda r: r.outcome == BuzzOutcome.WON)
+        view = self._screens[contest_code]
+        names = {s.team: s.name for s in view.scores}
+        winner = result.winner
+        return BuzzReply(result.outcome.value, contest_code, index, names.get(index, ""), winner,
+                         names.get(winner, "") if winner is not None else "", result.behind_ms)
+
+    # results -------------------------------------------------------------------------------------------
+    def export(self, code: str, path: Path) -> Path:
+        """The results as ``.xlsx`` or ``.csv`` (by the path's suffix): every question, answer, judgement
+        and score, the manual adjustments and the buzzer presses."""
+        contest = self.get(code)
+        with self._lock(contest.code):
+            snapshot = codec.from_json(contest.code, contest.name, codec.to_json(contest), self.clock)
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            export_xlsx(snapshot, path)
+        elif suffix == ".csv":
+            export_csv(snapshot, path)
+        else:
+            raise ContestError(f"不支持的导出格式：{suffix or '（无扩展名）'}；请用 .xlsx 或 .csv。")
+        return path
+
+    # internals -----------------------------------------------------------------------------------------
+    def _lock(self, code: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(code, threading.Lock())
+
+    def _load(self, code: str) -> Contest:
+        """The cached contest, read from the database the first time (call with its lock held)."""
+        contest = self._cache.get(code)
+        if contest is not None:
+            return contest
+        with self.bank.session() as s:
+            row = s.scalar(select(ContestRow).where(ContestRow.code == code))
+            if row is None:
+                raise ContestNotFound(f"没有编号为 {code or '（空）'} 的竞赛。")
+            contest = codec.from_json(row.code, row.name, row.state, self.clock)
+        with self._guard:
+            self._cache[code] = contest
+            self._screens[code] = screen_view(contest)
+        return contest
+
+    def _act(self, code: str, action: Callable[[Contest], T], save: Callable[[T], bool] | None = None) -> T:
+        code = normalize_code(code)
+        with self._lock(code):
+            contest = self._load(code)
+            before = contest.version
+            try:
+                result = action(contest)
+                if contest.version != before and (save is None or save(result)):
+                    self._save(contest)
+            except Exception as exc:
+                # a refusal changes nothing; anything else: the database holds the state before the action
+                if contest.version != before or not isinstance(exc, ContestError):
+                    with self._guard:
+                        self._cache.pop(code, None)
+                raise
+            if contest.version != before:
+                with self._guard:
+                    self._screens[code] = screen_view(contest)
+                self._notify(code)
+            return result
+
+    def _notify(self, code: str) -> None:
+        for listener in self._listeners:
+            try:
+                listener(code)
+            except Exception:  # a screen's wake-up must never undo a host's action
+                log.exception("contest listener failed")
+
+    def _save(self, contest: Contest) -> None:
+        stmt = (
+            update(ContestRow)
+            .where(ContestRow.code == contest.code)
+            .values(state=codec.to_json(contest), version=contest.version, phase=contest.phase.value,
+                    updated_at=datetime.fromtimestamp(contest.updated_at, UTC))
+        )
+        with self.bank.session() as s, s.begin():
+            s.execute(stmt)
+
+    def _team(self, team_code: str) -> tuple[str, int]:
+        code = "".join(ch for ch in str(team_code) if ch.isdigit())[:16]
+        found = self._teams.get(code)
+        if found is not None:
+            return found
+        if code:
+            stmt = (select(ContestRow.code, ContestTeamRow.team)
+                    .join(ContestRow, ContestRow.id == ContestTeamRow.contest_id)
+                    .where(ContestTeamRow.code == code))
+            with self.bank.session() as s:
+                row = s.execute(stmt).first()
+            if row is not None:
+                with self._guard:
+                    self._teams[code] = (row[0], int(row[1]))
+                return row[0], int(row[1])
+        raise ContestNotFound(f"队伍码 {code or '（空）'} 不存在，请核对主持人给出的 {TEAM_CODE_DIGITS} 位数字。")
+
+    def _pick(self, contest: Contest, spec: RoundSpec, stake: int | None) -> Question:
+        statuses = ((ReviewStatus.APPROVED,) if self.settings.contest_approved_only
+                    else (ReviewStatus.APPROVED, ReviewStatus.DRAFT))
+        base = QuestionFilter(laws=spec.pick.laws, types=spec.pick.types, difficulty=spec.pick.difficulty,
+                              statuses=statuses, needs_review=False)
+        asked = contest.asked_ids()
+        tries = [base]
+        if spec.kind == RoundKind.RISK and stake is not None and not spec.pick.difficulty:
+            tries.insert(0, QuestionFilter(laws=base.laws, types=base.types, statuses=statuses, needs_review=False,
+                                           difficulty=(stake_difficulty(spec, stake),)))
+        for where in tries:
+            pool = [q for q in self.bank.list(where) if q.id not in asked]
+            if pool:
+                return self._rng.choice(pool)
+        laws = "、".join(spec.pick.laws) or "全部"
+        types = "、".join(QUESTION_TYPE_NAMES.get(t, t) for t in spec.pick.types) or "全部"
+        levels = "、".join(str(d) for d in spec.pick.difficulty) or "全部"
+        raise ContestError(
+            f"题库中没有符合本轮条件且本场未出过的题（法律：{laws}；题型：{types}；难度：{levels}；"
+            f"本场已出 {len(asked)} 题）。请先补充题库，或放宽本轮的出题条件。"
+        )

@@ -1,0 +1,607 @@
+"""The 竞赛 tab: the host console of a knowledge contest, behind the admin password.
+
+The host creates a contest (teams, the usual rounds), opens the big screen on the projector and hands out
+the team codes for the phones' buzzers; then, question by question: 出题 (drawn from the bank), 开放抢答,
+判定 (automatic for objective types, 判为正确/错误 to decide or override), 揭晓答案; manual score
+adjustments with their reason; results exported as XLSX/CSV.
+
+Per session in ``gr.State``: whether it is logged in, the contest it hosts, the server address its links
+use and the last version it drew. A ``gr.Timer`` redraws the status every second while something can
+change by itself (buzzers, countdowns); the answer widgets change only with the host's own actions, so a
+late buzz never clears an answer being entered.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from quiz.contest.model import (
+    OBJECTIVE_TYPES,
+    ContestError,
+    Phase,
+    QuestionPick,
+    RoundKind,
+    RoundSpec,
+)
+from quiz.contest.service import ContestService
+from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
+from quiz.models import QUESTION_TYPE_NAMES
+from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
+from xuefa.app.dialogs import html_block
+from xuefa.app.render import esc
+from xuefa.app.state import Services
+
+log = logging.getLogger(__name__)
+
+CONSOLE_CSS = '<link rel="stylesheet" href="/static-xf/contest-console.css">'
+DISABLED_NOTE = (
+    "竞赛主持台需要管理员密码：请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动。"
+)
+KIND_CHOICES = [("必答题（各队轮流）", RoundKind.REQUIRED.value), ("抢答题（先按先答）", RoundKind.BUZZ.value),
+                ("风险题（自选分值）", RoundKind.RISK.value)]
+TYPES = ("single", "multi", "judge", "blank", "short", "case")
+TYPE_CHOICES = [(QUESTION_TYPE_NAMES[t], t) for t in TYPES]
+DIFFICULTY_CHOICES = [("易", 1), ("中", 2), ("难", 3)]
+JUDGE_CHOICES = [("正确", "对"), ("错误", "错")]
+DEFAULT_TYPES = ["single", "multi", "judge"]
+NEXT_STEP: dict[str, str] = {
+    Phase.SHOWN.value: "主持人读题后点“开放抢答”。",
+    Phase.BUZZING.value: "等待各队抢答；无人抢答可直接“揭晓答案”。",
+    Phase.ANSWERING.value: "录入答题队伍的回答，点“自动判定”（或“判为正确/错误”）。",
+    Phase.JUDGED.value: "点“揭晓答案”；抢答题答错时可以“开放抢答”让其他队再抢。",
+    Phase.REVEALED.value: "点“出题”进入下一题，或开始下一轮。",
+    Phase.FINISHED.value: "竞赛已结束，可以导出结果。",
+}
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+# pure helpers (Gradio shows toast messages as HTML: anything from the host goes through ``esc``) --------------------------------------------------------------------------------------
+
+
+def team_lines(text: str) -> list[str]:
+    """Team names from a textbox: one a line (commas and 、 separate too)."""
+    out: list[str] = []
+    for line in (text or "").replace("，", "\n").replace(",", "\n").replace("、", "\n").splitlines():
+        if line.strip():
+            out.append(line.strip())
+    return out
+
+
+def parse_stakes(text: str) -> tuple[int, ...]:
+    """``10,20,30`` / ``10 20 30`` / ``10、20、30`` → (10, 20, 30); ContestError naming a bad value."""
+    parts = [p for p in (text or "").replace("，", " ").replace(",", " ").replace("、", " ").replace("/", " ").split()]
+    stakes: list[int] = []
+    for p in parts:
+        if not p.isdigit():
+            raise ContestError(f"风险分值“{p}”不是正整数；请写成 10,20,30 这样。")
+        stakes.append(int(p))
+    return tuple(sorted(set(stakes)))
+
+
+def standard_rounds(required: int, buzz: int, risk: int, pick: QuestionPick, points: int, answer_seconds: int,
+                    buzz_seconds: int, stakes: Sequence[int]) -> list[RoundSpec]:
+    rounds = []
+    if required > 0:
+        rounds.append(RoundSpec(RoundKind.REQUIRED, "必答题", required, points, 0, answer_seconds, buzz_seconds,
+                                tuple(stakes), pick))
+    if buzz > 0:
+        rounds.append(RoundSpec(RoundKind.BUZZ, "抢答题", buzz, points, points, answer_seconds, buzz_seconds,
+                                tuple(stakes), pick))
+    if risk > 0:
+        rounds.append(RoundSpec(RoundKind.RISK, "风险题", risk, points, 0, answer_seconds * 2, buzz_seconds,
+                                tuple(stakes), pick))
+    return rounds
+
+
+def given_answer(qtype: str, choice: str | None, picks: Sequence[str] | None, text: str | None) -> str | list[str]:
+    if qtype == "multi":
+        return [str(p) for p in picks or ()]
+    if qtype in ("single", "judge"):
+        return str(choice or "")
+    return (text or "").strip()[:500]
+
+
+def base_url(request: gr.Request | None) -> str:
+    if request is None:
+        return ""
+    headers = request.headers
+    host = headers.get("x-forwarded-host") or headers.get("host") or ""
+    scheme = headers.get("x-forwarded-proto") or "http"
+    return f"{scheme}://{host}" if host else ""
+
+
+def key_text(key: KeyView, options: Sequence[Any] = ()) -> str:
+    if key.keys:
+        texts = {o.letter: o.text for o in options}
+        return "；".join(f"{k}. {texts.get(k, '')}" for k in key.keys)
+    if key.answer is True:
+        return "正确"
+    if key.answer is False:
+        return "错误"
+    return str(key.answer)
+
+
+def given_text(given: object) -> str:
+    if given is True:
+        return "正确"
+    if given is False:
+        return "错误"
+    if isinstance(given, list | tuple):
+        return "".join(str(g) for g in given) or "（未作答）"
+    return str(given or "") or "（未作答）"
+
+
+def seconds_left(view: ScreenView, now: float) -> float | None:
+    if view.deadline is None or view.phase not in (Phase.BUZZING.value, Phase.ANSWERING.value):
+        return None
+    return max(0.0, view.deadline - now)
+
+
+# HTML -----------------------------------------------------------------------------------------------
+
+
+def attempts_html(attempts: Sequence[AttemptView]) -> str:
+    if not attempts:
+        return ""
+    items = "".join(
+        f'<li class="{"xc-right" if a.correct else "xc-wrong"}"><b>{esc(a.team_name)}</b> 答：{esc(given_text(a.given))}'
+        f' · {"正确" if a.correct else "错误"} {a.points:+d} 分{"（主持人改判）" if a.overridden else ""}</li>'
+        for a in attempts
+    )
+    return f'<ul class="xc-attempts">{items}</ul>'
+
+
+def question_html(host: HostView, now: float) -> str:
+    v = host.screen
+    q = v.question
+    if q is None:
+        return ""
+    key = host.key
+    options = "".join(
+        f'<li class="{"xc-key" if key and o.letter in key.keys else ""}"><b>{esc(o.letter)}.</b> {esc(o.text)}</li>'
+        for o in q.options
+    )
+    who = ""
+    won = next((p for p in v.presses if p.outcome == "won"), None)
+    if v.phase == Phase.ANSWERING.value:
+        who = (f'<p class="xc-who">抢到：<b>{esc(won.team_name)}</b>（开放后 {won.after_open_ms} 毫秒）</p>' if won
+               else f'<p class="xc-who">答题队伍：<b>{esc(v.team_name)}</b></p>')
+    late = [p for p in v.presses if p.outcome == "late"]
+    if late:
+        who += '<p class="xc-hint">其后：' + "、".join(f"{esc(p.team_name)}（慢 {p.behind_ms} 毫秒）" for p in late) + "</p>"
+    left = seconds_left(v, now)
+    clock = ""
+    if left is not None:
+        label = "抢答" if v.phase == Phase.BUZZING.value else "答题"
+        clock = (f'<p class="xc-clock{" xc-over" if left <= 0 else ""}">{label}剩余 {int(left + 0.999)} 秒</p>'
+                 if left > 0 else f'<p class="xc-clock xc-over">{label}时间到</p>')
+    stake = f" · 风险分值 {v.stake}" if v.stake else ""
+    answer = ""
+    if key is not None:
+        answer = (f'<div class="xc-answer"><p><b>答案：</b>{esc(key_text(key, q.options))}</p>'
+                  f'<p><b>出处：</b>{esc("；".join(key.sources))}</p>'
+                  f'<p class="xc-hint"><b>解析：</b>{esc(key.explanation)}</p>'
+                  f'<p class="xc-hint">{"大屏已显示答案" if v.key else "大屏尚未显示答案"}</p></div>')
+    return (
+        f'<div class="xc-question"><p class="xc-meta">第 {q.number} 题（本轮第 {q.in_round} 题）· '
+        f'{esc(q.type_name)} · {esc(q.law)} · 难度 {q.difficulty}{stake}</p>'
+        f'<p class="xc-stem">{esc(q.stem)}</p>{f"<ol class=xc-options>{options}</ol>" if options else ""}'
+        f"{who}{clock}{attempts_html(v.attempts)}{answer}</div>"
+    )
+
+
+def scores_html(v: ScreenView) -> str:
+    rows = "".join(
+        f"<tr><td>{s.rank}</td><td>{esc(s.name)}</td><td class=xc-num>{s.score}</td><td class=xc-num>{s.right}</td>"
+        f"<td class=xc-num>{s.wrong}</td><td class=xc-num>{s.adjusted:+d}</td></tr>"
+        for s in v.scores
+    )
+    return ('<table class="xc-scores"><thead><tr><th>名次</th><th>队伍</th><th>得分</th><th>答对</th><th>答错</th>'
+            f"<th>调整</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def status_html(host: HostView | None, now: float) -> str:
+    if host is None:
+        return '<div class="xc-status xc-empty"><p class="xf-hint">请选择或新建一场竞赛。</p></div>'
+    v = host.screen
+    rnd = v.round
+    round_text = (f"第 {rnd.index + 1}/{v.rounds_total} 轮 · {esc(rnd.title)}（{esc(rnd.kind_name)}）· "
+                  f"已出 {rnd.asked}/{rnd.planned} 题" if rnd else f"共 {v.rounds_total} 轮，尚未开始")
+    hint = NEXT_STEP.get(v.phase, "")
+    if v.phase == Phase.IDLE.value:
+        if rnd is None:
+            hint = "选择轮次后点“开始本轮”。"
+        elif v.round_done:
+            hint = "本轮题已出完：开始下一轮，或结束竞赛。"
+        elif rnd.kind == RoundKind.RISK.value:
+            hint = f"请{esc(v.team_name)}选择分值（{'/'.join(map(str, rnd.stakes))}），选好后点“出题”。"
+        elif rnd.kind == RoundKind.REQUIRED.value:
+            hint = f"下一题由{esc(v.team_name)}必答：点“出题”。"
+        else:
+            hint = "点“出题”显示抢答题。"
+    adjustments = "".join(
+        f"<li>{datetime.fromtimestamp(j.at).strftime('%H:%M:%S')} {esc(host.teams[j.team].name)} "
+        f"{j.delta:+d} 分：{esc(j.reason)}</li>"
+        for j in host.adjustments
+    )
+    log_html = (f'<details class="xc-log"><summary>分数调整记录（{len(host.adjustments)}）</summary>'
+                f"<ul>{adjustments}</ul></details>") if host.adjustments else ""
+    return (
+        f'<div class="xc-status" data-phase="{esc(v.phase)}" data-version="{v.version}">'
+        f'<div class="xc-head"><span class="xc-name">{esc(v.name)}</span>'
+        f'<span class="xc-code">编号 {esc(v.code)}</span>'
+        f'<span class="xc-phase xc-phase-{esc(v.phase)}">{esc(v.phase_name)}</span></div>'
+        f'<p class="xc-round">{round_text}</p><p class="xc-next"><b>下一步：</b>{hint}</p>'
+        f"{question_html(host, now)}{scores_html(v)}{log_html}</div>"
+    )
+
+
+def links_html(host: HostView | None, base: str) -> str:
+    if host is None:
+        return ""
+    v = host.screen
+    screen = f"{base}/contest/screen/{v.code}"
+    buzz = f"{base}/contest/buzz"
+    rows = "".join(
+        f'<li><span class="xc-team">{esc(t.name)}</span><span class="xc-team-code">{esc(t.code)}</span>'
+        f'<a href="{esc(buzz)}?team={esc(t.code)}" target="_blank" rel="noopener">本队抢答链接</a></li>'
+        for t in host.teams
+    )
+    local = any(f"//{h}" in base for h in LOCAL_HOSTS)
+    warn = ('<p class="xf-hint xc-warn">当前用本机地址打开：手机访问不到 127.0.0.1。请用 '
+            "<code>xuefa serve --host 0.0.0.0</code> 启动，并用本机的局域网地址打开主持台。</p>") if local else ""
+    return (
+        '<div class="xc-links">'
+        f'<p><b>大屏（投影）：</b><a href="{esc(screen)}" target="_blank" rel="noopener" id="xc-screen-link">'
+        f"{esc(screen)}</a></p>"
+        f'<p><b>手机抢答器：</b><a href="{esc(buzz)}" target="_blank" rel="noopener">{esc(buzz)}</a>'
+        "（打开后输入本队的队伍码）</p>"
+        f'<ul class="xc-teams">{rows}</ul>{warn}</div>'
+    )
+
+
+def rounds_html(host: HostView | None) -> str:
+    if host is None or not host.rounds:
+        return '<p class="xf-hint">还没有轮次：在下面添加。</p>'
+    rows = "".join(
+        f"<tr><td>{r.index + 1}</td><td>{esc(r.title)}</td><td>{esc(r.kind_name)}</td><td>{r.asked}/{r.planned}</td>"
+        f"<td>{('/'.join(map(str, r.stakes)) if r.kind == RoundKind.RISK.value else f'+{r.points}/-{r.penalty}')}</td>"
+        f"<td>{r.answer_seconds} 秒{f' · 抢 {r.buzz_seconds} 秒' if r.kind == RoundKind.BUZZ.value else ''}</td></tr>"
+        for r in host.rounds
+    )
+    return ('<table class="xc-rounds"><thead><tr><th>轮</th><th>名称</th><th>类型</th><th>进度</th><th>分值</th>'
+            f"<th>时间</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+# the tab --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Console:
+    """Everything a full redraw updates."""
+
+    status: gr.HTML
+    links: gr.HTML
+    rounds: gr.HTML
+    round_pick: gr.Dropdown
+    stake: gr.Radio
+    choice: gr.Radio
+    picks: gr.CheckboxGroup
+    text: gr.Textbox
+    team_pick: gr.Dropdown
+    seen: gr.State
+
+    @property
+    def outputs(self) -> list[Any]:
+        return [self.status, self.links, self.rounds, self.round_pick, self.stake, self.choice, self.picks,
+                self.text, self.team_pick, self.seen]
+
+
+def contest_choices(contests: ContestService) -> list[tuple[str, str]]:
+    return [(f"{s.name}（{s.code}）· {s.phase_name}", s.code) for s in contests.contests()]
+
+
+def law_choices(contests: ContestService) -> list[str]:
+    return [law for law, _ in contests.bank.laws() if law]
+
+
+def build_contest_tab(services: Services, contests: ContestService) -> None:
+    if not services.admin_enabled:
+        gr.Markdown(DISABLED_NOTE, elem_id="xc-disabled", elem_classes=["xf-panel"])
+        return
+    settings = contests.settings
+    authed = gr.State(False)
+    code = gr.State("")
+    base = gr.State("")
+    with gr.Column(elem_classes=["xf-panel"], elem_id="xc-login") as login:
+        html_block('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
+                   '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>')
+        password = gr.Textbox(label="管理员密码", type="password", elem_id="xc-password", max_length=200)
+        enter = gr.Button("登录", variant="primary", elem_id="xc-login-btn")
+        message = html_block()
+    with gr.Column(visible=False, elem_id="xc-console") as panel:
+        with gr.Column(elem_classes=["xf-panel"]):
+            html_block(f'{CONSOLE_CSS}<h2 class="xf-section-title">知识竞赛</h2>')
+            with gr.Row(equal_height=True):
+                chooser = gr.Dropdown([], label="选择竞赛", elem_id="xc-contest", scale=4)
+                reload = gr.Button("刷新列表", variant="secondary", elem_id="xc-reload", scale=1, min_width=100)
+            with gr.Accordion("新建竞赛", open=False, elem_id="xc-new") as new_box:
+                name = gr.Textbox(label="竞赛名称", max_length=60, elem_id="xc-name",
+                                  placeholder="例如：2026 年路政执法知识竞赛")
+                teams = gr.Textbox(label="参赛队伍（每行一个队名）", lines=4, max_length=1000, elem_id="xc-teams")
+                laws = gr.Dropdown([], multiselect=True, label="出题范围：法律（不选为题库全部）", elem_id="xc-laws")
+                kinds = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型", elem_id="xc-types")
+                with gr.Row():
+                    n_required = gr.Number(2, label="必答题：每队题数", precision=0, minimum=0, maximum=20,
+                                           elem_id="xc-n-required")
+                    n_buzz = gr.Number(10, label="抢答题：总题数", precision=0, minimum=0, maximum=100,
+                                       elem_id="xc-n-buzz")
+                    n_risk = gr.Number(1, label="风险题：每队题数", precision=0, minimum=0, maximum=10,
+                                       elem_id="xc-n-risk")
+                create = gr.Button("创建竞赛", variant="primary", elem_id="xc-create")
+        links = html_block(elem_id="xc-links")
+        with gr.Column(elem_classes=["xf-panel"], elem_id="xc-host"):
+            status = html_block(status_html(None, 0), elem_id="xc-status")
+            with gr.Row(equal_height=True):
+                round_pick = gr.Dropdown([], label="轮次", elem_id="xc-round", scale=3)
+                start_round = gr.Button("开始本轮", variant="secondary", elem_id="xc-start-round", scale=1,
+                                        min_width=110)
+            stake = gr.Radio([], label="风险分值（由答题队伍选择）", visible=False, elem_id="xc-stake")
+            with gr.Row():
+                draw = gr.Button("出题", variant="primary", elem_id="xc-draw", min_width=110)
+                open_buzz = gr.Button("开放抢答", variant="primary", elem_id="xc-open-buzz", min_width=110)
+                reveal = gr.Button("揭晓答案", variant="secondary", elem_id="xc-reveal", min_width=110)
+            choice = gr.Radio([], label="答题队伍的回答", visible=False, elem_id="xc-choice")
+            picks = gr.CheckboxGroup([], label="答题队伍的回答（多选）", visible=False, elem_id="xc-picks")
+            text = gr.Textbox(label="答题队伍的回答", visible=False, max_lines=4, elem_id="xc-text")
+            with gr.Row():
+                auto = gr.Button("自动判定", variant="primary", elem_id="xc-judge", min_width=110)
+                right = gr.Button("判为正确", variant="secondary", elem_id="xc-right", min_width=110)
+                wrong = gr.Button("判为错误", variant="secondary", elem_id="xc-wrong", min_width=110)
+            with gr.Accordion("作废本题 / 结束竞赛", open=False):
+                void_reason = gr.Textbox(label="作废原因", max_length=200, elem_id="xc-void-reason")
+                with gr.Row():
+                    void = gr.Button("作废本题", variant="secondary", elem_id="xc-void")
+                    finish = gr.Button("结束竞赛", variant="stop", elem_id="xc-finish")
+        with gr.Column(elem_classes=["xf-panel"]):
+            html_block('<h3 class="xf-section-title">分数调整</h3>'
+                       '<p class="xf-hint">每次调整都会记录时间和原因，并写入导出的结果。</p>')
+            with gr.Row():
+                team_pick = gr.Dropdown([], label="队伍", elem_id="xc-adjust-team", scale=2)
+                delta = gr.Number(0, label="加减分（扣分写负数）", precision=0, elem_id="xc-adjust-delta", scale=1)
+            reason = gr.Textbox(label="原因", max_length=200, elem_id="xc-adjust-reason")
+            adjust = gr.Button("调整分数", variant="secondary", elem_id="xc-adjust")
+        with gr.Column(elem_classes=["xf-panel"]):
+            with gr.Accordion("轮次设置", open=False, elem_id="xc-rounds-box"):
+                rounds = html_block(rounds_html(None), elem_id="xc-rounds")
+                kind = gr.Radio(KIND_CHOICES, value=RoundKind.BUZZ.value, label="类型", elem_id="xc-kind")
+                round_name = gr.Textbox(label="名称（可空）", max_length=30, elem_id="xc-round-name")
+                with gr.Row():
+                    r_count = gr.Number(5, label="题数（必答/风险：每队）", precision=0, minimum=1, maximum=200)
+                    r_points = gr.Number(settings.contest_points, label="答对得分", precision=0, minimum=0)
+                    r_penalty = gr.Number(0, label="答错扣分", precision=0, minimum=0)
+                with gr.Row():
+                    r_answer = gr.Number(settings.contest_answer_seconds, label="答题时间（秒）", precision=0)
+                    r_buzz = gr.Number(settings.contest_buzz_seconds, label="抢答时间（秒）", precision=0)
+                    r_stakes = gr.Textbox(",".join(map(str, settings.contest_stakes)), label="风险分值档位")
+                r_laws = gr.Dropdown([], multiselect=True, label="法律（不选为全部）")
+                r_types = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型")
+                r_levels = gr.CheckboxGroup(DIFFICULTY_CHOICES, value=[], label="难度（不选为全部）")
+                add_round = gr.Button("添加轮次", variant="secondary", elem_id="xc-add-round")
+            with gr.Row():
+                export_xlsx = gr.Button("导出结果（Excel）", variant="secondary", elem_id="xc-export-xlsx")
+                export_csv = gr.Button("导出结果（CSV）", variant="secondary", elem_id="xc-export-csv")
+            exported = gr.File(label="导出的文件", interactive=False, visible=False, elem_id="xc-export-file")
+        logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xc-logout")
+    timer = gr.Timer(1.0, active=False)
+    seen = gr.State(-1)
+    console = Console(status, links, rounds, round_pick, stake, choice, picks, text, team_pick, seen)
+    private: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
+    def redraw(contest_code: str, where: str) -> tuple[Any, ...]:
+        """Every output of ``console.outputs`` from the contest's current state."""
+        if not contest_code:
+            return (status_html(None, 0), "", rounds_html(None), gr.update(choices=[], value=None),
+                    gr.update(visible=False), gr.update(visible=False), gr.update(visible=False),
+                    gr.update(visible=False), gr.update(choices=[], value=None), -1)
+        host = contests.host(contest_code)
+        v = host.screen
+        q = v.question
+        qtype = q.type if q is not None else ""
+        # shown from the moment the question is on (a buzz may come in without the host's doing)
+        answering = v.phase in (Phase.SHOWN.value, Phase.BUZZING.value, Phase.ANSWERING.value)
+        options = [(f"{o.letter}. {o.text}", o.letter) for o in q.options] if q is not None else []
+        rnd = v.round
+        risk = rnd is not None and rnd.kind == RoundKind.RISK.value and v.phase in (Phase.IDLE.value,
+                                                                                     Phase.REVEALED.value)
+        if rnd is not None and not v.round_done:
+            next_round: int | None = rnd.index
+        else:
+            later = [r.index for r in host.rounds if r.asked < r.planned and (rnd is None or r.index > rnd.index)]
+            next_round = later[0] if later else None
+        return (
+            status_html(host, time.time()),
+            links_html(host, where),
+            rounds_html(host),
+            gr.update(choices=[(f"第 {r.index + 1} 轮 · {r.title}（{r.asked}/{r.planned}）", r.index)
+                               for r in host.rounds], value=next_round),
+            gr.update(choices=[(f"{s} 分", s) for s in rnd.stakes] if risk and rnd else [], value=None, visible=risk),
+            gr.update(choices=JUDGE_CHOICES if qtype == "judge" else options, value=None,
+                      visible=answering and qtype in ("single", "judge")),
+            gr.update(choices=options, value=[], visible=answering and qtype == "multi"),
+            gr.update(value="", visible=answering and qtype not in ("single", "judge", "multi"),
+                      label="答题队伍的回答" + ("（主持人判定）" if qtype not in OBJECTIVE_TYPES else "")),
+            gr.update(choices=[(t.name, t.index) for t in host.teams], value=None),
+            v.version,
+        )
+
+    def skip_all() -> tuple[Any, ...]:
+        return tuple(gr.skip() for _ in console.outputs)
+
+    def guarded(action: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
+        """Run a host action on the chosen contest; a refusal is a warning, the console redraws either way."""
+
+        def run(ok: bool, contest_code: str, where: str, *args: Any) -> tuple[Any, ...]:
+            if not ok:
+                raise gr.Error("请先登录。")
+            if not contest_code:
+                gr.Warning("请先选择或新建一场竞赛。")
+                return skip_all()
+            try:
+                action(contest_code, *args)
+            except ContestError as exc:
+                log.info("contest %s: refused: %s", contest_code, exc)
+                gr.Warning(esc(exc))
+            except Exception:
+                log.exception("contest action failed")
+                gr.Warning("操作失败，请重试；若一再失败请查看服务器日志。")
+            return redraw(contest_code, where)
+
+        return run
+
+    session = [authed, code, base]
+
+    def do_login(given: str, request: gr.Request) -> tuple[Any, ...]:
+        if not check_password(services, given or ""):
+            time.sleep(FAILED_LOGIN_DELAY_S)
+            return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip(), gr.skip(),
+                    gr.skip(), gr.skip(), gr.skip())
+        found = contest_choices(contests)
+        first = found[0][1] if found else None
+        law_list = law_choices(contests)
+        return (True, gr.update(visible=False), gr.update(visible=True), "", "", base_url(request),
+                gr.update(choices=found, value=first), gr.update(choices=law_list, value=[]),
+                gr.update(choices=law_list, value=[]), gr.Timer(active=True))
+
+    login_outputs = [authed, login, panel, password, message, base, chooser, laws, r_laws, timer]
+    enter.click(do_login, [password], login_outputs, **private)
+    password.submit(do_login, [password], login_outputs, **private)
+    logout.click(lambda: (False, "", gr.update(visible=True), gr.update(visible=False), gr.Timer(active=False)),
+                 outputs=[authed, code, login, panel, timer], **private)
+
+    def on_choose(ok: bool, chosen: str | None, where: str) -> tuple[Any, ...]:
+        if not ok:
+            return ("", *skip_all())
+        try:
+            return (chosen or "", *redraw(chosen or "", where))
+        except ContestError as exc:
+            gr.Warning(esc(exc))
+            return ("", *redraw("", where))
+
+    chooser.change(on_choose, [authed, chooser, base], [code, *console.outputs], **private)
+
+    def on_reload(ok: bool, current: str) -> Any:
+        if not ok:
+            return gr.skip()
+        found = contest_choices(contests)
+        return gr.update(choices=found, value=current if any(c == current for _, c in found) else None)
+
+    reload.click(on_reload, [authed, code], [chooser], **private)
+
+    def on_create(ok: bool, title: str, team_text: str, chosen_laws: list[str], chosen_types: list[str],
+                  required: float | None, buzz: float | None, risk: float | None) -> Any:
+        if not ok:
+            raise gr.Error("请先登录。")
+        pick = QuestionPick(tuple(chosen_laws or ()), tuple(t for t in chosen_types or () if t in TYPES))  # type: ignore[misc]
+        specs = standard_rounds(int(required or 0), int(buzz or 0), int(risk or 0), pick, settings.contest_points,
+                                settings.contest_answer_seconds, settings.contest_buzz_seconds, settings.contest_stakes)
+        try:
+            contest = contests.create(title or "", team_lines(team_text), specs)
+        except ContestError as exc:
+            log.info("contest not created: %s", exc)
+            gr.Warning(esc(exc))
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        gr.Info(f"已创建竞赛“{esc(contest.name)}”，编号 {contest.code}。")
+        return gr.update(choices=contest_choices(contests), value=contest.code), "", "", gr.Accordion(open=False)
+
+    create.click(on_create, [authed, name, teams, laws, kinds, n_required, n_buzz, n_risk],
+                 [chooser, name, teams, new_box], **private)
+
+    def act_add_round(c: str, k: str, title: str, count: float | None, points: float | None, penalty: float | None,
+                      answer_s: float | None, buzz_s: float | None, stakes_text: str, chosen_laws: list[str],
+                      chosen_types: list[str], levels: list[int]) -> None:
+        spec = RoundSpec(
+            RoundKind(k or RoundKind.BUZZ.value), (title or "").strip(), int(count or 0), int(points or 0),
+            int(penalty or 0), int(answer_s or 0), int(buzz_s or 0), parse_stakes(stakes_text),
+            QuestionPick(tuple(chosen_laws or ()), tuple(t for t in chosen_types or () if t in TYPES),  # type: ignore[misc]
+                         tuple(int(x) for x in levels or ())),
+        )
+        contests.add_round(c, spec)
+
+    def act_judge(c: str, choice_value: str | None, picks_value: list[str] | None, text_value: str | None,
+                  correct: bool | None) -> None:
+        host = contests.host(c)
+        v = host.screen
+        if v.phase in (Phase.JUDGED.value, Phase.REVEALED.value) and correct is not None:
+            contests.override(c, correct)
+            return
+        if v.phase != Phase.ANSWERING.value or v.question is None:
+            contests.judge(c, "", correct)  # raises the phase error
+            return
+        contests.judge(c, given_answer(v.question.type, choice_value, picks_value, text_value), correct)
+
+    def act_draw(c: str, stake_value: int | None) -> None:
+        contests.draw(c, int(stake_value) if stake_value not in (None, "") else None)
+
+    def act_start(c: str, index: int | None) -> None:
+        if index is None:
+            raise ContestError("请先选择轮次。")
+        contests.start_round(c, int(index))
+
+    def act_adjust(c: str, team: int | None, change: float | None, why: str) -> None:
+        if team is None:
+            raise ContestError("请选择要调整分数的队伍。")
+        contests.adjust(c, int(team), int(change or 0), why or "")
+        gr.Info("分数已调整并记录。")
+
+    outputs = console.outputs
+    add_round.click(guarded(act_add_round), [*session, kind, round_name, r_count, r_points, r_penalty, r_answer,
+                                             r_buzz, r_stakes, r_laws, r_types, r_levels], outputs, **private)
+    start_round.click(guarded(act_start), [*session, round_pick], outputs, **private)
+    draw.click(guarded(act_draw), [*session, stake], outputs, **private)
+    open_buzz.click(guarded(lambda c: contests.open_buzz(c)), session, outputs, **private)
+    reveal.click(guarded(lambda c: contests.reveal(c)), session, outputs, **private)
+    judge_inputs = [*session, choice, picks, text]
+    auto.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, None)), judge_inputs, outputs, **private)
+    right.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, True)), judge_inputs, outputs, **private)
+    wrong.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, False)), judge_inputs, outputs, **private)
+    void.click(guarded(lambda c, why: contests.void(c, why or "")), [*session, void_reason], outputs, **private)
+    finish.click(guarded(lambda c: contests.finish(c)), session, outputs, **private)
+    adjust.click(guarded(act_adjust), [*session, team_pick, delta, reason], outputs, **private)
+
+    def on_tick(ok: bool, contest_code: str, last: int) -> tuple[Any, Any]:
+        """Redraw the status when the contest changed (a buzz) or a countdown runs; nothing else."""
+        if not ok or not contest_code:
+            return gr.skip(), gr.skip()
+        try:
+            view = contests.screen(contest_code)
+        except ContestError:
+            return gr.skip(), gr.skip()
+        if view.version == last and seconds_left(view, time.time()) is None:
+            return gr.skip(), gr.skip()
+        return status_html(contests.host(contest_code), time.time()), view.version
+
+    timer.tick(on_tick, [authed, code, seen], [status, seen], **private)
+
+    def do_export(ok: bool, contest_code: str, suffix: str) -> Any:
+        if not ok:
+            raise gr.Error("请先登录。")
+        if not contest_code:
+            gr.Warning("请先选择一场竞赛。")
+            return gr.skip()
+        folder = Path(tempfile.mkdtemp(prefix="xuefa-contest-"))
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path = contests.export(contest_code, folder / f"竞赛结果-{contest_code}-{stamp}{suffix}")
+        return gr.update(value=str(path), visible=True)
+
+    export_xlsx.click(lambda ok, c: do_export(ok, c, ".xlsx"), [authed, code], [exported], **private)
+    export_csv.click(lambda ok, c: do_export(ok, c, ".csv"), [authed, code], [exported], **private)
