@@ -8,7 +8,6 @@ joined by ；); 难度 is 易/中/难. CSV files are UTF-8 with a BOM so that Ex
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from kb.citations import parse_citations
 from kb.models import Citation
 from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, parse_judge, question_type
+from quiz.sheets import SheetError, read_sheet
 from quiz.source import ArticleIndex, citation_label
 
 OPTION_COLUMNS = tuple(f"选项{letter}" for letter in LETTERS)
@@ -89,24 +89,12 @@ def export_questions(questions: Iterable[Question], path: Path) -> int:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030")
-        return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(str(path), read_only=True, data_only=True)
-        try:
-            rows = [["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-        return [r for r in rows if any(c.strip() for c in r)]
-    raise ExchangeError(f"{path}: import from .xlsx or .csv")
+    """The sheet's non-empty rows."""
+    try:
+        rows = read_sheet(path)
+    except SheetError as e:
+        raise ExchangeError(f"{path}: {e}") from e
+    return [r for r in rows if any(c.strip() for c in r)]
 
 
 def import_questions(path: Path, index: ArticleIndex | None = None) -> list[Question]:

@@ -7,13 +7,12 @@ A row with a name but no id, an id but no name, or an id that occurs twice is re
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from pathlib import Path
 
 from quiz.exam.models import RosterEntry, RosterError, RosterProblem
+from quiz.sheets import SheetError, read_sheet
 
 ID_HEADERS = ("警号", "执法证号", "执法证编号", "执法证", "人员编号", "编号", "工号", "证件号", "证号", "考号", "ID")
 NAME_HEADERS = ("姓名", "考生姓名", "名字", "人员姓名", "NAME")
@@ -70,40 +69,10 @@ def read_roster(path: Path) -> tuple[list[RosterEntry], str]:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030", errors="replace")
-        rows = list(csv.reader(io.StringIO(text)))
-    elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(str(path), read_only=True, data_only=True)
-        except Exception as e:  # a damaged or mislabelled file
-            raise RosterError(path.name, message=f"无法读取这个 Excel 文件（{type(e).__name__}）。") from e
-        try:
-            rows = [[_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    elif suffix == ".xls":
-        raise RosterError(path.name, message="不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 .csv 后再导入。")
-    else:
-        raise RosterError(path.name, message="名单应为 .xlsx 或 .csv 文件。")
-    if len(rows) > MAX_ROWS:
-        raise RosterError(path.name, message=f"名单超过 {MAX_ROWS} 行。")
-    return rows
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    try:
+        return read_sheet(path, MAX_ROWS)
+    except SheetError as e:
+        raise RosterError(path.name, message=str(e)) from e
 
 
 def _cell(row: list[str], col: int | None) -> str:
