@@ -83,10 +83,12 @@ def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
 
 
 def warm_up(services: Services) -> float:
-    """Load the tokenizer, the embedding model and the indexes once, before the first officer asks."""
+    """Load the tokenizer, the embedding model and the indexes (the penalty references too) once, before the
+    first officer asks."""
     started = time.perf_counter()
     try:
         services.kb.search(WARM_UP_QUESTION, k=3)
+        services.kb.references()
     except Exception:  # a failed warm-up only costs the first question some time
         log.exception("warm-up search failed")
     return time.perf_counter() - started
