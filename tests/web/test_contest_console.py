@@ -132,7 +132,9 @@ def test_host_runs_a_contest_from_the_console(browser: Any, console: tuple[str, 
 
         # the buzz round: a phone's press shows on the console by itself (timer)
         v.tap(page.locator("#xc-draw"))
-        page.locator("#xc-status", has_text="运政二队").wait_for(timeout=UPDATE_MS)
+        # 运政二队 is on the console already (the score adjustment): wait for its turn to answer instead
+        page.locator('#xc-status .xc-status[data-phase="answering"]').wait_for(timeout=UPDATE_MS)
+        assert contests.host(code).screen.team_name == "运政二队"
         contests.judge(code, "")
         contests.reveal(code)
         page.locator("#xc-round input").click()
