@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,7 +27,11 @@ class Script:
 
 
 class FakeOpenAI:
-    def __init__(self) -> None:
+    """``reply(prompt) -> str``, when given, writes the streamed text from the last message instead of
+    ``script.chunks``."""
+
+    def __init__(self, reply: Callable[[str], str] | None = None) -> None:
+        self.reply = reply
         self.script = Script()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -59,11 +64,15 @@ class FakeOpenAI:
                 self.end_headers()
                 lines = script.raw_lines
                 if lines is None:
+                    chunks = script.chunks
+                    if fake.reply is not None:
+                        text = fake.reply(body["messages"][-1]["content"])
+                        chunks = [text[i : i + 7] for i in range(0, len(text), 7)]
                     lines = [": keep-alive"]
                     lines += [f"data: {json.dumps(_chunk({'role': 'assistant'}), ensure_ascii=False)}"]
                     lines += [
                         f"data: {json.dumps(_chunk({'content': c}), ensure_ascii=False)}"
-                        for c in script.chunks
+                        for c in chunks
                     ]
                     lines += [f"data: {json.dumps(_chunk({}, 'stop'))}", "data: [DONE]"]
                 for line in lines:
