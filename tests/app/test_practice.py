@@ -423,13 +423,13 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         page.locator("#xf-p-clreport .xf-error", has_text="密码不正确").wait_for()
         page.locator("#xf-p-admin-pw input").fill(ADMIN_PASSWORD)
         page.locator("#xf-p-clfile input[type=file]").set_input_files(str(bad))
-        page.locator("#xf-p-clfile", has_text="坏清单.csv").wait_for()
+        page.locator("#xf-p-clfile", has_text="坏清单.csv").wait_for(timeout=60_000)
         v.tap(page.locator("#xf-p-clload"))
         page.locator("#xf-p-clreport .xf-error", has_text="坏清单.csv：第 1 行表头中没有“答案”").wait_for()
         assert store.items() == [] and practice.bank.count() == 0, "nothing stored from a bad file"
 
         page.locator("#xf-p-clfile input[type=file]").set_input_files(str(FIXTURE))
-        page.locator("#xf-p-clfile", has_text=FIXTURE.name).wait_for()
+        page.locator("#xf-p-clfile", has_text=FIXTURE.name).wait_for(timeout=60_000)
         v.tap(page.locator("#xf-p-clload"))
         report = page.locator("#xf-p-clreport")
         report.locator(".xf-result-head", has_text="已导入《测试支队应知应会清单》").wait_for(timeout=60_000)
