@@ -25,6 +25,7 @@ class Visit:
     size: str
     requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
 
     @property
     def phone(self) -> bool:
@@ -80,11 +81,15 @@ class Visit:
 
 
 @contextmanager
-def visit(browser: Any, url: str, size: str, **options: Any) -> Iterator[Visit]:
-    context = browser.new_context(**SIZES[size], locale="zh-CN", **options)
+def recording(browser: Any, url: str, size: str, **options: Any) -> Iterator[tuple[Visit, Any]]:
+    """A fresh browser context (``SIZES[size]`` when ``size`` is one of them, plus ``options``) on ``url``
+    that records requests, dialogs and script errors; yields the visit and its context (to cut the
+    network). On leaving it asserts that no request left 127.0.0.1 and no dialog fired."""
+    context = browser.new_context(**SIZES.get(size, {}), locale="zh-CN", **options)
     page = context.new_page()
     v = Visit(page, size)
     page.on("request", lambda r: v.requests.append(r.url))
+    page.on("pageerror", lambda e: v.script_errors.append(str(e)))
 
     def on_dialog(dialog: Any) -> None:
         v.dialogs.append(dialog.message)
@@ -92,10 +97,17 @@ def visit(browser: Any, url: str, size: str, **options: Any) -> Iterator[Visit]:
 
     page.on("dialog", on_dialog)
     page.goto(url)
-    page.locator("#xf-tabs").wait_for()
     try:
-        yield v
+        yield v, context
     finally:
         context.close()
     assert not v.foreign_requests(), f"requests left 127.0.0.1: {v.foreign_requests()}"
     assert not v.dialogs, f"a dialog fired (script ran): {v.dialogs}"
+
+
+@contextmanager
+def visit(browser: Any, url: str, size: str, **options: Any) -> Iterator[Visit]:
+    """The app at ``size``, once its tabs are there."""
+    with recording(browser, url, size, **options) as (v, _):
+        v.page.locator("#xf-tabs").wait_for()
+        yield v

@@ -19,6 +19,7 @@ from quiz.checks import check_question
 from quiz.generate import generate
 from quiz.models import Question
 from quiz.practice import Practice, checklist_mastery
+from tests.quiz.answers import wrong_answer
 
 FIXTURE = Path(__file__).parent / "data" / "应知应会清单-测试.md"
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -29,14 +30,6 @@ def bank(database_url: str) -> QuestionBank:
     b = QuestionBank(database_url)
     yield b
     b.close()
-
-
-def wrong_answer(q: Question) -> str | bool:
-    if q.type == "judge":
-        return not q.answer
-    if q.type in ("single", "multi"):
-        return next(letter for letter in q.options if letter not in str(q.answer))
-    return "不知道"
 
 
 def test_questions_for_each_item(real_index) -> None:

@@ -12,6 +12,7 @@ from quiz.generate import generate
 from quiz.grading import grade, letters
 from quiz.models import Question
 from quiz.practice import Practice
+from tests.quiz.answers import wrong_answer
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
@@ -26,14 +27,6 @@ def practice(database_url: str, real_index) -> Practice:
 
 def first(practice: Practice, kind: str) -> Question:
     return next(q for q in practice.bank.list() if q.type == kind)
-
-
-def wrong_answer(q: Question) -> str | bool:
-    if q.type == "judge":
-        return not q.answer
-    if q.type in ("single", "multi"):
-        return next(letter for letter in q.options if letter not in str(q.answer))
-    return "不知道"
 
 
 def test_grading_rules(practice: Practice) -> None:

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,7 +25,8 @@ from quiz.contest.service import ContestService
 from quiz.generate import generate
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource
-from tests.app.conftest import SCREENSHOTS, free_port, make_services
+from tests.app.browser import Visit, recording
+from tests.app.conftest import free_port, make_services
 from tests.quiz.laws import laws_db, load_law
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -76,41 +76,14 @@ def site() -> Iterator[Site]:
 
 
 
-@dataclass
-class Tab:
-    page: Any
-    requests: list[str]
-    dialogs: list[str]
-
-    def shot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
 @contextmanager
-def open_page(browser: Any, url: str, **options: Any) -> Iterator[Tab]:
-    context = browser.new_context(locale="zh-CN", **options)
-    page = context.new_page()
-    tab = Tab(page, [], [])
-    page.on("request", lambda r: tab.requests.append(r.url))
-
-    def on_dialog(dialog: Any) -> None:
-        tab.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(url)
-    try:
-        yield tab
-    finally:
-        context.close()
-    foreign = [u for u in tab.requests if urlsplit(u).scheme not in ("data", "blob", "about")
-               and urlsplit(u).hostname not in LOCAL_HOSTS]
-    assert not foreign, f"requests left 127.0.0.1: {foreign}"
-    assert not tab.dialogs, f"a dialog fired (script ran): {tab.dialogs}"
+def open_page(browser: Any, url: str, size: str, **options: Any) -> Iterator[Visit]:
+    """``url`` in a context of ``options``; ``size`` ends its screenshots' file names."""
+    with recording(browser, url, size, **options) as (v, _):
+        yield v
 
 
-def wait_phase(tab: Tab, phase: str) -> None:
+def wait_phase(tab: Visit, phase: str) -> None:
     tab.page.locator(f'#xs-app[data-phase="{phase}"]').wait_for(timeout=UPDATE_MS)
 
 
@@ -145,7 +118,7 @@ def test_big_screen_through_a_round(browser: Any, site: Site, size: str) -> None
         RoundSpec(RoundKind.REQUIRED, questions=1, answer_seconds=30, pick=QuestionPick(types=("single",))),
     ])
     height = SCREENS[size]["height"]
-    with open_page(browser, f"{site.url}/contest/screen/{c.code}", viewport=SCREENS[size]) as tab:
+    with open_page(browser, f"{site.url}/contest/screen/{c.code}", size, viewport=SCREENS[size]) as tab:
         page = tab.page
         wait_phase(tab, "idle")
         assert "竞赛即将开始" in page.locator("#xs-idle").inner_text()
@@ -177,7 +150,7 @@ def test_big_screen_through_a_round(browser: Any, site: Site, size: str) -> None
             stem_px, option_px, seconds_px)
         assert contrast(page, "#xs-stem") >= 12 and contrast(page, ".xs-score .xs-team") >= 12
         layout_fits(page)
-        tab.shot(f"20-contest-screen-question-{size}")
+        tab.shot("20-contest-screen-question")
 
         contests.judge(c.code, q.answer)
         wait_phase(tab, "judged")
@@ -196,14 +169,14 @@ def test_big_screen_through_a_round(browser: Any, site: Site, size: str) -> None
         assert "第一代表队" in scores[0] and "10" in scores[0], scores
         assert any(XSS in s for s in scores), "a team name with markup shows as text"
         layout_fits(page)
-        tab.shot(f"21-contest-screen-reveal-{size}")
+        tab.shot("21-contest-screen-reveal")
 
         contests.adjust(c.code, 2, 15, "风采展示")
         page.locator("#xs-scores .xs-score").first.filter(has_text="第三代表队").wait_for(timeout=UPDATE_MS)
         contests.finish(c.code)
         wait_phase(tab, "finished")
         assert "第一名：第三代表队" in page.locator("#xs-idle").inner_text()
-        tab.shot(f"22-contest-screen-finished-{size}")
+        tab.shot("22-contest-screen-finished")
 
 
 def test_two_phones_buzz_and_the_first_wins(browser: Any, site: Site) -> None:
@@ -212,9 +185,9 @@ def test_two_phones_buzz_and_the_first_wins(browser: Any, site: Site) -> None:
                                                                answer_seconds=30)])
     red, blue = c.teams
     with (
-        open_page(browser, f"{site.url}/contest/screen/{c.code}", viewport=SCREENS["1280"]) as screen,
-        open_page(browser, f"{site.url}/contest/buzz", **PHONE) as phone_red,
-        open_page(browser, f"{site.url}/contest/buzz?team={blue.code}", **PHONE) as phone_blue,
+        open_page(browser, f"{site.url}/contest/screen/{c.code}", "1280", viewport=SCREENS["1280"]) as screen,
+        open_page(browser, f"{site.url}/contest/buzz", "buzzer", **PHONE) as phone_red,
+        open_page(browser, f"{site.url}/contest/buzz?team={blue.code}", "buzzer", **PHONE) as phone_blue,
     ):
         # red types its code; blue came with its link
         phone_red.page.locator("#xb-code").fill("12")
@@ -236,14 +209,14 @@ def test_two_phones_buzz_and_the_first_wins(browser: Any, site: Site) -> None:
             phone.page.locator("#xb-status", has_text="请听题").wait_for(timeout=UPDATE_MS)
         phone_red.page.locator("#xb-button").tap()
         phone_red.page.locator("#xb-result", has_text="还没有开放抢答").wait_for(timeout=UPDATE_MS)
-        phone_red.shot("23-contest-buzz-early-phone")
+        phone_red.shot("23-contest-buzz-early")
 
         contests.open_buzz(c.code)
         for phone in (phone_red, phone_blue):
             phone.page.locator('#xb-pad[data-state="open"]').wait_for(timeout=UPDATE_MS)
         wait_phase(screen, "buzzing")
         assert "开始抢答" in screen.page.locator("#xs-banner").inner_text()
-        phone_blue.shot("24-contest-buzz-open-phone")
+        phone_blue.shot("24-contest-buzz-open")
 
         phone_blue.page.locator("#xb-button").tap()
         phone_blue.page.locator("#xb-result", has_text="抢到了").wait_for(timeout=UPDATE_MS)
@@ -259,9 +232,9 @@ def test_two_phones_buzz_and_the_first_wins(browser: Any, site: Site) -> None:
         assert "领先 红队" in screen.page.locator("#xs-banner").inner_text()
         view = contests.screen(c.code)
         assert [(p.team_name, p.outcome) for p in view.presses] == [("蓝队", "won"), ("红队", "late")]
-        phone_blue.shot("25-contest-buzz-won-phone")
-        phone_red.shot("26-contest-buzz-late-phone")
-        screen.shot("27-contest-screen-buzzed-1280")
+        phone_blue.shot("25-contest-buzz-won")
+        phone_red.shot("26-contest-buzz-late")
+        screen.shot("27-contest-screen-buzzed")
 
         contests.judge(c.code, "")  # no answer: wrong
         contests.reveal(c.code)
@@ -285,7 +258,7 @@ def test_sixteen_teams_fit_on_the_scoreboard_beside_the_countdown(browser: Any, 
     c = contests.create("十六队同场", [f"第{i}代表队" for i in range(1, 17)], [RoundSpec(RoundKind.REQUIRED)])
     contests.start_round(c.code, 0)
     contests.draw(c.code)
-    with open_page(browser, f"{site.url}/contest/screen/{c.code}", viewport=SCREENS["1280"]) as tab:
+    with open_page(browser, f"{site.url}/contest/screen/{c.code}", "1280", viewport=SCREENS["1280"]) as tab:
         wait_phase(tab, "answering")
         tab.page.locator("#xs-clock").wait_for()
         tab.page.wait_for_timeout(300)
@@ -296,4 +269,4 @@ def test_sixteen_teams_fit_on_the_scoreboard_beside_the_countdown(browser: Any, 
         font = tab.page.evaluate("parseFloat(getComputedStyle(document.querySelector('.xs-score')).fontSize)")
         assert font >= 11, font
         layout_fits(tab.page)
-        tab.shot("30-contest-screen-16-teams-1280")
+        tab.shot("30-contest-screen-16-teams")

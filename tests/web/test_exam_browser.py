@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.browser import SIZES, Visit
+from tests.app.browser import Visit, recording
 from tests.web.exam_site import PEOPLE, XSS, Site, fill_bank, open_exam, running_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -42,26 +42,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @contextmanager
 def exam_page(browser: Any, url: str, size: str) -> Iterator[tuple[Visit, Any]]:
     """The page at ``size``; yields the visit and its browser context (to cut the network)."""
-    context = browser.new_context(**SIZES[size], locale="zh-CN")
-    page = context.new_page()
-    v = Visit(page, size)
-    errors: list[str] = []
-    page.on("request", lambda r: v.requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def on_dialog(dialog: Any) -> None:
-        v.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(url)
-    try:
+    with recording(browser, url, size) as (v, context):
         yield v, context
-    finally:
-        context.close()
-    assert not v.foreign_requests(), f"requests left 127.0.0.1: {v.foreign_requests()}"
-    assert not v.dialogs, f"a dialog fired (script ran): {v.dialogs}"
-    assert not errors, f"script errors: {errors}"
+    assert not v.script_errors, f"script errors: {v.script_errors}"
 
 
 def token_of(v: Visit) -> str:
