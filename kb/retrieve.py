@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
 from kb.lexicon import (
+    asked_quantities,
     asks_for_penalty,
-    asks_for_time_limit,
     expand,
     sets_penalty,
-    states_time_limit,
+    states_quantity,
     terms_of_art,
 )
 from kb.models import Citation, Hit, SearchFilters, SearchResult
@@ -130,9 +130,9 @@ class Retriever:
             self.punished_by(fused)
             for uid in self.kb.units_where(fused, sets_penalty):
                 fused[uid] += cfg.penalty_boost / (cfg.rrf_k + 1)
-        if cfg.time_limit_boost and asks_for_time_limit(query):
-            for uid in self.kb.units_where(fused, states_time_limit):
-                fused[uid] += cfg.time_limit_boost / (cfg.rrf_k + 1)
+        for kind in asked_quantities(query) if cfg.answer_type_boost else ():
+            for uid in self.kb.units_where(fused, states_quantity(kind)):
+                fused[uid] += cfg.answer_type_boost / (cfg.rrf_k + 1)
         if cfg.law_evidence_weight:
             add_law_evidence(fused, cfg.law_evidence_depth, cfg.law_evidence_weight)
         ranked = sorted(fused.items(), key=lambda x: (-x[1], x[0]))

@@ -41,8 +41,9 @@ class RetrievalSettings(BaseModel):
     penalty_boost: float = Field(
         1.0, ge=0, description="Bonus for penalty articles when the question asks how to punish (as above)."
     )
-    time_limit_boost: float = Field(
-        0.5, ge=0, description="Bonus for articles stating a time limit (X日内) when the question asks how long (as above)."
+    answer_type_boost: float = Field(
+        0.5, ge=0, description="Bonus for articles stating the kind of quantity the question asks for: a time limit "
+        "(多长时间 → X日内), a percentage, an age, a weight, a distance (as above; kb.lexicon.ANSWER_TYPES).",
     )
     law_evidence_weight: float = Field(0.05, ge=0, description="Bonus for the candidates of a law in proportion to "
                                        "that law's share of the best candidates' fused score.")
