@@ -164,6 +164,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"多少吨|几吨|多重|总质量多少|多少公斤|多少千克"),
         re.compile(rf"{_NUMERAL}(?:吨|千克|公斤)"),
     ),
+    "enumeration": (
+        re.compile(r"哪些|哪几|列出|几种|几类|包括什么|包括哪"),
+        re.compile(r"下列|[（(][一二三四五六七八九十]+[)）]"),
+    ),
     "distance": (
         re.compile(r"多少米|几米|多远|多宽|多少公里|几公里"),
         re.compile(rf"{_NUMERAL}(?:米|公里|千米)"),
@@ -172,12 +176,13 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 
 def asked_quantities(query: str) -> list[str]:
-    """The kinds of quantity the question asks for (a time limit, a percentage, an age, a weight, a distance)."""
+    """The kinds of answer the question asks for: a time limit, a percentage, an age, a weight, a distance, or
+    a list (哪些 → an article of 下列 items)."""
     return [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(query)]
 
 
 def states_quantity(kind: str) -> Callable[[Unit], bool]:
-    """A predicate: does the article state a quantity of this kind (六十日内, 百分之二十, 十八周岁 …)?"""
+    """A predicate: does the article state an answer of this kind (六十日内, 百分之二十, 十八周岁, 下列…)?"""
     states = ANSWER_TYPES[kind][1]
     return lambda unit: bool(states.search(unit.text))
 

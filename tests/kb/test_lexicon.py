@@ -20,6 +20,7 @@ def test_question_intents() -> None:
     assert asked_quantities("客车超员超过百分之多少，罚款档次提高？") == ["percentage"]
     assert asked_quantities("当事人多少岁以下不予处罚？") == ["age"]
     assert asked_quantities("总质量多少以下的货车不用办许可？") == ["weight"]
+    assert asked_quantities("哪一条列出了需要申请许可的涉路施工活动？") == ["enumeration"]
     assert asked_quantities("超限运输车辆怎么处罚？") == []
 
 
@@ -31,4 +32,7 @@ def test_articles_stating_a_quantity() -> None:
     assert not time_limit(Unit("article", 2, "第二条", "处二千元以上一万元以下的罚款"))
     assert percentage(Unit("article", 92, "第九十二条", "超过额定乘员百分之二十的，处五百元以上二千元以下罚款"))
     assert not percentage(Unit("article", 2, "第二条", "处二千元以上一万元以下的罚款"))
+    listing = states_quantity("enumeration")
+    assert listing(Unit("article", 27, "第二十七条", "进行下列涉路施工活动，建设单位应当提出申请：（一）占用公路"))
+    assert not listing(Unit("article", 28, "第二十八条", "公路管理机构应当自受理申请之日起20日内作出决定"))
     assert age(Unit("article", 30, "第三十条", "不满十四周岁的未成年人有违法行为的，不予行政处罚"))
