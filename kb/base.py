@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,10 +12,11 @@ from typing import Literal
 
 import numpy as np
 
-from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate
+from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate, calibrate_questions
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
 from kb.lexical import LexicalIndex, tokenize
+from kb.memory import AnsweredQuestion, QuestionMemory
 from kb.models import (
     Citation,
     DocStatus,
@@ -35,6 +36,7 @@ from kb.vectors import VectorStore
 
 _MIN_DATE = date(1, 1, 1)
 
+MIN_UNRELATED_PAIRS = 10
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): called as units are embedded and stored."""
 
@@ -71,6 +73,7 @@ class KnowledgeBase:
         self._lexical: LexicalIndex | None = None
         self._null: NullCalibration | None = None
         self._references: ReferenceGraph | None = None
+        self._memory: QuestionMemory | None = None
         self.retriever = Retriever(self)
 
     @classmethod
@@ -91,6 +94,7 @@ class KnowledgeBase:
             self._lexical = None
             self._null = None
             self._references = None
+            self._memory = None
 
     def document_map(self) -> dict[str, StoredDocument]:
         with self._state_lock:
@@ -116,6 +120,44 @@ class KnowledgeBase:
             with self._state_lock:
                 self._references = graph
         return graph
+
+    def memory(self) -> QuestionMemory:
+        """The stored answered questions, indexed (built on first use, after every change)."""
+        with self._state_lock:
+            memory = self._memory
+        if memory is None:
+            memory = self.build_memory(self.registry.answered())
+            with self._state_lock:
+                self._memory = memory
+        return memory
+
+    def build_memory(self, entries: Sequence[AnsweredQuestion]) -> QuestionMemory:
+        """An index of these answered questions: their vectors (as the dense search embeds a query), the units
+        their citations name in the current versions, and how similar a query must be for one to vote:
+        ``memory_z`` standard deviations above two unrelated questions — unrelated within the memory's own
+        domain (remembered questions citing no common article), and never below unrelated everyday questions
+        (kb.basis), as in a tiny memory. The votes' temperature is measured in the same standard deviations."""
+        vectors = self._embed([self.retriever.dense_text(e.question) for e in entries], None, query=True)
+        units = []
+        for entry in entries:
+            hits = (self.lookup(c) for c in entry.citations)
+            units.append(tuple(dict.fromkeys(h.unit_id for h in hits if h is not None)))
+        memory = QuestionMemory(entries, vectors, units)
+        cfg = self.settings.retrieval
+        unrelated = calibrate_questions(self._embed(list(OFF_TOPIC_PROBES), None, query=True))
+        floor = unrelated.threshold(cfg.memory_z)
+        within = memory.unrelated_similarities()
+        if len(within) >= MIN_UNRELATED_PAIRS:
+            unrelated = calibrate(within)
+            floor = max(floor, unrelated.threshold(cfg.memory_z))
+        memory.floor = floor
+        memory.temperature = cfg.memory_temperature * unrelated.std
+        return memory
+
+    def use_memory(self, memory: QuestionMemory) -> None:
+        """Search with this memory instead of the stored one until the next change (evaluation folds)."""
+        with self._state_lock:
+            self._memory = memory
 
     def null_calibration(self) -> NullCalibration:
         """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis)."""
@@ -307,8 +349,23 @@ class KnowledgeBase:
             self._drop_vectors_of(targets)
             return targets
 
-    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
-        hashes = [text_hash(t) for t in texts]
+    def remember(self, entries: Sequence[AnsweredQuestion]) -> int:
+        """Store answered questions (kb.memory); returns how many were new."""
+        with self._write_lock:
+            added = self.registry.add_answered(entries)
+            self._invalidate()
+            return added
+
+    def forget(self, source: str | None = None) -> int:
+        """Delete the answered questions of one source, or all; returns how many."""
+        with self._write_lock:
+            removed = self.registry.forget_answered(source)
+            self._invalidate()
+            return removed
+
+    def _embed(self, texts: list[str], progress: Progress | None, query: bool = False) -> np.ndarray:
+        """Vectors of passages (or, with ``query``, of queries), through the cache."""
+        hashes = [text_hash(f"query: {t}" if query else t) for t in texts]
         cached = self.registry.cached_vectors(self.embedder.name, hashes)
         todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items(), key=lambda x: x[1])
         total = len(texts)
@@ -318,7 +375,10 @@ class KnowledgeBase:
         step = 64
         for start in range(0, len(todo), step):
             part = todo[start : start + step]
-            vectors = self.embedder.embed_passages([texts[i] for _, i in part])
+            if query:
+                vectors = np.vstack([self.embedder.embed_query(texts[i]) for _, i in part])
+            else:
+                vectors = self.embedder.embed_passages([texts[i] for _, i in part])
             fresh = {h: v for (h, _), v in zip(part, vectors, strict=True)}
             self.registry.cache_vectors(self.embedder.name, fresh)
             cached.update(fresh)

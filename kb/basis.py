@@ -29,6 +29,13 @@ class NullCalibration:
         return self.mean + z * self.std
 
 
+def calibrate_questions(probe_vectors: np.ndarray) -> NullCalibration:
+    """The similarity of two unrelated questions under this embedding model: every pair of distinct probes.
+    (Models differ widely here: multilingual-e5 puts unrelated questions near 0.83.)"""
+    sims = np.asarray(probe_vectors, dtype=np.float64) @ np.asarray(probe_vectors, dtype=np.float64).T
+    return calibrate(list(sims[np.triu_indices(len(sims), 1)]))
+
+
 def calibrate(nearest_similarities: list[float]) -> NullCalibration:
     scores = np.asarray(nearest_similarities, dtype=np.float64)
     if scores.size == 0:

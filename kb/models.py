@@ -187,6 +187,8 @@ class Hit:
     lexical_score: float | None = None
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    memory_share: float | None = None
+    """The share of the nearest answered questions' votes it got (kb.memory), if any."""
     rerank_score: float | None = None
 
     def citation(self) -> Citation:

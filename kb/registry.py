@@ -1,4 +1,5 @@
-"""The registry: documents, their versions and units, and the embedding cache, in one SQLite file.
+"""The registry: documents, their versions and units, the embedding cache and the answered questions, in one
+SQLite file.
 
 It is the source of truth: a unit exists when the registry says so; the vector store only holds vectors.
 """
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.memory import AnsweredQuestion
 from kb.models import (
+    Citation,
     Clause,
     DocStatus,
     DocumentMeta,
@@ -60,6 +63,13 @@ CREATE TABLE IF NOT EXISTS embeddings (
     text_hash TEXT NOT NULL,
     vector BLOB NOT NULL,
     PRIMARY KEY (model, text_hash)
+);
+CREATE TABLE IF NOT EXISTS answered_questions (
+    id INTEGER PRIMARY KEY,
+    question TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    UNIQUE (question, citations)
 );
 """
 
@@ -232,3 +242,33 @@ class Registry:
                 "INSERT OR REPLACE INTO embeddings VALUES (?,?,?)",
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
             )
+
+    # answered questions ----------------------------------------------------------------------------
+    def add_answered(self, entries: Sequence[AnsweredQuestion]) -> int:
+        """Store answered questions; one already stored with the same citations is skipped. Returns how many
+        were new."""
+        rows = [(e.question, json.dumps([[c.law, c.article, c.article_suffix] for c in e.citations],
+                                        ensure_ascii=False), e.source) for e in entries]
+        with self.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO answered_questions (question, citations, source) VALUES (?,?,?)", rows)
+            return conn.total_changes - before
+
+    def answered(self) -> list[AnsweredQuestion]:
+        return [
+            AnsweredQuestion(
+                r["question"],
+                tuple(Citation(law=law, article=article, article_suffix=suffix)
+                      for law, article, suffix in json.loads(r["citations"])),
+                r["source"],
+            )
+            for r in self._rows("SELECT question, citations, source FROM answered_questions ORDER BY id")
+        ]
+
+    def forget_answered(self, source: str | None = None) -> int:
+        """Delete the answered questions of one source, or all of them."""
+        with self.transaction() as conn:
+            if source is None:
+                return conn.execute("DELETE FROM answered_questions").rowcount
+            return conn.execute("DELETE FROM answered_questions WHERE source = ?", (source,)).rowcount

@@ -56,6 +56,14 @@ class Retriever:
                 found.add(full)
         return found
 
+    def dense_text(self, query: str, named: set[str] | None = None) -> str:
+        """What the dense search embeds of a query: without the law names it mentions, with the legal wording
+        of its set phrases."""
+        named = self.named_laws(query) if named is None else named
+        scoring_query = strip_law_names(query, named) if named else query
+        wording = terms_of_art(query)
+        return f"{scoring_query} {' '.join(wording)}" if wording else scoring_query
+
     def direct(self, query: str, allowed: set[str]) -> tuple[list[Hit], list[Citation], list[Citation]]:
         hits: list[Hit] = []
         resolved: list[Citation] = []
@@ -100,8 +108,7 @@ class Retriever:
         scoring_query = strip_law_names(query, named) if named else query
         t1 = time.perf_counter()
         legal_terms = expand(query)
-        wording = terms_of_art(query)
-        qvec = self.kb.embedder.embed_query(f"{scoring_query} {' '.join(wording)}" if wording else scoring_query)
+        qvec = self.kb.embedder.embed_query(self.dense_text(query, named))
         timings["embed_ms"] = (time.perf_counter() - t1) * 1000
         t2 = time.perf_counter()
         where = {"doc_id": {"$in": sorted(allowed)}} if restricted and allowed else None
@@ -122,6 +129,12 @@ class Retriever:
         for uid, r in lexical_rank.items():
             fused[uid] = fused.get(uid, 0.0) + cfg.lexical_weight / (cfg.rrf_k + r + 1)
         docs = self.kb.document_map()
+        remembered: dict[str, float] = {}
+        memory = self.kb.memory() if cfg.memory_weight else None
+        if memory:
+            remembered = dict(memory.recall(qvec, cfg.memory_neighbours, allowed))
+            for uid, share in remembered.items():
+                fused[uid] = fused.get(uid, 0.0) + cfg.memory_weight * share / (cfg.rrf_k + 1)
         if named:
             for uid in fused:
                 if docs[uid.split("-", 1)[0]].law_key in named:
@@ -141,7 +154,8 @@ class Retriever:
         lexical_score = dict(lexical)
         hybrid = [
             replace(h, dense_score=dense_score.get(h.unit_id), lexical_score=lexical_score.get(h.unit_id),
-                    dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id))
+                    dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id),
+                    memory_share=remembered.get(h.unit_id))
             for h in self.kb.hits_for(ranked[:size])
         ]
         return Pool(direct_hits, direct, unresolved, dense, hybrid, tuple(q_tokens), frozenset(named))

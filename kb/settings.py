@@ -43,7 +43,8 @@ class RetrievalSettings(BaseModel):
     )
     answer_type_boost: float = Field(
         0.5, ge=0, description="Bonus for articles stating the kind of quantity the question asks for: a time limit "
-        "(多长时间 → X日内), a percentage, an age, a weight, a distance (as above; kb.lexicon.ANSWER_TYPES).",
+        "(多长时间 → X日内), a percentage, an age, a weight, a distance, a list (哪些 → 下列…) (as above; "
+        "kb.lexicon.ANSWER_TYPES).",
     )
     law_evidence_weight: float = Field(0.05, ge=0, description="Bonus for the candidates of a law in proportion to "
                                        "that law's share of the best candidates' fused score.")
@@ -53,6 +54,19 @@ class RetrievalSettings(BaseModel):
         "penalty articles that cite them (违反本条例第N条规定的…; kb.references).",
     )
     reference_weight: float = Field(1.0, ge=0, description="Share of the cited article's score a penalty article takes.")
+    memory_weight: float = Field(
+        8.0, ge=0, description="Bonus for the articles cited by the answered questions nearest to the query "
+        "(kb.memory): this many first ranks' RRF shares × the article's share of their votes; 0: memory off.",
+    )
+    memory_neighbours: int = Field(20, ge=1, description="How many of the nearest answered questions vote.")
+    memory_temperature: float = Field(
+        2.5, gt=0, description="How fast an answered question's vote weakens as it is less similar to the query than "
+        "the nearest one: by 1/e per this many standard deviations of unrelated questions' similarity (kb.memory).",
+    )
+    memory_z: float = Field(
+        2.0, description="An answered question votes only when it is this many standard deviations more similar to "
+        "the query than two unrelated questions are (KnowledgeBase.build_memory).",
+    )
     basis_z: float = Field(
         1.25,
         description="A query has no basis when its nearest article is less similar than the off-topic probes' mean "

@@ -1,0 +1,102 @@
+"""Answered questions (kb.memory): a new question near a remembered one gets its articles — on a real
+knowledge base with the bundled embedding model, and never from an unrelated remembered question."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.china_law import iter_documents
+from kb.base import KnowledgeBase
+from kb.memory import AnsweredQuestion, QuestionMemory
+from kb.models import Citation, SearchFilters
+from kb.settings import KBSettings
+
+pytestmark = pytest.mark.xdist_group("kb")
+
+BEDDING = AnsweredQuestion("扣押车辆时车上有被褥、锅碗这些生活用品，能一起扣吗？", (Citation("行政强制法", 23),), "faq")
+PARAPHRASE = "扣车的时候车上的铺盖卷和锅碗能一起扣吗？"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    base = KnowledgeBase.open(tmp_path_factory.mktemp("kb-memory"), KBSettings())
+    for doc in iter_documents(["行政处罚法", "公路法", "行政强制法"]):
+        base.add(doc, f"test:{doc.meta.title}")
+    return base
+
+
+def top(kb: KnowledgeBase, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[tuple[str, str]]:
+    return [(h.document.law_key, h.unit.label) for h in kb.search(query, k=k, filters=filters).hits]
+
+
+def test_votes_of_the_nearest_answered_questions() -> None:
+    entries = [AnsweredQuestion(f"q{i}", ()) for i in range(3)]
+    memory = QuestionMemory(entries, np.eye(3, dtype=np.float32), [("a-1", "b-1"), ("a-2",), ("b-1",)])
+    query = np.array([0.9, 0.1, 0.42], dtype=np.float32)
+    assert memory.nearest(query, 2) == [(0, pytest.approx(0.9)), (2, pytest.approx(0.42))]
+    assert memory.recall(query, 3) == []  # an uncalibrated memory (floor 1.0) votes for nothing
+
+    memory.floor, memory.temperature = 0.0, 0.5
+    weight = {i: math.exp((s - 0.9) / 0.5) for i, s in enumerate([0.9, 0.1, 0.42])}
+    total = sum(weight.values())
+    assert memory.recall(query, 3) == [  # b-1 is cited by the nearest and the second nearest
+        ("b-1", pytest.approx((weight[0] + weight[2]) / total)),
+        ("a-1", pytest.approx(weight[0] / total)),
+        ("a-2", pytest.approx(weight[1] / total)),
+    ]
+    assert [uid for uid, _ in memory.recall(query, 3, min_similarity=0.5)] == ["a-1", "b-1"]  # the nearest only
+    assert [uid for uid, _ in memory.recall(query, 3, allowed_docs={"a"})] == ["a-1", "a-2"]
+    memory.temperature = 0.01  # a cold vote: the nearest question decides
+    shares = dict(memory.recall(query, 3))
+    assert shares["a-1"] > 0.99 and shares["a-2"] < 0.01
+    assert QuestionMemory([], np.zeros((0,)), []).recall(query, 3, min_similarity=0.0) == []
+
+
+def test_a_remembered_question_brings_its_article_to_a_paraphrase(kb: KnowledgeBase) -> None:
+    assert ("行政强制法", "第二十三条") not in top(kb, PARAPHRASE)
+    assert kb.remember([BEDDING]) == 1
+    assert kb.remember([BEDDING]) == 0  # the same question with the same citations is stored once
+    try:
+        assert top(kb, PARAPHRASE)[0] == ("行政强制法", "第二十三条")
+        assert 0 < kb.search(PARAPHRASE).hits[0].memory_share <= 1
+        # an unrelated question gets nothing from it, however small the memory
+        assert ("行政强制法", "第二十三条") not in top(kb, "在公路用地上堆放沙子挡路罚多少？", k=10)
+        # filters hold: searching only 公路法, the remembered 行政强制法 article stays out
+        assert all(law == "公路法" for law, _ in top(kb, PARAPHRASE, filters=SearchFilters(laws=("公路法",))))
+    finally:
+        assert kb.forget("faq") == 1
+    assert ("行政强制法", "第二十三条") not in top(kb, PARAPHRASE)
+
+
+def test_citations_of_absent_laws_vote_for_nothing(kb: KnowledgeBase) -> None:
+    absent = AnsweredQuestion(PARAPHRASE, (Citation("中华人民共和国民法典", 1), Citation("行政强制法", 999)), "other")
+    kb.remember([absent])
+    try:
+        memory = kb.memory()
+        assert memory.units == ((),)
+        assert top(kb, PARAPHRASE)  # the search goes on as without it
+    finally:
+        kb.forget()
+    assert len(kb.memory()) == 0
+
+
+def test_memory_follows_the_current_version_and_survives_a_reopen(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tests.kb.test_knowledge_base import tiny_law
+
+    base = KnowledgeBase.open(tmp_path, KBSettings())
+    base.add(tiny_law("路政管理规定", date(2003, 1, 27), ["路政管理应当遵循统一管理原则。", "旧版罚款五百元。"]), "a.md")
+    base.remember([AnsweredQuestion("路政罚款是多少？", (Citation("路政管理规定", 2),), "faq")])
+    old_unit = base.memory().units[0]
+    base.add(tiny_law("路政管理规定", date(2016, 12, 10), ["路政管理应当遵循统一管理原则。", "新版罚款一千元。"]), "b.md")
+    assert base.memory().units[0] != old_unit
+    assert "新版" in base.lookup(Citation("路政管理规定", 2)).unit.text
+    base.close()
+    reopened = KnowledgeBase.open(tmp_path, KBSettings())
+    assert [e.question for e in reopened.memory().entries] == ["路政罚款是多少？"]
+    assert reopened.lookup(Citation("路政管理规定", 2)).unit_id == reopened.memory().units[0][0]
