@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from kb.citations import parse_citations
+from kb.memory import AnsweredQuestion
 from kb.models import Citation
 
 ChecklistKind = Literal["问答", "知识点"]
@@ -276,3 +277,12 @@ def parse_rows(rows: Sequence[Sequence[str]], title: str = "") -> Checklist:
         basis = f"《{law.strip('《》')}》{article}" if law and article else cell(row, "basis")
         items.append(ChecklistItem(number, part_name(cell(row, "part")), kind, question, answer, citations_in(basis)))
     return Checklist(title, tuple(_titled(items, title)))
+
+
+def answered_questions(checklist: Checklist) -> list[AnsweredQuestion]:
+    """The checklist's 问答 items as answered questions for the search (kb.memory): 问 → its 依据."""
+    return [
+        AnsweredQuestion(item.question, item.citations, f"清单：{checklist.title}")
+        for item in checklist.items
+        if item.kind == "问答" and item.question.strip() and item.citations
+    ]

@@ -106,3 +106,39 @@ def test_newer_version_supersedes_and_eval_contract(home: Path, tmp_path: Path) 
 
     code, out = run(home, "remove", "公路超限检测站管理示例规定")
     assert code == 0 and out.count("removed") == 2
+
+
+def test_memory_add_list_forget_and_eval_without_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    rule = tmp_path / "rule.md"
+    rule.write_text(RULE_V1, encoding="utf-8")
+    assert run(home, "ingest", str(rule))[0] == 0
+    faq = tmp_path / "faq.jsonl"
+    faq.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "1", "question": "司机不肯卸货怎么办？", "split": "train",
+         "gold": [{"law": "公路超限检测站管理示例规定", "article": "第四条"}]},
+        {"id": "2", "question": "检测站门口要挂什么？", "split": "dev",
+         "gold": [{"law": "公路超限检测站管理示例规定", "article": "第二条"}]},
+        {"id": "3", "question": "个人所得税怎么交？", "gold": []},
+    ]), encoding="utf-8")
+    checklist = tmp_path / "清单.md"
+    checklist.write_text("# 超限检测应知应会\n\n## 一、处罚\n\n问：拒绝超限检测的罚款上限是多少？\n答：三万元。\n"
+                         "依据：《公路超限检测站管理示例规定》第三条\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.7\n")
+
+    code, out = run(home, "memory", "add", str(faq), "--split", "train")
+    assert code == 0 and "faq.jsonl: 1 questions, 1 new" in out
+    code, out = run(home, "memory", "add", str(checklist), str(faq), str(tmp_path / "notes.pdf"))
+    assert code == 1  # the PDF is no questions file; the other two are stored all the same
+    assert "清单.md: 1 questions, 1 new" in out and "faq.jsonl: 2 questions, 1 new" in out and "notes.pdf" in out
+    code, out = run(home, "memory", "list", "--json")
+    assert json.loads(out) == {"faq.jsonl": 2, "清单：超限检测应知应会": 1}
+
+    code, out = run(home, "eval", str(faq), "--json")
+    assert json.loads(out)["memory"] == 3
+    code, out = run(home, "eval", str(faq), "--json", "--no-memory")
+    assert json.loads(out)["memory"] == 0
+
+    code, out = run(home, "memory", "forget", "--source", "faq.jsonl")
+    assert code == 0 and "forgot 2" in out
+    assert json.loads(run(home, "memory", "list", "--json")[1]) == {"清单：超限检测应知应会": 1}

@@ -135,6 +135,7 @@ def laws(ctx: click.Context, include_superseded: bool, as_json: bool) -> None:
 def _hit_json(hit: Any) -> dict[str, Any]:
     return {"law": hit.document.meta.title, "article": hit.unit.label, "unit_id": hit.unit_id,
             "heading": list(hit.unit.heading_path), "score": round(hit.score, 5), "via": hit.via,
+            "memory_share": None if hit.memory_share is None else round(hit.memory_share, 3),
             "version_date": hit.document.meta.version_date.isoformat() if hit.document.meta.version_date else None,
             "text": hit.unit.text}
 
@@ -192,9 +193,12 @@ def show(ctx: click.Context, citation: str, as_json: bool) -> None:
 @click.argument("questions", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--split", default=None, help="Only questions of this split (STARD: train/dev).")
 @click.option("--limit", type=int, default=None)
+@click.option("--memory/--no-memory", "use_memory", default=True, show_default=True,
+              help="Search with the stored answered questions (xuefa memory); its size is printed as `memory`.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | None, as_json: bool) -> None:
+def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | None, use_memory: bool,
+          as_json: bool) -> None:
     """Run a questions file (officer_dev.jsonl format) against the knowledge base and print metrics."""
     from kb.evaluate import evaluate, load_questions
 
@@ -203,14 +207,75 @@ def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | N
         qs = [q for q in qs if getattr(q, "split", None) == split]
     if limit:
         qs = qs[:limit]
-    with knowledge_base(_settings(ctx)) as kb:
+    settings = _settings(ctx)
+    if not use_memory:
+        settings.kb.retrieval.memory_weight = 0.0
+    with knowledge_base(settings) as kb:
         metrics = evaluate(kb, qs)
+        metrics["memory"] = len(kb.memory()) if use_memory else 0
     if as_json:
         click.echo(json.dumps(metrics, ensure_ascii=False))
     else:
         for key, value in metrics.items():
             click.echo(f"{key:>16}  {value}")
 
+
+
+@cli.group()
+def memory() -> None:
+    """Answered questions the search remembers: a new question near one gets its articles (kb.memory)."""
+
+
+@memory.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--split", default=None, help="Of a questions file, only this split (e.g. train).")
+@click.pass_context
+def memory_add(ctx: click.Context, paths: tuple[Path, ...], split: str | None) -> None:
+    """Remember the questions of .jsonl questions files (gold/also articles) or 应知应会 checklists (问答 items)."""
+    from xuefa.answered import AnsweredFileError, read_answered
+
+    failed = 0
+    with knowledge_base(_settings(ctx)) as kb:
+        for path in paths:
+            try:
+                entries = read_answered(path, split)
+            except AnsweredFileError as exc:
+                click.echo(f"✗ {exc}", err=True)
+                failed += 1
+                continue
+            added = kb.remember(entries)
+            memory = kb.memory()
+            unresolved = sum(1 for e, units in zip(memory.entries, memory.units, strict=True)
+                             if e.source == entries[0].source and not units)
+            click.echo(f"✓ {path.name}: {len(entries)} questions, {added} new"
+                       + (f"; {unresolved} cite no article of this knowledge base" if unresolved else ""))
+    if failed:
+        raise SystemExit(1)
+
+
+@memory.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def memory_list(ctx: click.Context, as_json: bool) -> None:
+    """How many answered questions each source gave."""
+    from collections import Counter
+
+    with knowledge_base(_settings(ctx)) as kb:
+        counts = Counter(e.source for e in kb.registry.answered())
+    if as_json:
+        click.echo(json.dumps(dict(counts), ensure_ascii=False))
+    else:
+        for source, n in sorted(counts.items()):
+            click.echo(f"{n:>6}  {source}")
+
+
+@memory.command("forget")
+@click.option("--source", default=None, help="Only the questions of this source (see `xuefa memory list`).")
+@click.pass_context
+def memory_forget(ctx: click.Context, source: str | None) -> None:
+    """Forget answered questions (all, or one source's)."""
+    with knowledge_base(_settings(ctx)) as kb:
+        click.echo(f"forgot {kb.forget(source)} answered questions")
 
 
 @cli.command()

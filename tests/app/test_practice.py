@@ -436,6 +436,8 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         text = report.inner_text()
         assert "共 7 项，5 项已出题" in text and "不在知识库中" in text and "第 6、7 项" in text
         assert len(store.items()) == 7
+        assert "2 道问答已记入检索" in text  # the search now knows the checklist's questions (kb.memory)
+        assert app_kb.forget("清单：测试支队应知应会清单") == 2  # (other tests share this knowledge base)
         page.locator("#xf-p-clm", has_text="已掌握 0 / 7 项").wait_for()
 
         v.tap(page.locator("#xf-p-checklist"))

@@ -226,8 +226,10 @@ def _items_line(label: str, items: Sequence[object]) -> str:
     return f"<li>{esc(label)} {len(items)} 项：第 {esc(numbers)}{more} 项</li>"
 
 
-def import_report_html(title: str, items: int, result: ChecklistQuestions, added: int) -> str:
+def import_report_html(title: str, items: int, result: ChecklistQuestions, added: int, remembered: int = 0) -> str:
     lines = [f"<li>共 {items} 项，{result.covered} 项已出题，新增题目 {added} 道（共 {len(result.questions)} 道）。</li>"]
+    if remembered:
+        lines.append(f"<li>{remembered} 道问答已记入检索：问到相近的问题时，优先给出其依据条文。</li>")
     if result.missing_article:
         lines.append(_items_line("引用的条文不在知识库中（请先导入相应法规）", result.missing_article))
     if result.without_question:

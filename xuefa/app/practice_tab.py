@@ -19,7 +19,7 @@ import gradio as gr
 
 from kb.citations import law_key
 from kb.models import Citation
-from quiz.checklist import ChecklistError, load_checklist
+from quiz.checklist import ChecklistError, answered_questions, load_checklist
 from quiz.checklist_questions import checklist_questions
 from quiz.checklist_store import ChecklistStore
 from quiz.generate import UnknownChapter, generate
@@ -370,10 +370,11 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             store.save(loaded)
             practice.bank.add(made.questions)
             added = practice.bank.count() - before
-            log.info("checklist %r loaded: %d items, %d questions (%d new)", loaded.title, len(loaded.items),
-                     len(made.questions), added)
+            remembered = services.kb.remember(answered_questions(loaded))
+            log.info("checklist %r loaded: %d items, %d questions (%d new), %d answered questions remembered",
+                     loaded.title, len(loaded.items), len(made.questions), added, remembered)
             who = Identity.from_value(value)
-            return (True, gr.update(visible=False), import_report_html(loaded.title, len(loaded.items), made, added),
+            return (True, gr.update(visible=False), import_report_html(loaded.title, len(loaded.items), made, added, remembered),
                     gr.update(value=None), progress_views(practice, who)[1])
 
         load.click(on_load_checklist, [authed, password, upload, identity],

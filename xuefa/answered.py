@@ -1,0 +1,50 @@
+"""Files of answered questions for the search's memory (kb.memory): a questions file in the evaluation format
+(JSON lines with ``question`` and ``gold``/``also`` articles) or an 应知应会 checklist (its 问答 items)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from kb.evaluate import Question, article_key, load_questions
+from kb.memory import AnsweredQuestion
+from kb.models import Citation
+from quiz.checklist import ChecklistError, answered_questions, load_checklist
+
+
+class AnsweredFileError(ValueError):
+    pass
+
+
+def read_answered(path: Path, split: str | None = None) -> list[AnsweredQuestion]:
+    """The answered questions of one file (of one split, for a questions file); AnsweredFileError names the
+    file and the problem."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        try:
+            questions = load_questions(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise AnsweredFileError(f"{path.name}：{exc}") from exc
+        entries = answered_from_questions([q for q in questions if not split or q.split == split], path.name)
+    else:
+        try:
+            entries = answered_questions(load_checklist(path))
+        except ChecklistError as exc:
+            raise AnsweredFileError(f"{exc}（或用 .jsonl 问题文件）") from exc
+    if not entries:
+        raise AnsweredFileError(f"{path.name}：没有带依据条款的问题")
+    return entries
+
+
+def answered_from_questions(questions: Iterable[Question], source: str) -> list[AnsweredQuestion]:
+    """In-scope questions with their gold and also articles as answered questions."""
+    return [
+        AnsweredQuestion(q.question, tuple(_citation(g.law, g.article) for g in (*q.gold, *q.also)), source)
+        for q in questions
+        if q.gold
+    ]
+
+
+def _citation(law: str, article: str) -> Citation:
+    _, number, suffix = article_key(law, article)
+    return Citation(law=law, article=number, article_suffix=suffix)
