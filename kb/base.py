@@ -144,7 +144,7 @@ class KnowledgeBase:
             units.append(tuple(dict.fromkeys(h.unit_id for h in hits if h is not None)))
         memory = QuestionMemory(entries, vectors, units)
         cfg = self.settings.retrieval
-        unrelated = calibrate_questions(self._embed(list(OFF_TOPIC_PROBES), None, query=True))
+        unrelated = calibrate_questions(self._probe_vectors())
         floor = unrelated.threshold(cfg.memory_z)
         within = memory.unrelated_similarities()
         if len(within) >= MIN_UNRELATED_PAIRS:
@@ -164,11 +164,15 @@ class KnowledgeBase:
         if self._null is None:
             active = {d.doc_id for d in self.document_map().values() if d.status is DocStatus.ACTIVE}
             nearest = []
-            for probe in OFF_TOPIC_PROBES:
-                found = self.vectors.query(self.embedder.embed_query(probe), 20)
+            for vector in self._probe_vectors():
+                found = self.vectors.query(vector, 20)
                 nearest.extend([s for uid, s in found if uid.split("-", 1)[0] in active][:1])
             self._null = calibrate(nearest)
         return self._null
+
+    def _probe_vectors(self) -> np.ndarray:
+        """The off-topic probes' query vectors (kb.basis), through the embedding cache."""
+        return self._embed(list(OFF_TOPIC_PROBES), None, query=True)
 
     def known_law_keys(self) -> set[str]:
         return {d.law_key for d in self.document_map().values()}

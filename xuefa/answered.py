@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.evaluate import Question, article_key, load_questions
+from kb.evaluate import GoldArticle, Question, load_questions
 from kb.memory import AnsweredQuestion
 from kb.models import Citation
 from quiz.checklist import ChecklistError, answered_questions, load_checklist
@@ -39,12 +39,12 @@ def read_answered(path: Path, split: str | None = None) -> list[AnsweredQuestion
 def answered_from_questions(questions: Iterable[Question], source: str) -> list[AnsweredQuestion]:
     """In-scope questions with their gold and also articles as answered questions."""
     return [
-        AnsweredQuestion(q.question, tuple(_citation(g.law, g.article) for g in (*q.gold, *q.also)), source)
+        AnsweredQuestion(q.question, tuple(_citation(g) for g in (*q.gold, *q.also)), source)
         for q in questions
         if q.gold
     ]
 
 
-def _citation(law: str, article: str) -> Citation:
-    _, number, suffix = article_key(law, article)
-    return Citation(law=law, article=number, article_suffix=suffix)
+def _citation(gold: GoldArticle) -> Citation:
+    _, number, suffix = gold.key
+    return Citation(law=gold.law, article=number, article_suffix=suffix)

@@ -4,6 +4,7 @@ knowledge base with the bundled embedding model, and never from an unrelated rem
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from kb.base import KnowledgeBase
 from kb.memory import AnsweredQuestion, QuestionMemory
 from kb.models import Citation, SearchFilters
 from kb.settings import KBSettings
+from tests.kb.test_knowledge_base import tiny_law
 
 pytestmark = pytest.mark.xdist_group("kb")
 
@@ -85,10 +87,6 @@ def test_citations_of_absent_laws_vote_for_nothing(kb: KnowledgeBase) -> None:
 
 
 def test_memory_follows_the_current_version_and_survives_a_reopen(tmp_path: Path) -> None:
-    from datetime import date
-
-    from tests.kb.test_knowledge_base import tiny_law
-
     base = KnowledgeBase.open(tmp_path, KBSettings())
     base.add(tiny_law("路政管理规定", date(2003, 1, 27), ["路政管理应当遵循统一管理原则。", "旧版罚款五百元。"]), "a.md")
     base.remember([AnsweredQuestion("路政罚款是多少？", (Citation("路政管理规定", 2),), "faq")])
