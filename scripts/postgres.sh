@@ -22,6 +22,8 @@ DO $$ BEGIN
     CREATE ROLE xuefa LOGIN CREATEDB PASSWORD 'xuefa';
   END IF;
 END $$;
+-- the tests drop their databases WITH (FORCE), which must be able to end an autovacuum worker in them
+GRANT pg_signal_backend TO xuefa;
 SQL
 su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = 'xuefa'\"" | grep -q 1 \
   || su postgres -c "createdb -O xuefa xuefa" >&2

@@ -45,9 +45,34 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: Any, name: str) -> None:
+    """Drop a test database that a test may have left connections to.
+
+    ``WITH (FORCE)`` ends our own leftover sessions, but refuses when an autovacuum worker is in the database
+    and the role lacks ``pg_signal_backend`` (a CI run failed on that); the plain ``DROP`` then ends the
+    autovacuum worker itself. Either may meet a session that is just closing, hence the retries."""
+    import time
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    statements = (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP DATABASE IF EXISTS "{name}"')
+    failure: DBAPIError | None = None
+    for _ in range(20):
+        for statement in statements:
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(statement))
+                return
+            except DBAPIError as err:
+                failure = err
+        time.sleep(0.25)
+    assert failure is not None
+    raise failure
 
 
 CHROMIUM = Path("/usr/bin/chromium")
