@@ -142,3 +142,32 @@ def test_memory_add_list_forget_and_eval_without_it(tmp_path: Path) -> None:
     code, out = run(home, "memory", "forget", "--source", "faq.jsonl")
     assert code == 0 and "forgot 2" in out
     assert json.loads(run(home, "memory", "list", "--json")[1]) == {"清单：超限检测应知应会": 1}
+
+
+def test_memory_review_confirms_or_dismisses_thumbs_up_answers(tmp_path: Path) -> None:
+    from chat.feedback import FeedbackStore
+    from chat.models import Answer
+    from kb.models import Citation
+
+    home = tmp_path / "home"
+    rule = tmp_path / "rule.md"
+    rule.write_text(RULE_V1, encoding="utf-8")
+    assert run(home, "ingest", str(rule))[0] == 0
+    store = FeedbackStore(home / "feedback.sqlite")
+    law = "公路超限检测站管理示例规定"
+    unload = store.record(Answer(question="司机不肯卸货怎么办？", text="可以扣留车辆。", grounded=True,
+                                 citations=(Citation(law=law, article=4, unit_id="x"),)), "up")
+    sign = store.record(Answer(question="检测站门口要挂什么？", text="标志。", grounded=True,
+                               citations=(Citation(law=law, article=2, unit_id="y"),)), "up")
+
+    code, out = run(home, "memory", "review", "--json")
+    assert code == 0 and [(r["id"], r["citations"]) for r in json.loads(out)] == [
+        (sign, [f"《{law}》第二条"]), (unload, [f"《{law}》第四条"])]
+    code, out = run(home, "memory", "review", "--remember", str(unload), "--dismiss", str(sign),
+                    "--dismiss", "999")
+    assert code == 0 and "remembered 1, dismissed 1" in out and "1 ID(s) were not awaiting review" in out
+    assert json.loads(run(home, "memory", "list", "--json")[1]) == {"答疑反馈": 1}
+    assert "no 👍 answer awaits review" in run(home, "memory", "review")[1]
+    code, out = run(home, "search", "司机不肯卸货怎么办？", "--json")
+    first = json.loads(out)["hits"][0]
+    assert first["article"] == "第四条" and first["memory_share"], "the confirmed answer is remembered"

@@ -1,15 +1,20 @@
-"""Files of answered questions for the search's memory (kb.memory): a questions file in the evaluation format
-(JSON lines with ``question`` and ``gold``/``also`` articles) or an 应知应会 checklist (its 问答 items)."""
+"""Answered questions for the search's memory (kb.memory): from a questions file in the evaluation format
+(JSON lines with ``question`` and ``gold``/``also`` articles), an 应知应会 checklist (its 问答 items), or 👍
+answers an admin has reviewed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from chat.feedback import FeedbackStore
+from kb.base import KnowledgeBase
 from kb.evaluate import GoldArticle, Question, load_questions
 from kb.memory import AnsweredQuestion
 from kb.models import Citation
 from quiz.checklist import ChecklistError, answered_questions, load_checklist
+
+FEEDBACK_SOURCE = "答疑反馈"
 
 
 class AnsweredFileError(ValueError):
@@ -48,3 +53,16 @@ def answered_from_questions(questions: Iterable[Question], source: str) -> list[
 def _citation(gold: GoldArticle) -> Citation:
     _, number, suffix = gold.key
     return Citation(law=gold.law, article=number, article_suffix=suffix)
+
+
+def review_feedback(kb: KnowledgeBase, store: FeedbackStore, feedback_ids: Sequence[int], remember: bool) -> int:
+    """An admin's review of answers voted 👍: remember each one's question with the articles it cited, or dismiss
+    it; either way it leaves the review list. Returns how many were reviewed (ones already reviewed, or no
+    longer voted 👍, are skipped)."""
+    if not feedback_ids:
+        return 0
+    rows = store.awaiting_review(limit=len(feedback_ids), ids=feedback_ids)
+    if remember and rows:
+        kb.remember([AnsweredQuestion(r.question, r.cited, FEEDBACK_SOURCE) for r in rows])
+    store.mark_reviewed([r.id for r in rows], "remembered" if remember else "dismissed")
+    return len(rows)

@@ -269,6 +269,44 @@ def memory_list(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{n:>6}  {source}")
 
 
+@memory.command("review")
+@click.option("--remember", "to_remember", multiple=True, type=int, metavar="ID",
+              help="Remember this 👍 answer's question with the articles it cited (repeatable).")
+@click.option("--dismiss", "to_dismiss", multiple=True, type=int, metavar="ID",
+              help="Take this 👍 answer off the review list without remembering it (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def memory_review(ctx: click.Context, to_remember: tuple[int, ...], to_dismiss: tuple[int, ...],
+                  as_json: bool) -> None:
+    """Answers officers voted 👍 in the app, for an admin to confirm into the memory (or dismiss); lists those
+    not yet reviewed when no ID is given."""
+    from chat.feedback import FeedbackStore
+    from chat.render import render_citation
+    from xuefa.answered import review_feedback
+
+    settings = _settings(ctx)
+    store = FeedbackStore(settings.feedback_path)
+    if to_remember or to_dismiss:
+        with knowledge_base(settings) as kb:
+            remembered = review_feedback(kb, store, to_remember, remember=True)
+            dismissed = review_feedback(kb, store, to_dismiss, remember=False)
+        click.echo(f"remembered {remembered}, dismissed {dismissed}")
+        skipped = len(set(to_remember) | set(to_dismiss)) - remembered - dismissed
+        if skipped:
+            click.echo(f"{skipped} ID(s) were not awaiting review", err=True)
+        return
+    rows = store.awaiting_review(limit=1000)
+    if as_json:
+        click.echo(json.dumps([{"id": r.id, "question": r.question, "created_at": r.created_at,
+                                "citations": [render_citation(c) for c in r.cited]} for r in rows],
+                              ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r.id:>6}  {r.question}  →  {'、'.join(render_citation(c) for c in r.cited)}")
+    if not rows:
+        click.echo("no 👍 answer awaits review")
+
+
 @memory.command("forget")
 @click.option("--source", default=None, help="Only the questions of this source (see `xuefa memory list`).")
 @click.pass_context

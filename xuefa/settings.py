@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     quiz: QuizSettings = QuizSettings()
     admin_password: str = Field("", description="Password of the app's admin pages; empty: admin pages are off.")
 
+    @property
+    def feedback_path(self) -> Path:
+        """The officers' 👍/👎 votes on answers (chat.feedback)."""
+        return self.home / "feedback.sqlite"
+
     @classmethod
     def settings_customise_sources(
         cls,

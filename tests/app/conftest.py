@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from chat.feedback import FeedbackStore
 from chat.service import AnswerService
 from chat.settings import ChatSettings
 from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
 from kb.models import Clause, DocumentMeta, Level, ParsedDocument, Unit
 from kb.settings import KBSettings
-from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import Services
 
 LAWS = ("中华人民共和国行政强制法", "中华人民共和国公路法")

@@ -298,3 +298,42 @@ def test_admin_login_is_required_for_upload_panel(browser: Any, app_url: str) ->
         v.page.locator("#xf-password").wait_for()
         assert v.page.locator("#xf-admin").count() == 0 or not v.page.locator("#xf-admin").is_visible()
         v.shot("11-admin-login")
+
+
+def test_an_admin_confirms_a_thumbs_up_answer_into_the_search_memory(
+    browser: Any, app_url: str, app_kb: KnowledgeBase, services: Services
+) -> None:
+    from xuefa.answered import FEEDBACK_SOURCE
+
+    try:
+        with visit(browser, app_url, "phone") as v:
+            answer = v.ask(QUESTION)
+            v.tap(answer.locator(".xf-vote[data-vote=up]"))
+            v.tap(v.page.locator("#xf-feedback-close"))  # (no comment)
+            v.page.locator(".xf-vote[data-vote=up][aria-pressed=true]").wait_for()
+            row = services.feedback.rows()[-1]
+            assert row.vote == "up" and row.cited and row.review == ""
+            assert all(e.source != FEEDBACK_SOURCE for e in app_kb.memory().entries), "a vote alone is not remembered"
+
+            v.tap(v.page.locator("#xf-tab-admin-button"))
+            v.page.locator("#xf-password input").fill(ADMIN_PASSWORD)
+            v.tap(v.page.locator("#xf-login-btn"))
+            review = v.page.locator("#xf-review")
+            review.get_by_text("待审核的点赞回答").wait_for()
+            v.tap(v.page.locator("#xf-review-remember"))
+            v.page.locator("#xf-review-report .xf-error", has_text="请先勾选").wait_for()
+            item = review.locator("label", has_text=QUESTION).first
+            assert "《中华人民共和国行政强制法》第二十五条" in item.inner_text()
+            v.tap(item)
+            v.shot("12-admin-review", full_page=True)
+            v.tap(v.page.locator("#xf-review-remember"))
+            v.page.locator("#xf-review-report", has_text="已记入检索 1 条问答").wait_for()
+            review.locator("label", has_text=QUESTION).first.wait_for(state="detached")
+            v.no_horizontal_scroll()
+        assert services.feedback.rows()[-1].review == "remembered"
+        remembered = [e for e in app_kb.memory().entries if e.source == FEEDBACK_SOURCE]
+        assert [e.question for e in remembered] == [QUESTION]
+        shares = {h.unit.label: h.memory_share for h in app_kb.search(QUESTION, k=5).hits}
+        assert shares.get("第二十五条"), "the search now remembers it"
+    finally:
+        app_kb.forget(FEEDBACK_SOURCE)  # (other tests share this knowledge base)

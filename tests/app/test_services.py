@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from chat.feedback import FeedbackStore
 from chat.models import Answer
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase
@@ -16,7 +17,6 @@ from kb.settings import KBSettings
 from tests.app.conftest import HTML_LAW_TITLE, make_services
 from xuefa.app import library
 from xuefa.app.admin_tab import DISABLED_NOTE, check_password
-from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import ChatSession
 from xuefa.app.uploads import ingest_uploads, safe_name
 

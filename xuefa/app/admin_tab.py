@@ -1,4 +1,5 @@
-"""The 管理 tab: behind the admin password, upload law files and see per-file results with progress.
+"""The 管理 tab: behind the admin password, upload law files and see per-file results with progress, and
+review the answers officers voted 👍 (confirmed ones are remembered by the search, kb.memory).
 
 Whether a session is logged in is a ``gr.State`` (kept on the server: a browser cannot set it); the
 ingest handler checks it itself, not only the visibility of the upload panel.
@@ -15,6 +16,9 @@ from typing import Any
 import gradio as gr
 from gradio.events import Dependency
 
+from chat.feedback import FeedbackRow
+from chat.render import render_citation
+from xuefa.answered import review_feedback
 from xuefa.app import render
 from xuefa.app.dialogs import html_block
 from xuefa.app.state import Services
@@ -38,6 +42,17 @@ def documents_html(services: Services) -> str:
         for d in docs
     )
     return f'<div class="xf-ingest"><p class="xf-result-head">知识库现有 {len(docs)} 部法规文件</p><ul>{rows}</ul></div>'
+
+
+def review_label(row: FeedbackRow) -> str:
+    return f"{row.question} → {'、'.join(render_citation(c) for c in row.cited)}"
+
+
+def review_choices(services: Services) -> Any:
+    """The review list's update: the 👍 answers no admin has reviewed yet."""
+    rows = services.feedback.awaiting_review()
+    return gr.update(choices=[(review_label(r), str(r.id)) for r in rows], value=[],
+                     label=f"待审核的点赞回答（{len(rows)} 条）" if rows else "暂无待审核的点赞回答")
 
 
 def check_password(services: Services, given: str) -> bool:
@@ -66,22 +81,44 @@ def build_admin_tab(services: Services) -> Dependency | None:
         )
         start = gr.Button("开始导入", variant="primary", elem_id="xf-ingest")
         report = html_block(elem_id="xf-ingest-report")
+        html_block('<h2 class="xf-section-title">点赞回答审核</h2>'
+                   '<p class="xf-hint">官兵点赞的回答，确认其引用的条款确实回答了问题后“记入检索”：'
+                   "以后相近的问题会先找到这些条款。不对的请“不记入”。</p>")
+        pending = gr.CheckboxGroup(label="暂无待审核的点赞回答", choices=[], elem_id="xf-review")
+        with gr.Row():
+            keep = gr.Button("记入检索", variant="primary", elem_id="xf-review-remember")
+            drop = gr.Button("不记入", variant="secondary", elem_id="xf-review-dismiss")
+        reviewed = html_block(elem_id="xf-review-report")
         html_block('<h2 class="xf-section-title">知识库内容</h2>')
         listing = html_block(documents_html(services))
         logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-logout")
 
     def do_login(given: str) -> tuple[Any, ...]:
         if check_password(services, given or ""):
-            return True, gr.update(visible=False), gr.update(visible=True), "", "", documents_html(services)
+            return (True, gr.update(visible=False), gr.update(visible=True), "", "", documents_html(services),
+                    review_choices(services))
         time.sleep(FAILED_LOGIN_DELAY_S)
-        return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip())
+        return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip(), gr.skip())
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    login_outputs = [authed, login, panel, password, message, listing]
+    login_outputs = [authed, login, panel, password, message, listing, pending]
     enter.click(do_login, [password], login_outputs, **private)
     password.submit(do_login, [password], login_outputs, **private)
     logout.click(lambda: (False, gr.update(visible=True), gr.update(visible=False)),
                  outputs=[authed, login, panel], **private)
+
+    def do_review(selected: list[str] | None, ok: bool, remember: bool) -> tuple[Any, str]:
+        if not ok:
+            raise gr.Error("请先登录。")
+        if not selected:
+            return gr.skip(), '<p class="xf-error">请先勾选要审核的回答。</p>'
+        n = review_feedback(services.kb, services.feedback, [int(i) for i in selected], remember)
+        done = (f"已记入检索 {n} 条问答：以后相近的问题会先找到所引条款。" if remember
+                else f"已忽略 {n} 条，不记入检索。")
+        return review_choices(services), f'<p class="xf-result-head">{render.esc(done)}</p>'
+
+    keep.click(lambda s, ok: do_review(s, ok, True), [pending, authed], [pending, reviewed], **private)
+    drop.click(lambda s, ok: do_review(s, ok, False), [pending, authed], [pending, reviewed], **private)
 
     def do_ingest(
         paths: list[str] | None, ok: bool, progress: gr.Progress = gr.Progress()  # noqa: B008

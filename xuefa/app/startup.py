@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from chat.feedback import FeedbackStore
 from chat.llm import create_llm_client
 from chat.service import AnswerService
 from kb.base import KnowledgeBase
@@ -20,7 +21,6 @@ from quiz.bank import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
 from quiz.practice import Practice
-from xuefa.app.feedback import FeedbackStore
 from xuefa.app.state import Services
 from xuefa.settings import Settings
 from xuefa.wiring import open_kb
@@ -72,7 +72,7 @@ def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
     return Services(
         kb=kb,
         answers=answers,
-        feedback=FeedbackStore(settings.home / "feedback.sqlite"),
+        feedback=FeedbackStore(settings.feedback_path),
         admin_password=settings.admin_password,
         ingest=settings.ingest,
         uploads_dir=settings.home / "uploads",

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from chat.feedback import FeedbackStore
 from chat.models import Answer, AnswerEvent, Turn
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase
-from xuefa.app.feedback import FeedbackStore
 
 if TYPE_CHECKING:
     from quiz.contest.service import ContestService
