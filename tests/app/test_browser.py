@@ -16,8 +16,14 @@ import pytest
 
 from chat.models import Answer, AnswerEvent, Final, Turn
 from kb.base import KnowledgeBase
+from quiz.bank import QuestionBank
+from quiz.contest.service import ContestService
+from quiz.exam.service import ExamService
+from quiz.practice import Practice
+from quiz.settings import QuizSettings
 from tests.app.browser import SIZES, visit
 from tests.app.conftest import ADMIN_PASSWORD, HTML_LAW_TITLE, HTML_TEXT, make_services
+from xuefa.answered import FEEDBACK_SOURCE
 from xuefa.app.state import Services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -303,8 +309,6 @@ def test_admin_login_is_required_for_upload_panel(browser: Any, app_url: str) ->
 def test_an_admin_confirms_a_thumbs_up_answer_into_the_search_memory(
     browser: Any, app_url: str, app_kb: KnowledgeBase, services: Services
 ) -> None:
-    from xuefa.answered import FEEDBACK_SOURCE
-
     try:
         with visit(browser, app_url, "phone") as v:
             answer = v.ask(QUESTION)
@@ -337,3 +341,32 @@ def test_an_admin_confirms_a_thumbs_up_answer_into_the_search_memory(
         assert shares.get("第二十五条"), "the search now remembers it"
     finally:
         app_kb.forget(FEEDBACK_SOURCE)  # (other tests share this knowledge base)
+
+
+def test_one_admin_login_opens_every_tab_and_one_logout_closes_them(
+    browser: Any, serve_app: Any, app_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    services = make_services(app_kb, tmp_path)
+    bank = QuestionBank.open(tmp_path / "quiz")
+    services.practice, services.exams = Practice(bank), ExamService(bank)
+    services.contests = ContestService(bank, QuizSettings())
+    with visit(browser, serve_app(services), "desktop") as v:  # (a phone keeps 竞赛 and 管理 in the ⋯ menu)
+        page = v.page
+        v.tap(page.locator("#xf-tab-admin-button"))
+        page.locator("#xf-password input").fill(ADMIN_PASSWORD)
+        v.tap(page.locator("#xf-login-btn"))
+        page.locator("#xf-admin").wait_for()
+        v.tap(page.locator("#xf-tab-practice-button"))
+        v.tap(page.locator("#xf-p-admin").get_by_text("导入应知应会清单（管理员）"))
+        page.locator("#xf-p-clload").wait_for()
+        assert not page.locator("#xf-p-admin-pw").is_visible(), "no second password"
+        v.tap(page.locator("#xf-tab-exam-button"))
+        page.locator("#xf-exam-console").wait_for()
+        assert not page.locator("#xf-exam-login").is_visible()
+        v.tap(page.locator("#xf-tab-contest-button"))
+        page.locator("#xc-console").wait_for()
+        v.tap(page.locator("#xc-logout"))
+        page.locator("#xc-login").wait_for()
+        v.tap(page.locator("#xf-tab-admin-button"))
+        page.locator("#xf-login").wait_for()
+        assert not page.locator("#xf-admin").is_visible(), "the logout closed every tab"

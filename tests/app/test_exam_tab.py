@@ -121,7 +121,7 @@ def test_the_organiser_flow_through_the_tab_helpers(exams: ExamService, tmp_path
 def test_the_tab_builds_and_its_handlers_check_the_login(exams: ExamService) -> None:
     services = Services(kb=None, answers=None, feedback=None, admin_password="口令")  # type: ignore[arg-type]
     with gr.Blocks() as demo:
-        console = build_exam_tab(services, exams)
+        console = build_exam_tab(services, exams, gr.State(False))
     assert console is not None
     fns: dict[str, Any] = {f.name: f.fn for f in demo.fns.values()}
     with pytest.raises(gr.Error):
@@ -133,8 +133,10 @@ def test_the_tab_builds_and_its_handlers_check_the_login(exams: ExamService) -> 
     outputs = fns["do_create"](True, "年度考试", "", "", 1, [["单选", "", "", "", 1]], 30, False, False, "",
                                1, 1, 1, 1, 1, 1)
     assert "考试码" in outputs[0] and len(exams.list_exams()) == 1
-    assert fns["do_login"]("错误口令")[0] is False
+    flag, cleared, message = fns["do_login"]("错误口令")
+    assert flag is not True and cleared == "" and "密码不正确" in message
+    assert fns["do_login"]("口令")[0] is True
     with gr.Blocks():
-        disabled = build_exam_tab(Services(kb=None, answers=None, feedback=None), exams)  # type: ignore[arg-type]
+        disabled = build_exam_tab(Services(kb=None, answers=None, feedback=None), exams, gr.State(False))  # type: ignore[arg-type]
     assert disabled is None
 

@@ -1,8 +1,9 @@
 """The 管理 tab: behind the admin password, upload law files and see per-file results with progress, and
 review the answers officers voted 👍 (confirmed ones are remembered by the search, kb.memory).
 
-Whether a session is logged in is a ``gr.State`` (kept on the server: a browser cannot set it); the
-ingest handler checks it itself, not only the visibility of the upload panel.
+Whether a session is logged in is one ``gr.State`` for all tabs (kept on the server: a browser cannot set
+it): a login in any tab (管理, 练习's checklist loader, 考试, 竞赛) opens the admin panels of all of them, and a
+logout closes them all. Every handler checks the flag itself, not only the visibility of its panel.
 """
 
 from __future__ import annotations
@@ -60,12 +61,27 @@ def check_password(services: Services, given: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def build_admin_tab(services: Services) -> Dependency | None:
-    """The tab's content; returns the ingest event (law lists refresh after it), None if admin is off."""
+def wire_login(services: Services, authed: gr.State, password: gr.Textbox, enter: gr.Button,
+               message: gr.HTML) -> None:
+    """A tab's login form: the right password sets the session's admin flag (each tab shows its panel on that
+    flag's change); a wrong one waits a second and says so."""
+
+    def do_login(given: str) -> tuple[Any, str, str]:
+        if check_password(services, given or ""):
+            return True, "", ""
+        time.sleep(FAILED_LOGIN_DELAY_S)
+        return gr.skip(), "", '<p class="xf-error">密码不正确。</p>'
+
+    for event in (enter.click, password.submit):
+        event(do_login, [password], [authed, password, message], api_visibility="private")
+
+
+def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
+    """The tab's content; returns the ingest event (law lists refresh after it), None if admin is off.
+    ``authed``: the session's admin flag, shared by the tabs."""
     if not services.admin_enabled:
         gr.Markdown(DISABLED_NOTE, elem_id="xf-admin-disabled", elem_classes=["xf-panel"])
         return None
-    authed = gr.State(False)
     with gr.Column(elem_classes=["xf-panel"], elem_id="xf-login") as login:
         html_block('<h2 class="xf-section-title">管理员登录</h2>')
         password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-password", max_length=200)
@@ -93,19 +109,15 @@ def build_admin_tab(services: Services) -> Dependency | None:
         listing = html_block(documents_html(services))
         logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-logout")
 
-    def do_login(given: str) -> tuple[Any, ...]:
-        if check_password(services, given or ""):
-            return (True, gr.update(visible=False), gr.update(visible=True), "", "", documents_html(services),
-                    review_choices(services))
-        time.sleep(FAILED_LOGIN_DELAY_S)
-        return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip(), gr.skip())
+    def on_admin(ok: bool) -> tuple[Any, ...]:
+        if not ok:
+            return gr.update(visible=True), gr.update(visible=False), gr.skip(), gr.skip()
+        return gr.update(visible=False), gr.update(visible=True), documents_html(services), review_choices(services)
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    login_outputs = [authed, login, panel, password, message, listing, pending]
-    enter.click(do_login, [password], login_outputs, **private)
-    password.submit(do_login, [password], login_outputs, **private)
-    logout.click(lambda: (False, gr.update(visible=True), gr.update(visible=False)),
-                 outputs=[authed, login, panel], **private)
+    wire_login(services, authed, password, enter, message)
+    authed.change(on_admin, [authed], [login, panel, listing, pending], **private)
+    logout.click(lambda: False, outputs=[authed], **private)
 
     def do_review(selected: list[str] | None, ok: bool, remember: bool) -> tuple[Any, str]:
         if not ok:

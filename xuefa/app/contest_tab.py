@@ -35,7 +35,7 @@ from quiz.contest.model import (
 from quiz.contest.service import ContestService
 from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
 from quiz.models import QUESTION_TYPE_NAMES
-from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
+from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
 from xuefa.app.render import esc
 from xuefa.app.state import Services
@@ -314,12 +314,11 @@ def law_choices(contests: ContestService) -> list[str]:
     return [law for law, _ in contests.bank.laws() if law]
 
 
-def build_contest_tab(services: Services, contests: ContestService) -> None:
+def build_contest_tab(services: Services, contests: ContestService, authed: gr.State) -> None:
     if not services.admin_enabled:
         gr.Markdown(DISABLED_NOTE, elem_id="xc-disabled", elem_classes=["xf-panel"])
         return
     settings = contests.settings
-    authed = gr.State(False)
     code = gr.State("")
     base = gr.State("")
     with gr.Column(elem_classes=["xf-panel"], elem_id="xc-login") as login:
@@ -470,23 +469,20 @@ def build_contest_tab(services: Services, contests: ContestService) -> None:
 
     session = [authed, code, base]
 
-    def do_login(given: str, request: gr.Request) -> tuple[Any, ...]:
-        if not check_password(services, given or ""):
-            time.sleep(FAILED_LOGIN_DELAY_S)
-            return (False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip(), gr.skip(),
-                    gr.skip(), gr.skip(), gr.skip())
+    def on_admin(ok: bool, request: gr.Request) -> tuple[Any, ...]:
+        skip = gr.skip()
+        if not ok:
+            return "", gr.update(visible=True), gr.update(visible=False), skip, skip, skip, skip, gr.Timer(active=False)
         found = contest_choices(contests)
         first = found[0][1] if found else None
         law_list = law_choices(contests)
-        return (True, gr.update(visible=False), gr.update(visible=True), "", "", base_url(request),
+        return (skip, gr.update(visible=False), gr.update(visible=True), base_url(request),
                 gr.update(choices=found, value=first), gr.update(choices=law_list, value=[]),
                 gr.update(choices=law_list, value=[]), gr.Timer(active=True))
 
-    login_outputs = [authed, login, panel, password, message, base, chooser, laws, r_laws, timer]
-    enter.click(do_login, [password], login_outputs, **private)
-    password.submit(do_login, [password], login_outputs, **private)
-    logout.click(lambda: (False, "", gr.update(visible=True), gr.update(visible=False), gr.Timer(active=False)),
-                 outputs=[authed, code, login, panel, timer], **private)
+    wire_login(services, authed, password, enter, message)
+    authed.change(on_admin, [authed], [code, login, panel, base, chooser, laws, r_laws, timer], **private)
+    logout.click(lambda: False, outputs=[authed], **private)
 
     def on_choose(ok: bool, chosen: str | None, where: str) -> tuple[Any, ...]:
         if not ok:

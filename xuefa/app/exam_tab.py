@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -30,7 +29,7 @@ from quiz.exam.models import BlueprintError, ExamError, ExamInfo
 from quiz.exam.report import ExamReport
 from quiz.exam.service import ExamService
 from quiz.models import QUESTION_TYPE_NAMES
-from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
+from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
 from xuefa.app.state import Services
 
@@ -225,12 +224,11 @@ class ExamConsole:
     exam: gr.Dropdown
 
 
-def build_exam_tab(services: Services, exams: ExamService) -> ExamConsole | None:
+def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> ExamConsole | None:
     if not services.admin_enabled:
         gr.Markdown(DISABLED_NOTE, elem_id="xf-exam-disabled", elem_classes=["xf-panel"])
         return None
     private: dict[str, Any] = {"api_visibility": "private"}
-    authed = gr.State(False)
     with gr.Column(elem_classes=["xf-panel"], elem_id="xf-exam-login") as login:
         html_block('<h2 class="xf-section-title">考试管理 · 管理员登录</h2>')
         password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-exam-password", max_length=200)
@@ -317,20 +315,16 @@ def build_exam_tab(services: Services, exams: ExamService) -> ExamConsole | None
             raise ExamError("请先选择一场考试。")
         return int(exam_id)
 
-    def do_login(given: str) -> tuple[Any, ...]:
-        if check_password(services, given or ""):
-            choices = exam_choices(exams)
-            newest = choices[0][1] if choices else None
-            return (True, gr.update(visible=False), gr.update(visible=True), "", "",
-                    gr.update(choices=choices, value=newest))
-        time.sleep(FAILED_LOGIN_DELAY_S)
-        return False, gr.skip(), gr.skip(), "", '<p class="xf-error">密码不正确。</p>', gr.skip()
+    def on_admin(ok: bool) -> tuple[Any, ...]:
+        if not ok:
+            return gr.update(visible=True), gr.update(visible=False), gr.skip()
+        choices = exam_choices(exams)
+        newest = choices[0][1] if choices else None
+        return gr.update(visible=False), gr.update(visible=True), gr.update(choices=choices, value=newest)
 
-    login_outputs = [authed, login, console, password, login_message, exam]
-    enter.click(do_login, [password], login_outputs, **private)
-    password.submit(do_login, [password], login_outputs, **private)
-    logout.click(lambda: (False, gr.update(visible=True), gr.update(visible=False)),
-                 outputs=[authed, login, console], **private)
+    wire_login(services, authed, password, enter, login_message)
+    authed.change(on_admin, [authed], [login, console, exam], **private)
+    logout.click(lambda: False, outputs=[authed], **private)
 
     def form(rows_v: Any, duration_v: Any, allow_v: bool, partial_v: bool, text_v: str, *points_v: Any) -> Blueprint:
         return blueprint_from_form(rows_v, points_v, duration_v, allow_v, partial_v, text_v)

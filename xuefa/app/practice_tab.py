@@ -153,7 +153,10 @@ def progress_views(practice: Practice, who: Identity) -> tuple[str, str]:
     )
 
 
-def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None) -> PracticeTab:
+def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None, *,
+                       authed: gr.State) -> PracticeTab:
+    """``authed``: the session's admin flag, shared by the tabs (the checklist loader asks for the password
+    only while it is unset)."""
     identity = gr.BrowserState(dict(NO_IDENTITY), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     run_state = gr.State(PracticeRun())
     store = ChecklistStore(practice.bank)
@@ -342,7 +345,6 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
 
     # admin: load a checklist -------------------------------------------------------------------------
     if services.admin_enabled:
-        authed = gr.State(False)
         with gr.Accordion("导入应知应会清单（管理员）", open=False, elem_id="xf-p-admin"):
             html_block('<p class="xf-hint">支持 Markdown/TXT、Word（.docx）、CSV、Excel（.xlsx）格式的清单；'
                        "每项需注明依据条款。导入后按清单逐项出题，官兵的掌握情况逐项统计。"
@@ -377,6 +379,7 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             return (True, gr.update(visible=False), import_report_html(loaded.title, len(loaded.items), made, added, remembered),
                     gr.update(value=None), progress_views(practice, who)[1])
 
+        authed.change(lambda ok: gr.update(visible=not ok), [authed], [password], **common)
         load.click(on_load_checklist, [authed, password, upload, identity],
                    [authed, password, report, upload, checklist_view],
                    concurrency_limit=1, concurrency_id="checklist", **common)

@@ -43,6 +43,7 @@ def build_app(services: Services) -> gr.Blocks:
         html_block(HEADER, elem_id="xf-top")
         article = build_article_dialog()
         feedback = build_feedback_dialog(services)
+        admin = gr.State(False)  # whether this session logged in as admin: one login opens every tab's panel
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="xf-tab-chat"):
                 build_chat_tab(services, article, feedback)
@@ -50,16 +51,16 @@ def build_app(services: Services) -> gr.Blocks:
                 browse = build_browse_tab(services, article)
             if services.practice is not None:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
-                    practice = build_practice_tab(services, services.practice, article)
+                    practice = build_practice_tab(services, services.practice, article, authed=admin)
                 practice.refresh_on(practice_tab)
             if services.exams is not None:
                 with gr.Tab("考试", id="exam", elem_id="xf-tab-exam"):
-                    build_exam_tab(services, services.exams)
+                    build_exam_tab(services, services.exams, admin)
             if services.contests is not None:
                 with gr.Tab("竞赛", id="contest", elem_id="xf-tab-contest"):
-                    build_contest_tab(services, services.contests)
+                    build_contest_tab(services, services.contests, admin)
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
-                ingested = build_admin_tab(services)
+                ingested = build_admin_tab(services, admin)
         html_block(FOOTER)
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
