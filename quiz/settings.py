@@ -45,3 +45,8 @@ class QuizSettings(BaseModel):
     contest_stakes: tuple[int, ...] = Field(
         (10, 20, 30), min_length=1, description="Default stakes a team may pick in a 风险题 round."
     )
+    wrong_code_limit: int = Field(
+        30, ge=1, description="An address that enters this many wrong codes within `wrong_code_window_s` (a "
+        "contest's team code; an exam's code, 警号 or 姓名) is refused for the rest of that window (HTTP 429).",
+    )
+    wrong_code_window_s: float = Field(300.0, gt=0, description="The window of `wrong_code_limit`, in seconds.")

@@ -30,10 +30,12 @@ class ExamError(ValueError):
 class ExamRefused(Exception):
     """An examinee request refused: ``status`` is the HTTP status the JSON route answers with."""
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(self, message: str, status: int = 403, action: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.action = action
+        """What was refused, as the audit log names it (login_unknown_code, login_wrong_name, …)."""
 
 
 @dataclass(frozen=True)

@@ -725,7 +725,7 @@ class ExamService:
             self.log_audit(exam_id, officer_id, action, message + (f"（{detail}）" if detail else ""))
         except Exception:  # the refusal stands even if the audit write fails (e.g. a locked database)
             log.exception("could not write the audit entry")
-        return ExamRefused(message, status)
+        return ExamRefused(message, status, action)
 
 
 def _audit(s: Session, now: datetime, exam_id: int | None, officer_id: str, action: str, message: str,

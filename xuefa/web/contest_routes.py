@@ -9,6 +9,8 @@
 - ``POST /api/contest/buzz`` ``{"team_code": "…"}``: a press; the reply says whether it won and, if not,
   why it was ignored (early, late, double, already answered, no 抢答 question)
 
+An address that sends too many unknown team codes is refused for a while (429, xuefa.web.guesses).
+
 The host's actions are not here: they go through the 竞赛 tab behind the admin password.
 """
 
@@ -30,6 +32,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from quiz.contest.model import BuzzOutcome, ContestError
 from quiz.contest.service import BuzzReply, ContestNotFound, ContestService
 from quiz.contest.views import ScreenView
+from xuefa.web.guesses import GuessLimiter, client_address, too_many
 from xuefa.web.server import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,7 @@ def build_contest_router(contests: ContestService) -> APIRouter:
     router = APIRouter()
     wakeups = Wakeups()
     contests.subscribe(wakeups.notify)
+    guesses = GuessLimiter(contests.settings.wrong_code_limit, contests.settings.wrong_code_window_s)
 
     def page(name: str) -> FileResponse:
         return FileResponse(STATIC_DIR / name, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
@@ -116,10 +120,14 @@ def build_contest_router(contests: ContestService) -> APIRouter:
         return page("contest-buzz.html")
 
     @router.get("/api/contest/team/{team_code}")
-    async def team(team_code: str) -> Response:
+    async def team(team_code: str, request: Request) -> Response:
+        client = client_address(request)
+        if wait := guesses.retry_after(client):
+            return too_many(wait, JSON_HEADERS)
         try:
             entry = await run_in_threadpool(contests.team, team_code)
         except ContestNotFound as exc:
+            guesses.failed(client)
             return error(404, str(exc))
         return JSONResponse(asdict(entry), headers=JSON_HEADERS)
 
@@ -165,10 +173,14 @@ def build_contest_router(contests: ContestService) -> APIRouter:
         if not isinstance(body, dict) or not isinstance(body.get("team_code"), str | int):
             log.info("buzz refused: not a JSON object with team_code")
             return error(400, '请求格式不对：需要 JSON {"team_code": "六位队伍码"}。')
+        client = client_address(request)
+        if wait := guesses.retry_after(client):
+            return too_many(wait, JSON_HEADERS)
         try:
             reply = await run_in_threadpool(contests.buzz, str(body["team_code"])[:32])
         except ContestNotFound as exc:
             log.info("buzz refused: %s", exc)
+            guesses.failed(client)
             return error(404, str(exc))
         except ContestError as exc:
             log.info("buzz refused: %s", exc)

@@ -1,7 +1,8 @@
 """The examinee's JSON routes (``/api/exam/...``) and page (``/exam``) over ``quiz.exam.service.ExamService``.
 
 Errors are ``{"error": "<中文>"}`` with 401 (no or bad token), 403 (refused), 404 (unknown exam code),
-409 (second login, already submitted), 410 (time over), 422 (bad body). The service's blocking database
+409 (second login, already submitted), 410 (time over), 422 (bad body), 429 (an address that entered too many
+wrong exam codes, 警号 or 姓名: xuefa.web.guesses). The service's blocking database
 calls run in the thread pool. The router's lifespan runs ``exams.sweep()`` every
 ``QuizSettings.exam_sweep_interval_s`` seconds, so sittings whose time is up are submitted even if their
 examinee never comes back.
@@ -31,6 +32,7 @@ from quiz.exam.models import (
     PaperOption,
 )
 from quiz.exam.service import ExamService
+from xuefa.web.guesses import GuessLimiter, client_address, too_many
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ EXAM_PAGE = Path(__file__).parent / "static" / "exam.html"
 MAX_BODY_BYTES = 64 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 T = TypeVar("T")
+WRONG_GUESSES = frozenset({"login_unknown_code", "login_not_listed", "login_wrong_name"})
+"""Refused logins that count as a wrong guess (not: the exam is not open yet, a second device …)."""
 
 
 class BadBody(ValueError):
@@ -63,14 +67,25 @@ def build_exam_router(exams: ExamService) -> APIRouter:
             return error(404, "考试页面缺失")
         return FileResponse(EXAM_PAGE, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
+    guesses = GuessLimiter(exams.settings.wrong_code_limit, exams.settings.wrong_code_window_s)
+
     @router.post("/api/exam/login")
     async def login(request: Request) -> Response:
+        address = client_address(request)
+        if wait := guesses.retry_after(address):
+            return too_many(wait, NO_STORE)
+
         async def call() -> dict[str, Any]:
             body = await read_body(request, ("code", "officer_id", "name"))
             device = body.get("device")
-            result = await run_in_threadpool(exams.login, str(body["code"]), str(body["officer_id"]),
-                                             str(body["name"]), client_of(request),
-                                             device if isinstance(device, str) else "")
+            try:
+                result = await run_in_threadpool(exams.login, str(body["code"]), str(body["officer_id"]),
+                                                 str(body["name"]), client_of(request),
+                                                 device if isinstance(device, str) else "")
+            except ExamRefused as refused:
+                if refused.action in WRONG_GUESSES:
+                    guesses.failed(address)
+                raise
             return login_json(result)
 
         return await answer(call)
@@ -164,8 +179,7 @@ def token_of(request: Request) -> str:
 
 
 def client_of(request: Request) -> str:
-    host = request.client.host if request.client else ""
-    return f"{host} {request.headers.get('user-agent', '')[:200]}".strip()
+    return f"{client_address(request)} {request.headers.get('user-agent', '')[:200]}".strip()
 
 
 # JSON shapes (the contract) ------------------------------------------------------------------------------
