@@ -76,17 +76,31 @@ class QuestionMemory:
         of the questions citing it; questions less similar than ``min_similarity`` (default: ``floor``) do not
         vote.
         """
+        votes: dict[str, float] = {}
+        for index, weight in self._voters(qvec, neighbours, min_similarity):
+            for uid in self.units[index]:
+                if allowed_docs is None or uid.split("-", 1)[0] in allowed_docs:
+                    votes[uid] = votes.get(uid, 0.0) + weight
+        return sorted(votes.items(), key=lambda x: (-x[1], x[0]))
+
+    def recall_documents(self, qvec: np.ndarray, neighbours: int, allowed_docs: set[str] | None = None,
+                         min_similarity: float | None = None) -> dict[str, float]:
+        """Document ids with the weight of the voting questions that cite them (each question once per
+        document, weighted as in ``recall``): how sure the memory is that the answer lies in that law."""
+        shares: dict[str, float] = {}
+        for index, weight in self._voters(qvec, neighbours, min_similarity):
+            for doc in dict.fromkeys(uid.split("-", 1)[0] for uid in self.units[index]):
+                if allowed_docs is None or doc in allowed_docs:
+                    shares[doc] = shares.get(doc, 0.0) + weight
+        return shares
+
+    def _voters(self, qvec: np.ndarray, neighbours: int, min_similarity: float | None) -> list[tuple[int, float]]:
+        """The nearest questions similar enough to vote, with their normalised weights."""
         min_similarity = self.floor if min_similarity is None else min_similarity
         near = self.nearest(qvec, neighbours)
         if not near:
             return []
         weights = np.exp((np.array([s for _, s in near]) - near[0][1]) / max(self.temperature, 1e-6))
         weights /= weights.sum()
-        votes: dict[str, float] = {}
-        for (index, similarity), weight in zip(near, weights, strict=True):
-            if similarity < min_similarity:
-                break
-            for uid in self.units[index]:
-                if allowed_docs is None or uid.split("-", 1)[0] in allowed_docs:
-                    votes[uid] = votes.get(uid, 0.0) + float(weight)
-        return sorted(votes.items(), key=lambda x: (-x[1], x[0]))
+        return [(index, float(weight)) for (index, similarity), weight in zip(near, weights, strict=True)
+                if similarity >= min_similarity]

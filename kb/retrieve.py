@@ -135,6 +135,10 @@ class Retriever:
             remembered = dict(memory.recall(qvec, cfg.memory_neighbours, allowed))
             for uid, share in remembered.items():
                 fused[uid] = fused.get(uid, 0.0) + cfg.memory_weight * share / (cfg.rrf_k + 1)
+            if cfg.memory_law_weight:
+                laws = memory.recall_documents(qvec, cfg.memory_neighbours, allowed)
+                for uid in fused:
+                    fused[uid] += cfg.memory_law_weight * laws.get(uid.split("-", 1)[0], 0.0) / (cfg.rrf_k + 1)
         if named:
             for uid in fused:
                 if docs[uid.split("-", 1)[0]].law_key in named:

@@ -55,8 +55,13 @@ class RetrievalSettings(BaseModel):
     )
     reference_weight: float = Field(1.0, ge=0, description="Share of the cited article's score a penalty article takes.")
     memory_weight: float = Field(
-        8.0, ge=0, description="Bonus for the articles cited by the answered questions nearest to the query "
+        5.0, ge=0, description="Bonus for the articles cited by the answered questions nearest to the query "
         "(kb.memory): this many first ranks' RRF shares × the article's share of their votes; 0: memory off.",
+    )
+    memory_law_weight: float = Field(
+        2.0, ge=0, description="Bonus for every candidate of a law in proportion to that law's share of the answered "
+        "questions' votes (in first ranks' RRF shares): the nearest answered questions know the law even when the "
+        "article they cite is a neighbour of the one asked about.",
     )
     memory_neighbours: int = Field(20, ge=1, description="How many of the nearest answered questions vote.")
     memory_temperature: float = Field(

@@ -51,11 +51,37 @@ def test_votes_of_the_nearest_answered_questions() -> None:
         ("a-2", pytest.approx(weight[1] / total)),
     ]
     assert [uid for uid, _ in memory.recall(query, 3, min_similarity=0.5)] == ["a-1", "b-1"]  # the nearest only
+    assert memory.recall_documents(query, 3) == {  # each question once per law: q0 cites a-1 and b-1
+        "a": pytest.approx((weight[0] + weight[1]) / total), "b": pytest.approx((weight[0] + weight[2]) / total)}
+    assert memory.recall_documents(query, 3, min_similarity=0.5) == {"a": pytest.approx(weight[0] / total),
+                                                                    "b": pytest.approx(weight[0] / total)}
     assert [uid for uid, _ in memory.recall(query, 3, allowed_docs={"a"})] == ["a-1", "a-2"]
     memory.temperature = 0.01  # a cold vote: the nearest question decides
     shares = dict(memory.recall(query, 3))
     assert shares["a-1"] > 0.99 and shares["a-2"] < 0.01
     assert QuestionMemory([], np.zeros((0,)), []).recall(query, 3, min_similarity=0.0) == []
+
+
+def test_the_remembered_law_rises_with_the_remembered_article(kb: KnowledgeBase) -> None:
+    cfg = kb.settings.retrieval
+    kb.remember([BEDDING])
+    try:
+        def scores() -> dict[tuple[str, str], float]:
+            return {(h.document.law_key, h.unit.label): h.score for h in kb.search(PARAPHRASE, k=30).hits}
+
+        with_law = scores()
+        weight, cfg.memory_law_weight = cfg.memory_law_weight, 0.0
+        try:
+            without = scores()
+        finally:
+            cfg.memory_law_weight = weight
+        share = weight / (cfg.rrf_k + 1)  # all the votes are for 行政强制法 (the law evidence adds a little more)
+        raised = [key for key in with_law.keys() & without.keys() if key[0] == "行政强制法"]
+        assert len(raised) > 1 and all(with_law[k] >= without[k] + share * 0.999 for k in raised)
+        others = [key for key in with_law.keys() & without.keys() if key[0] != "行政强制法"]
+        assert others and all(with_law[k] <= without[k] + 1e-9 for k in others)
+    finally:
+        kb.forget("faq")
 
 
 def test_a_remembered_question_brings_its_article_to_a_paraphrase(kb: KnowledgeBase) -> None:
