@@ -59,9 +59,9 @@ class RetrievalSettings(BaseModel):
         "(kb.memory): this many first ranks' RRF shares × the article's share of their votes; 0: memory off.",
     )
     memory_law_weight: float = Field(
-        2.0, ge=0, description="Bonus for every candidate of a law in proportion to that law's share of the answered "
-        "questions' votes (in first ranks' RRF shares): the nearest answered questions know the law even when the "
-        "article they cite is a neighbour of the one asked about.",
+        2.0, ge=0, description="Bonus for every candidate of a law: this many first ranks' RRF shares × the weight "
+        "of the voting answered questions that cite that law (kb.memory): they often know the law when the article "
+        "they cite is a neighbour of the one asked about.",
     )
     memory_neighbours: int = Field(20, ge=1, description="How many of the nearest answered questions vote.")
     memory_temperature: float = Field(
