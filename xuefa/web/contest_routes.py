@@ -123,7 +123,7 @@ def build_contest_router(contests: ContestService) -> APIRouter:
     async def team(team_code: str, request: Request) -> Response:
         client = client_address(request)
         if wait := guesses.retry_after(client):
-            return too_many(wait, JSON_HEADERS)
+            return too_many(wait, JSON_HEADERS, client)
         try:
             entry = await run_in_threadpool(contests.team, team_code)
         except ContestNotFound as exc:
@@ -175,7 +175,7 @@ def build_contest_router(contests: ContestService) -> APIRouter:
             return error(400, '请求格式不对：需要 JSON {"team_code": "六位队伍码"}。')
         client = client_address(request)
         if wait := guesses.retry_after(client):
-            return too_many(wait, JSON_HEADERS)
+            return too_many(wait, JSON_HEADERS, client)
         try:
             reply = await run_in_threadpool(contests.buzz, str(body["team_code"])[:32])
         except ContestNotFound as exc:

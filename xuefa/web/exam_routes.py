@@ -73,7 +73,7 @@ def build_exam_router(exams: ExamService) -> APIRouter:
     async def login(request: Request) -> Response:
         address = client_address(request)
         if wait := guesses.retry_after(address):
-            return too_many(wait, NO_STORE)
+            return too_many(wait, NO_STORE, address)
 
         async def call() -> dict[str, Any]:
             body = await read_body(request, ("code", "officer_id", "name"))

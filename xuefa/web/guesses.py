@@ -8,6 +8,7 @@ so a room of officers behind one address is blocked only by that many mistakes.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -16,6 +17,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
 
 
 class GuessLimiter:
@@ -58,7 +61,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def too_many(seconds: float, headers: dict[str, str]) -> JSONResponse:
+def too_many(seconds: float, headers: dict[str, str], client: str) -> JSONResponse:
     wait = max(math.ceil(seconds), 1)
+    log.warning("refused %s for %d s more: too many wrong codes", client, wait)
     return JSONResponse({"error": f"尝试次数过多，请 {wait} 秒后再试。"}, status_code=429,
                         headers={**headers, "Retry-After": str(wait)})
