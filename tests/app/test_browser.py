@@ -329,6 +329,7 @@ def test_an_admin_confirms_a_thumbs_up_answer_into_the_search_memory(
             item = review.locator("label", has_text=QUESTION).first
             assert "《中华人民共和国行政强制法》第二十五条" in item.inner_text()
             v.tap(item)
+            v.page.locator("#xf-review-report .xf-error").wait_for(state="detached")  # the stale message goes
             v.shot("12-admin-review", full_page=True)
             v.tap(v.page.locator("#xf-review-remember"))
             v.page.locator("#xf-review-report", has_text="已记入检索 1 条问答").wait_for()

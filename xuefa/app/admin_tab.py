@@ -129,6 +129,7 @@ def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
                 else f"已忽略 {n} 条，不记入检索。")
         return review_choices(services), f'<p class="xf-result-head">{render.esc(done)}</p>'
 
+    pending.input(lambda: "", outputs=[reviewed], **private)  # (an earlier message no longer applies)
     keep.click(lambda s, ok: do_review(s, ok, True), [pending, authed], [pending, reviewed], **private)
     drop.click(lambda s, ok: do_review(s, ok, False), [pending, authed], [pending, reviewed], **private)
 
