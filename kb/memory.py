@@ -21,6 +21,14 @@ class AnsweredQuestion:
     """Where it came from (a file name), so that one source can be forgotten again."""
 
 
+@dataclass(frozen=True)
+class Recollection:
+    units: list[tuple[str, float]]
+    """Unit ids with their share of the votes, best first."""
+    documents: dict[str, float]
+    """Document ids with the weight of the voting questions that cite them."""
+
+
 class QuestionMemory:
     """Answered questions with their (normalised) question vectors and the unit ids their citations resolve to
     in the current knowledge base; an answered question whose citations resolve to nothing is kept but votes
@@ -67,32 +75,27 @@ class QuestionMemory:
         return [float(x) for x in sims]
 
     def recall(self, qvec: np.ndarray, neighbours: int, allowed_docs: set[str] | None = None,
-               min_similarity: float | None = None) -> list[tuple[str, float]]:
-        """Unit ids the nearest answered questions cite with their share of the votes, best first.
+               min_similarity: float | None = None) -> Recollection:
+        """What the nearest answered questions vote for: unit ids with their share of the votes, best first, and
+        document ids with the weight of the questions citing them.
 
         Each of the ``neighbours`` nearest holds a weight exp((s - s_best) / temperature): the nearest 1, one
         ``temperature`` less similar 1/e. The weights are normalised over all of them, so that agreeing
         neighbours add up and a lone close one among many others counts for less. A unit's share is the weight
-        of the questions citing it; questions less similar than ``min_similarity`` (default: ``floor``) do not
-        vote.
+        of the questions citing it; a document's, the weight of the questions citing any of its units (each
+        question once): how sure the memory is that the answer lies in that law. Questions less similar than
+        ``min_similarity`` (default: ``floor``) do not vote.
         """
-        votes: dict[str, float] = {}
+        units: dict[str, float] = {}
+        documents: dict[str, float] = {}
         for index, weight in self._voters(qvec, neighbours, min_similarity):
-            for uid in self.units[index]:
-                if allowed_docs is None or uid.split("-", 1)[0] in allowed_docs:
-                    votes[uid] = votes.get(uid, 0.0) + weight
-        return sorted(votes.items(), key=lambda x: (-x[1], x[0]))
-
-    def recall_documents(self, qvec: np.ndarray, neighbours: int, allowed_docs: set[str] | None = None,
-                         min_similarity: float | None = None) -> dict[str, float]:
-        """Document ids with the weight of the voting questions that cite them (each question once per
-        document, weighted as in ``recall``): how sure the memory is that the answer lies in that law."""
-        shares: dict[str, float] = {}
-        for index, weight in self._voters(qvec, neighbours, min_similarity):
-            for doc in dict.fromkeys(uid.split("-", 1)[0] for uid in self.units[index]):
-                if allowed_docs is None or doc in allowed_docs:
-                    shares[doc] = shares.get(doc, 0.0) + weight
-        return shares
+            cited = [uid for uid in self.units[index]
+                     if allowed_docs is None or uid.split("-", 1)[0] in allowed_docs]
+            for uid in cited:
+                units[uid] = units.get(uid, 0.0) + weight
+            for doc in dict.fromkeys(uid.split("-", 1)[0] for uid in cited):
+                documents[doc] = documents.get(doc, 0.0) + weight
+        return Recollection(sorted(units.items(), key=lambda x: (-x[1], x[0])), documents)
 
     def _voters(self, qvec: np.ndarray, neighbours: int, min_similarity: float | None) -> list[tuple[int, float]]:
         """The nearest questions similar enough to vote, with their normalised weights."""

@@ -132,13 +132,14 @@ class Retriever:
         remembered: dict[str, float] = {}
         memory = self.kb.memory() if cfg.memory_weight else None
         if memory:
-            remembered = dict(memory.recall(qvec, cfg.memory_neighbours, allowed))
+            recalled = memory.recall(qvec, cfg.memory_neighbours, allowed)
+            remembered = dict(recalled.units)
             for uid, share in remembered.items():
                 fused[uid] = fused.get(uid, 0.0) + cfg.memory_weight * share / (cfg.rrf_k + 1)
             if cfg.memory_law_weight:
-                laws = memory.recall_documents(qvec, cfg.memory_neighbours, allowed)
                 for uid in fused:
-                    fused[uid] += cfg.memory_law_weight * laws.get(uid.split("-", 1)[0], 0.0) / (cfg.rrf_k + 1)
+                    law_share = recalled.documents.get(uid.split("-", 1)[0], 0.0)
+                    fused[uid] += cfg.memory_law_weight * law_share / (cfg.rrf_k + 1)
         if named:
             for uid in fused:
                 if docs[uid.split("-", 1)[0]].law_key in named:

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
-from kb.memory import AnsweredQuestion, QuestionMemory
+from kb.memory import AnsweredQuestion, QuestionMemory, Recollection
 from kb.models import Citation, SearchFilters
 from kb.settings import KBSettings
 from tests.kb.test_knowledge_base import tiny_law
@@ -40,26 +40,28 @@ def test_votes_of_the_nearest_answered_questions() -> None:
     memory = QuestionMemory(entries, np.eye(3, dtype=np.float32), [("a-1", "b-1"), ("a-2",), ("b-1",)])
     query = np.array([0.9, 0.1, 0.42], dtype=np.float32)
     assert memory.nearest(query, 2) == [(0, pytest.approx(0.9)), (2, pytest.approx(0.42))]
-    assert memory.recall(query, 3) == []  # an uncalibrated memory (floor 1.0) votes for nothing
+    assert memory.recall(query, 3) == Recollection([], {})  # an uncalibrated memory (floor 1.0) votes for nothing
 
     memory.floor, memory.temperature = 0.0, 0.5
     weight = {i: math.exp((s - 0.9) / 0.5) for i, s in enumerate([0.9, 0.1, 0.42])}
     total = sum(weight.values())
-    assert memory.recall(query, 3) == [  # b-1 is cited by the nearest and the second nearest
+    recalled = memory.recall(query, 3)
+    assert recalled.units == [  # b-1 is cited by the nearest and the second nearest
         ("b-1", pytest.approx((weight[0] + weight[2]) / total)),
         ("a-1", pytest.approx(weight[0] / total)),
         ("a-2", pytest.approx(weight[1] / total)),
     ]
-    assert [uid for uid, _ in memory.recall(query, 3, min_similarity=0.5)] == ["a-1", "b-1"]  # the nearest only
-    assert memory.recall_documents(query, 3) == {  # each question once per law: q0 cites a-1 and b-1
+    assert recalled.documents == {  # each question once per law: q0 cites a-1 and b-1
         "a": pytest.approx((weight[0] + weight[1]) / total), "b": pytest.approx((weight[0] + weight[2]) / total)}
-    assert memory.recall_documents(query, 3, min_similarity=0.5) == {"a": pytest.approx(weight[0] / total),
-                                                                    "b": pytest.approx(weight[0] / total)}
-    assert [uid for uid, _ in memory.recall(query, 3, allowed_docs={"a"})] == ["a-1", "a-2"]
+    nearest_only = memory.recall(query, 3, min_similarity=0.5)
+    assert [uid for uid, _ in nearest_only.units] == ["a-1", "b-1"]
+    assert nearest_only.documents == {"a": pytest.approx(weight[0] / total), "b": pytest.approx(weight[0] / total)}
+    only_a = memory.recall(query, 3, allowed_docs={"a"})
+    assert [uid for uid, _ in only_a.units] == ["a-1", "a-2"] and list(only_a.documents) == ["a"]
     memory.temperature = 0.01  # a cold vote: the nearest question decides
-    shares = dict(memory.recall(query, 3))
+    shares = dict(memory.recall(query, 3).units)
     assert shares["a-1"] > 0.99 and shares["a-2"] < 0.01
-    assert QuestionMemory([], np.zeros((0,)), []).recall(query, 3, min_similarity=0.0) == []
+    assert QuestionMemory([], np.zeros((0,)), []).recall(query, 3, min_similarity=0.0) == Recollection([], {})
 
 
 def test_the_remembered_law_rises_with_the_remembered_article(kb: KnowledgeBase) -> None:
