@@ -126,18 +126,18 @@ class PracticeTab:
     def refresh_on(self, tab: gr.Tab) -> None:
         """Opening the tab refreshes the law list and shows the officer's identity and mastery."""
 
-        def on_select(value: Any) -> tuple[Any, ...]:
+        def on_select(value: Any, typed_badge: str, typed_name: str) -> tuple[Any, ...]:
             who, new = ensure(Identity.from_value(value))
             return (
                 who.as_value() if new else gr.skip(),
                 identity_html(who),
-                who.badge,
-                who.name,
+                gr.skip() if typed_badge else who.badge,  # never over what the officer is typing
+                gr.skip() if typed_name else who.name,
                 gr.update(choices=law_titles(self.services)),
                 *progress_views(self.practice, who),
             )
 
-        tab.select(on_select, [self.identity],
+        tab.select(on_select, [self.identity, self.badge, self.name],
                    [self.identity, self.who, self.badge, self.name, self.laws, self.mastery, self.checklist],
                    api_visibility="private", show_progress="hidden")
 
