@@ -96,6 +96,11 @@ class KnowledgeBase:
             self._references = None
             self._memory = None
 
+    def _drop_memory(self) -> None:
+        """Answered questions changed: only the memory's index is stale (not the documents, indexes, calibration)."""
+        with self._state_lock:
+            self._memory = None
+
     def document_map(self) -> dict[str, StoredDocument]:
         with self._state_lock:
             if self._documents is None:
@@ -357,14 +362,14 @@ class KnowledgeBase:
         """Store answered questions (kb.memory); returns how many were new."""
         with self._write_lock:
             added = self.registry.add_answered(entries)
-            self._invalidate()
+            self._drop_memory()
             return added
 
     def forget(self, source: str | None = None) -> int:
         """Delete the answered questions of one source, or all; returns how many."""
         with self._write_lock:
             removed = self.registry.forget_answered(source)
-            self._invalidate()
+            self._drop_memory()
             return removed
 
     def _embed(self, texts: list[str], progress: Progress | None, query: bool = False) -> np.ndarray:

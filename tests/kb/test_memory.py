@@ -88,7 +88,9 @@ def test_the_remembered_law_rises_with_the_remembered_article(kb: KnowledgeBase)
 
 def test_a_remembered_question_brings_its_article_to_a_paraphrase(kb: KnowledgeBase) -> None:
     assert ("行政强制法", "第二十三条") not in top(kb, PARAPHRASE)
+    lexical, calibration = kb.lexical(), kb.null_calibration()
     assert kb.remember([BEDDING]) == 1
+    assert kb.lexical() is lexical and kb.null_calibration() is calibration, "only the memory is rebuilt"
     assert kb.remember([BEDDING]) == 0  # the same question with the same citations is stored once
     try:
         assert top(kb, PARAPHRASE)[0] == ("行政强制法", "第二十三条")
