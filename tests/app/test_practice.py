@@ -396,6 +396,8 @@ def test_the_officers_identity_survives_reloads_and_follows_the_badge(
         assert "还没有练习记录" in other.page.locator("#xf-p-mastery").inner_text()
         other.tap(other.page.locator("#xf-p-id").get_by_text("填写或更换警号"))
         text_box(other.page, "#xf-p-badge").fill("A1024")
+        other.page.wait_for_timeout(300)  # (a late write to the field would show here, not as a refusal)
+        assert text_box(other.page, "#xf-p-badge").input_value() == "A1024"
         other.tap(other.page.locator("#xf-p-save-id"))
         other.page.locator("#xf-p-who", has_text="警号 A1024").wait_for()
         other.page.locator("#xf-p-mastery", has_text="已答 1/").wait_for()

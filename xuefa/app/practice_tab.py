@@ -131,8 +131,10 @@ class PracticeTab:
             return (
                 who.as_value() if new else gr.skip(),
                 identity_html(who),
-                gr.skip() if typed_badge else who.badge,  # never over what the officer is typing
-                gr.skip() if typed_name else who.name,
+                # the form shows the stored 警号/姓名, never over what the officer is typing, and an anonymous
+                # identity has nothing to show (a late refresh writing "" lost a just-typed 警号 in CI runs)
+                gr.skip() if typed_badge or not who.badge else who.badge,
+                gr.skip() if typed_name or not who.name else who.name,
                 gr.update(choices=law_titles(self.services)),
                 *progress_views(self.practice, who),
             )
