@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from kb.config import StrictModel
 
 
-class FileLimits(BaseModel):
+class FileLimits(StrictModel):
     """What an incoming file may hold, checked before any parser reads it (ingest.guard), at every door:
     ``xuefa ingest``, the 管理 upload, question-bank, roster and checklist imports."""
 
@@ -42,7 +44,7 @@ class FileLimits(BaseModel):
     max_sheet_rows: int = Field(20000, ge=1, description="A table (XLSX/CSV) with more rows than this is refused.")
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(StrictModel):
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused (per file).")
     extensions: tuple[str, ...] = Field(
         (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"),

