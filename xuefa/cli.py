@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kb.base import Progress as UnitProgress
 from kb.models import SearchFilters, StoredDocument
+from xuefa.services import feedback_store, knowledge_base, open_services, without_memory
 from xuefa.settings import Settings, load_settings
-from xuefa.wiring import knowledge_base
 
 console = Console(stderr=True)
 
@@ -209,7 +209,7 @@ def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | N
         qs = qs[:limit]
     settings = _settings(ctx)
     if not use_memory:
-        settings.kb.retrieval.memory_weight = 0.0
+        settings = without_memory(settings)
     with knowledge_base(settings) as kb:
         metrics = evaluate(kb, qs)
         metrics["memory"] = len(kb.memory()) if use_memory else 0
@@ -280,22 +280,20 @@ def memory_review(ctx: click.Context, to_remember: tuple[int, ...], to_dismiss: 
                   as_json: bool) -> None:
     """Answers officers voted 👍 in the app, for an admin to confirm into the memory (or dismiss); lists those
     not yet reviewed when no ID is given."""
-    from chat.feedback import FeedbackStore
     from chat.render import render_citation
     from xuefa.answered import review_feedback
 
     settings = _settings(ctx)
-    store = FeedbackStore(settings.feedback_path)
     if to_remember or to_dismiss:
-        with knowledge_base(settings) as kb:
-            remembered = review_feedback(kb, store, to_remember, remember=True)
-            dismissed = review_feedback(kb, store, to_dismiss, remember=False)
+        with open_services(settings, quiz=False) as services:
+            remembered = review_feedback(services.kb, services.feedback, to_remember, remember=True)
+            dismissed = review_feedback(services.kb, services.feedback, to_dismiss, remember=False)
         click.echo(f"remembered {remembered}, dismissed {dismissed}")
         skipped = len(set(to_remember) | set(to_dismiss)) - remembered - dismissed
         if skipped:
             click.echo(f"{skipped} ID(s) were not awaiting review", err=True)
         return
-    rows = store.awaiting_review(limit=1000)
+    rows = feedback_store(settings).awaiting_review(limit=1000)
     if as_json:
         click.echo(json.dumps([{"id": r.id, "question": r.question, "created_at": r.created_at,
                                 "citations": [render_citation(c) for c in r.cited]} for r in rows],
@@ -322,13 +320,10 @@ def memory_forget(ctx: click.Context, source: str | None) -> None:
 @click.pass_context
 def ask(ctx: click.Context, question: str, as_json: bool) -> None:
     """Answer a question with citations (extractive, or by the configured LLM with checked citations)."""
-    from chat.llm import create_llm_client
     from chat.render import answer_to_json, render_answer_text
-    from chat.service import AnswerService
 
-    settings = _settings(ctx)
-    with knowledge_base(settings) as kb:
-        answer = AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm)).answer(question)
+    with open_services(_settings(ctx), quiz=False) as services:
+        answer = services.answers.answer(question)
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=1))
     else:

@@ -1,23 +1,7 @@
-"""The composition root: builds the services from the one settings object."""
+"""The knowledge base's openers, kept under their old name; the composition root is ``xuefa.services``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from xuefa.services import knowledge_base, open_kb
 
-from kb.base import KnowledgeBase, Progress
-from xuefa.settings import Settings
-
-
-def open_kb(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
-    settings.home.mkdir(parents=True, exist_ok=True)
-    return KnowledgeBase.open(settings.home / "kb", settings.kb, progress=progress)
-
-
-@contextmanager
-def knowledge_base(settings: Settings, progress: Progress | None = None) -> Iterator[KnowledgeBase]:
-    kb = open_kb(settings, progress)
-    try:
-        yield kb
-    finally:
-        kb.close()
+__all__ = ["knowledge_base", "open_kb"]

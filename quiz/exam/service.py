@@ -138,10 +138,10 @@ class OpenSeat:
 
 
 class ExamService:
-    def __init__(self, bank: QuestionBank, settings: QuizSettings | None = None,
+    def __init__(self, bank: QuestionBank, settings: QuizSettings,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.bank = bank
-        self.settings = settings or QuizSettings()
+        self.settings = settings
         self.clock = clock
         Base.metadata.create_all(bank.engine)
         self._upsert = _upsert_for(bank.engine.dialect.name)

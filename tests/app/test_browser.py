@@ -349,7 +349,7 @@ def test_one_admin_login_opens_every_tab_and_one_logout_closes_them(
 ) -> None:
     services = make_services(app_kb, tmp_path)
     bank = QuestionBank.open(tmp_path / "quiz")
-    services.practice, services.exams = Practice(bank), ExamService(bank)
+    services.practice, services.exams = Practice(bank), ExamService(bank, QuizSettings())
     services.contests = ContestService(bank, QuizSettings())
     with visit(browser, serve_app(services), "desktop") as v:  # (a phone keeps 竞赛 and 管理 in the ⋯ menu)
         page = v.page

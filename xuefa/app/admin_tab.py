@@ -22,8 +22,8 @@ from chat.render import render_citation
 from xuefa.answered import review_feedback
 from xuefa.app import render
 from xuefa.app.dialogs import html_block
-from xuefa.app.state import Services
 from xuefa.app.uploads import UploadResult, ingest_uploads
+from xuefa.services import Services
 
 FAILED_LOGIN_DELAY_S = 1.0
 DISABLED_NOTE = (

@@ -13,7 +13,7 @@ import gradio as gr
 from kb.models import Level, SearchFilters
 from xuefa.app import library, render
 from xuefa.app.dialogs import ArticleDialog, as_int, click_data, html_block
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 ALL = "__all__"
 SEARCH_RESULTS = 10

@@ -16,7 +16,8 @@ import gradio as gr
 from chat.models import Answer, Delta, Final
 from xuefa.app import render
 from xuefa.app.dialogs import SCROLL_JS, ArticleDialog, FeedbackDialog, as_int, click_data, html_block
-from xuefa.app.state import ChatSession, Services
+from xuefa.app.state import ChatSession
+from xuefa.services import Services
 
 log = logging.getLogger(__name__)
 

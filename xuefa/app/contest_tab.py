@@ -38,7 +38,7 @@ from quiz.models import QUESTION_TYPE_NAMES
 from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
 from xuefa.app.render import esc
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from xuefa.app import library, render
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 CLICK_JS = """
 element.addEventListener('click', (ev) => {

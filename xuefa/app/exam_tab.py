@@ -31,7 +31,7 @@ from quiz.exam.service import ExamService
 from quiz.models import QUESTION_TYPE_NAMES
 from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 CHINA_TZ = timezone(timedelta(hours=8))
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M", "%Y年%m月%d日 %H:%M")

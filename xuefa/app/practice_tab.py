@@ -44,7 +44,7 @@ from xuefa.app.practice_html import (
     option_choices,
     question_html,
 )
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 log = logging.getLogger(__name__)
 

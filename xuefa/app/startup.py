@@ -1,5 +1,5 @@
 """``launch(settings)``: open the knowledge base (loading the starter corpus on a first start), warm up
-the models, build the services and serve the app.
+the models, build the services (``xuefa.services``) and serve the app.
 """
 
 from __future__ import annotations
@@ -12,18 +12,10 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from chat.feedback import FeedbackStore
-from chat.llm import create_llm_client
-from chat.service import AnswerService
 from kb.base import KnowledgeBase
 from kb.base import Progress as UnitProgress
-from quiz.bank import QuestionBank
-from quiz.contest.service import ContestService
-from quiz.exam.service import ExamService
-from quiz.practice import Practice
-from xuefa.app.state import Services
+from xuefa.services import Services, build_services, open_kb
 from xuefa.settings import Settings
-from xuefa.wiring import open_kb
 
 log = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -66,22 +58,6 @@ def ensure_corpus(kb: KnowledgeBase) -> int:
     return len(outcomes)
 
 
-def build_services(settings: Settings, kb: KnowledgeBase) -> Services:
-    answers = AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm))
-    bank = QuestionBank.open(settings.home, settings.quiz)
-    return Services(
-        kb=kb,
-        answers=answers,
-        feedback=FeedbackStore(settings.feedback_path),
-        admin_password=settings.admin_password,
-        ingest=settings.ingest,
-        uploads_dir=settings.home / "uploads",
-        practice=Practice.from_settings(bank, settings.quiz),
-        contests=ContestService(bank, settings.quiz),
-        exams=ExamService(bank, settings.quiz),
-    )
-
-
 def warm_up(services: Services) -> float:
     """Load the tokenizer, the embedding model and the indexes (the penalty references too) once, before the
     first officer asks."""
@@ -104,8 +80,11 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> Non
     try:
         ensure_corpus(kb)
         services = build_services(settings, kb)
-        seconds = warm_up(services)
-        console.print(f"模型已就绪（{seconds:.1f} 秒）。学法通：http://{host}:{port}")
-        serve(build_app(services), host=host, port=port, block=True, routers=build_routers(services))
+        try:
+            seconds = warm_up(services)
+            console.print(f"模型已就绪（{seconds:.1f} 秒）。学法通：http://{host}:{port}")
+            serve(build_app(services), host=host, port=port, block=True, routers=build_routers(services))
+        finally:
+            services.close()
     finally:
         kb.close()

@@ -1,4 +1,4 @@
-"""What the app works with: the services it calls and the per-session state it keeps in ``gr.State``.
+"""What the app keeps per session in ``gr.State`` (the services it calls are ``xuefa.services.Services``).
 
 Nothing per-session lives in module globals: each browser session gets its own ``ChatSession`` through
 ``gr.State``, so many officers can use one server at once.
@@ -6,53 +6,18 @@ Nothing per-session lives in module globals: each browser session gets its own `
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal
 
-from chat.feedback import FeedbackStore
-from chat.models import Answer, AnswerEvent, Turn
-from ingest.settings import IngestSettings
-from kb.base import KnowledgeBase
+from chat.models import Answer, Turn
+from xuefa.services import Answerer, Services
 
-if TYPE_CHECKING:
-    from quiz.contest.service import ContestService
-    from quiz.exam.service import ExamService
-    from quiz.practice import Practice
+__all__ = ["MAX_EXCHANGES", "Answerer", "ChatSession", "Exchange", "Services", "Vote"]
 
 Vote = Literal["up", "down"]
 
 MAX_EXCHANGES = 30
 """Exchanges a session keeps (and shows); older ones drop off."""
-
-
-class Answerer(Protocol):
-    """The answer engine as the UI sees it (``chat.service.AnswerService``)."""
-
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[AnswerEvent]: ...
-
-
-@dataclass
-class Services:
-    """Everything the UI calls; built once per server by ``xuefa.app.startup``."""
-
-    kb: KnowledgeBase
-    answers: Answerer
-    feedback: FeedbackStore
-    admin_password: str = ""
-    ingest: IngestSettings = field(default_factory=IngestSettings)
-    uploads_dir: Path | None = None
-    practice: Practice | None = None
-    """The question bank's practice (错题本, mastery); ``None``: no 练习 tab."""
-    exams: ExamService | None = None
-    """Annual exams (blueprint → papers → sittings → grading → reports); ``None``: no 考试 pages."""
-    contests: ContestService | None = None
-    """Knowledge contests (host console, big screen, buzzers); ``None``: no 竞赛 pages."""
-
-    @property
-    def admin_enabled(self) -> bool:
-        return bool(self.admin_password)
 
 
 @dataclass

@@ -23,8 +23,8 @@ from xuefa.app.contest_tab import build_contest_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
 from xuefa.app.exam_tab import build_exam_tab
 from xuefa.app.practice_tab import build_practice_tab
-from xuefa.app.state import Services
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
+from xuefa.services import Services
 from xuefa.web.server import RunningServer, build_server, run_server
 
 TITLE = "学法通 · 交通运输行政执法学法问答"

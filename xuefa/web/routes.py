@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xuefa.app.state import Services
+from xuefa.services import Services
 
 
 def build_routers(services: Services) -> list[APIRouter]:

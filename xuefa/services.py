@@ -1,0 +1,140 @@
+"""The composition root: every service of xuefa, built from the one settings object.
+
+The CLI (``xuefa.cli``), the Gradio app (``xuefa.app``) and the JSON routes (``xuefa.web``) all get their
+services here; nothing below this module reads settings on its own or builds a default of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from chat.feedback import FeedbackStore
+from chat.llm import OpenAICompatibleClient, create_llm_client
+from chat.models import Answer, AnswerEvent, Turn
+from chat.service import AnswerService
+from ingest.settings import IngestSettings
+from kb.base import KnowledgeBase, Progress
+from quiz.bank import QuestionBank
+from quiz.contest.service import ContestService
+from quiz.exam.service import ExamService
+from quiz.practice import Practice
+from xuefa.settings import Settings
+
+
+class Answerer(Protocol):
+    """The answer engine as the UI sees it (``chat.service.AnswerService``)."""
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[AnswerEvent]: ...
+
+    def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer: ...
+
+
+@dataclass
+class Services:
+    """Everything the UI, the routes and the commands call; built once by ``build_services``."""
+
+    kb: KnowledgeBase
+    answers: Answerer
+    feedback: FeedbackStore
+    admin_password: str = ""
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    uploads_dir: Path | None = None
+    bank: QuestionBank | None = None
+    """The question bank behind practice, exams and contests; ``None``: no quiz services."""
+    practice: Practice | None = None
+    """The question bank's practice (错题本, mastery); ``None``: no 练习 tab."""
+    exams: ExamService | None = None
+    """Annual exams (blueprint → papers → sittings → grading → reports); ``None``: no 考试 pages."""
+    contests: ContestService | None = None
+    """Knowledge contests (host console, big screen, buzzers); ``None``: no 竞赛 pages."""
+
+    @property
+    def admin_enabled(self) -> bool:
+        return bool(self.admin_password)
+
+    def close(self) -> None:
+        """Close what ``build_services`` opened besides the knowledge base (its opener closes that)."""
+        llm = self.answers.llm if isinstance(self.answers, AnswerService) else None
+        if isinstance(llm, OpenAICompatibleClient):
+            llm.close()
+        if self.bank is not None:
+            self.bank.close()
+
+
+def open_kb(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return KnowledgeBase.open(settings.home / "kb", settings.kb, progress=progress)
+
+
+@contextmanager
+def knowledge_base(settings: Settings, progress: Progress | None = None) -> Iterator[KnowledgeBase]:
+    kb = open_kb(settings, progress)
+    try:
+        yield kb
+    finally:
+        kb.close()
+
+
+def without_memory(settings: Settings) -> Settings:
+    """A copy of the settings whose search ignores the answered questions (``xuefa eval --no-memory``); the
+    settings given are left as they are."""
+    retrieval = settings.kb.retrieval.model_copy(update={"memory_weight": 0.0})
+    return settings.model_copy(update={"kb": settings.kb.model_copy(update={"retrieval": retrieval})})
+
+
+def open_bank(settings: Settings) -> QuestionBank:
+    """The question bank (SQLite in the home folder, or ``quiz.database_url``)."""
+    return QuestionBank.open(settings.home, settings.quiz)
+
+
+def answer_service(settings: Settings, kb: KnowledgeBase) -> AnswerService:
+    return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm))
+
+
+def feedback_store(settings: Settings) -> FeedbackStore:
+    return FeedbackStore(settings.feedback_path)
+
+
+def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> Services:
+    """The services over an open knowledge base; ``quiz=False`` leaves the question bank closed (and with
+    it practice, exams and contests), for a command that only answers."""
+    services = Services(
+        kb=kb,
+        answers=answer_service(settings, kb),
+        feedback=feedback_store(settings),
+        admin_password=settings.admin_password,
+        ingest=settings.ingest,
+        uploads_dir=settings.home / "uploads",
+    )
+    if quiz:
+        bank = open_bank(settings)
+        services.bank = bank
+        services.practice = Practice.from_settings(bank, settings.quiz)
+        services.contests = ContestService(bank, settings.quiz)
+        services.exams = ExamService(bank, settings.quiz)
+    return services
+
+
+@contextmanager
+def open_services(settings: Settings, progress: Progress | None = None, quiz: bool = True) -> Iterator[Services]:
+    """``build_services`` over a knowledge base opened here, all closed on leaving."""
+    with knowledge_base(settings, progress) as kb:
+        services = build_services(settings, kb, quiz=quiz)
+        try:
+            yield services
+        finally:
+            services.close()
+
+
+@contextmanager
+def question_bank(settings: Settings) -> Iterator[QuestionBank]:
+    """The question bank alone (``xuefa bank``, ``xuefa exam``, ``xuefa contest``), closed on leaving."""
+    bank = open_bank(settings)
+    try:
+        yield bank
+    finally:
+        bank.close()
