@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, SecretStr
+
+from kb.config import StrictModel
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(StrictModel):
     base_url: str = Field(
         "", description="OpenAI-compatible endpoint (vLLM, Ollama, DeepSeek, Qwen); empty: no LLM."
     )
@@ -20,7 +22,7 @@ class LLMSettings(BaseModel):
         return bool(self.base_url and self.model)
 
 
-class ChatSettings(BaseModel):
+class ChatSettings(StrictModel):
     llm: LLMSettings = LLMSettings()
     top_k: int = Field(6, ge=1, description="Retrieved articles an answer draws on.")
     candidates: int = Field(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from kb.config import StrictModel
 
 
-class QuizSettings(BaseModel):
+class QuizSettings(StrictModel):
     database_url: str = Field("", description="SQLAlchemy URL; empty: a SQLite file in the xuefa home.")
     seed: int | None = Field(None, description="Random seed for reproducible question generation.")
     desired_retention: float = Field(

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kb.base import Progress as UnitProgress
 from kb.models import SearchFilters, StoredDocument
 from xuefa.services import feedback_store, knowledge_base, open_services, without_memory
-from xuefa.settings import Settings, load_settings
+from xuefa.settings import Settings, SettingsError, load_settings
 
 console = Console(stderr=True)
 
@@ -29,7 +29,10 @@ console = Console(stderr=True)
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
     """学法通 xuefa: legal study, Q&A and exams for transport law-enforcement officers."""
-    ctx.obj = load_settings(home=home, config=config)
+    try:
+        ctx.obj = load_settings(home=home, config=config)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _settings(ctx: click.Context) -> Settings:
