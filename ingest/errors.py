@@ -10,3 +10,8 @@ class IngestError(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class FileRefused(IngestError):
+    """A file the guard refuses before any parser reads it: over a limit, or built to harm; the reason (in
+    Chinese) names what is too large and the limit."""

@@ -19,11 +19,12 @@ class FileLimits(StrictModel):
         "all is refused; the declared and the actual sizes are both checked."
     )
     max_member_mb: float = Field(
-        100.0, gt=0, description="One member of an Office file (e.g. word/document.xml) may unpack to at most this."
+        50.0, gt=0, description="One member of an Office file (e.g. word/document.xml) may unpack to at most this "
+        "(a DOCX's 50 MB document.xml takes python-docx about 430 MB of memory)."
     )
     max_members: int = Field(5000, ge=1, description="At most this many members in an Office file.")
     max_ratio: float = Field(
-        200.0, gt=1, description="A member larger than 1 MB unpacked may be at most this many times its packed size."
+        500.0, gt=1, description="A member larger than 1 MB unpacked may be at most this many times its packed size."
     )
     max_nesting: int = Field(
         2, ge=0, description="Archives inside an Office file (an embedded XLSX) are checked too, this many deep."

@@ -5,7 +5,8 @@ ending in ``（《…》第X条）``), Word (.docx, the same lines as paragraphs
 with a header such as ``序号,类别,题型,问题,答案,依据法规,依据条款``.
 
 A file that cannot be read raises ``ChecklistError`` with a Chinese message naming the file (and the row
-of a table) and what is wrong.
+of a table) and what is wrong; a file over the limits on incoming files (:func:`ingest.guard.guard_file`,
+checked before anything parses it) too, naming the limit.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from ingest.errors import FileRefused
+from ingest.guard import guard_file
+from ingest.settings import FileLimits
 from kb.citations import parse_citations
 from kb.memory import AnsweredQuestion
 from kb.models import Citation
@@ -43,6 +48,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 MAX_TITLE = 200
+MAX_ROWS = 20000
+MAX_COLUMNS = 200  # a cell far to the right (XFD1) would otherwise pad every row to 16384 cells
 FORMATS = "md、txt、docx、csv、xlsx"
 
 
@@ -72,25 +79,30 @@ class Checklist:
     items: tuple[ChecklistItem, ...]
 
 
-def load_checklist(path: Path | str, title: str | None = None) -> Checklist:
+def load_checklist(path: Path | str, title: str | None = None, limits: FileLimits | None = None) -> Checklist:
     """Read a checklist file (.md/.txt, .docx, .csv, .xlsx) into its items.
 
     ``title`` names the checklist (item keys use it); default: the file's own title line, else its stem.
+    ``limits``: on the file (default: the defaults of ``ingest.limits``).
     """
     path = Path(path)
+    limits = limits or FileLimits()
     suffix = path.suffix.lower()
     name = path.name
     try:
+        if suffix not in (".md", ".markdown", ".txt", ".docx", ".csv", ".xlsx", ".xlsm"):
+            raise ChecklistError(f"不支持的清单格式“{suffix or '无扩展名'}”（支持 {FORMATS}）")
+        guard_file(path, limits)
         if suffix in (".md", ".markdown", ".txt"):
             checklist = parse_markdown(_decode(path.read_bytes()), default_title=path.stem)
         elif suffix == ".docx":
             checklist = parse_docx(path)
         elif suffix == ".csv":
-            checklist = parse_csv(_decode(path.read_bytes()), title=path.stem)
-        elif suffix in (".xlsx", ".xlsm"):
-            checklist = parse_xlsx(path)
+            checklist = parse_csv(_decode(path.read_bytes()), title=path.stem, max_rows=limits.max_sheet_rows)
         else:
-            raise ChecklistError(f"不支持的清单格式“{suffix or '无扩展名'}”（支持 {FORMATS}）")
+            checklist = parse_xlsx(path, max_rows=limits.max_sheet_rows)
+    except FileRefused as exc:
+        raise ChecklistError(f"{name}：{exc.reason}") from exc
     except ChecklistError as exc:
         raise ChecklistError(f"{name}：{exc}") from exc
     except OSError as exc:
@@ -198,6 +210,8 @@ def parse_docx(path: Path) -> Checklist:
     import docx  # python-docx
 
     document = docx.Document(str(path))
+    # style ids → names once: python-docx's paragraph.style searches all styles for each paragraph
+    style_names = {style.style_id: style.name or "" for style in document.styles}
     for table in document.tables:
         rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if rows and _header_map(rows[0]).keys() >= {"answer"}:
@@ -206,7 +220,7 @@ def parse_docx(path: Path) -> Checklist:
     lines: list[str] = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = style_names.get(paragraph._p.style or "", "")
         if not text:
             continue
         if style == "Title":
@@ -218,22 +232,32 @@ def parse_docx(path: Path) -> Checklist:
     return parse_lines(lines, default_title=path.stem)
 
 
-def parse_csv(text: str, title: str = "") -> Checklist:
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    return parse_rows(rows, title)
+def parse_csv(text: str, title: str = "", max_rows: int = MAX_ROWS) -> Checklist:
+    rows = _at_most(csv.reader(io.StringIO(text)), max_rows)
+    return parse_rows([row for row in rows if any(cell.strip() for cell in row)], title)
 
 
-def parse_xlsx(path: Path) -> Checklist:
+def parse_xlsx(path: Path, max_rows: int = MAX_ROWS) -> Checklist:
     from openpyxl import load_workbook
 
     book = load_workbook(str(path), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        width = sheet.max_column if sheet.max_column and sheet.max_column <= MAX_COLUMNS else MAX_COLUMNS
+        values = _at_most(sheet.iter_rows(values_only=True, max_col=width), max_rows)
+        rows = [["" if v is None else str(v).strip() for v in row] for row in values]
     finally:
         book.close()
     rows = [r for r in rows if any(r)]
     return parse_rows(rows, title=path.stem)
+
+
+def _at_most(rows: Iterable[Sequence[Any]], max_rows: int) -> list[Sequence[Any]]:
+    """The table's rows; more than ``max_rows`` is an error (reading stops there)."""
+    kept = list(islice(rows, max_rows + 1))
+    if len(kept) > max_rows:
+        raise ChecklistError(f"表格超过 {max_rows} 行上限")
+    return kept
 
 
 def _header_map(header: Sequence[str]) -> dict[str, int]:

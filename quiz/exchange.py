@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ingest.settings import FileLimits
 from kb.citations import parse_citations
 from kb.models import Citation
 from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, parse_judge, question_type
@@ -88,19 +89,20 @@ def export_questions(questions: Iterable[Question], path: Path) -> int:
     raise ExchangeError(f"{path}: export to .xlsx or .csv")
 
 
-def read_rows(path: Path) -> list[list[str]]:
+def read_rows(path: Path, limits: FileLimits | None = None) -> list[list[str]]:
     """The sheet's non-empty rows."""
     try:
-        rows = read_sheet(path)
+        rows = read_sheet(path, limits=limits)
     except SheetError as e:
         raise ExchangeError(f"{path}: {e}") from e
     return [r for r in rows if any(c.strip() for c in r)]
 
 
-def import_questions(path: Path, index: ArticleIndex | None = None) -> list[Question]:
+def import_questions(path: Path, index: ArticleIndex | None = None, limits: FileLimits | None = None) -> list[Question]:
     """Questions from an exam-system sheet. With ``index``, sources resolve to the knowledge base (full
-    title, article hash for later change checks); a source it lacks is an error."""
-    rows = read_rows(path)
+    title, article hash for later change checks); a source it lacks is an error. ``limits``: on the file
+    (default: the defaults of ``ingest.limits``)."""
+    rows = read_rows(path, limits)
     if not rows:
         return []
     header = [c.strip().lstrip("\ufeff") for c in rows[0]]

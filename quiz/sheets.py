@@ -1,16 +1,23 @@
 """Read the first sheet of an XLSX or CSV file (UTF-8 with or without BOM, or GBK/GB18030) as rows of text.
 
 Rows keep their positions (row N of the file is ``rows[N - 1]``) so that callers can name the rows they
-refuse; empty rows stay in as lists of empty strings.
+refuse; empty rows stay in as lists of empty strings. The file is checked against the limits on incoming
+files (:func:`ingest.guard.guard_file`) before it is parsed, and reading stops at the first row over the limit.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 from pathlib import Path
 
+from ingest.errors import FileRefused
+from ingest.guard import guard_file
+from ingest.settings import FileLimits
+
 MAX_ROWS = 20000
+MAX_COLUMNS = 200  # a cell far to the right (XFD1) would otherwise pad every row to 16384 cells
 
 
 class SheetError(ValueError):
@@ -26,15 +33,26 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_sheet(path: Path, max_rows: int = MAX_ROWS) -> list[list[str]]:
+def read_sheet(path: Path, max_rows: int | None = None, limits: FileLimits | None = None) -> list[list[str]]:
+    """The first sheet's rows; ``max_rows`` defaults to ``limits.max_sheet_rows``."""
+    limits = limits or FileLimits()
+    max_rows = max_rows or limits.max_sheet_rows
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        try:
+            guard_file(path, limits)
+        except FileRefused as e:
+            raise SheetError(f"{e.reason}。") from e
     if suffix == ".csv":
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("gb18030", errors="replace")
-        rows = list(csv.reader(io.StringIO(text)))
+        try:
+            rows = list(islice(csv.reader(io.StringIO(text)), max_rows + 1))
+        except csv.Error as e:
+            raise SheetError(f"无法读取这个 CSV 文件（{e}）。") from e
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -43,7 +61,12 @@ def read_sheet(path: Path, max_rows: int = MAX_ROWS) -> list[list[str]]:
         except Exception as e:  # a damaged or mislabelled file
             raise SheetError(f"无法读取这个 Excel 文件（{type(e).__name__}）。") from e
         try:
-            rows = [[cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            sheet = book.worksheets[0]
+            width = sheet.max_column if sheet.max_column and sheet.max_column <= MAX_COLUMNS else MAX_COLUMNS
+            rows = [[cell_text(v) for v in row]
+                    for row in islice(sheet.iter_rows(values_only=True, max_col=width), max_rows + 1)]
+        except Exception as e:  # a damaged sheet inside a sound zip
+            raise SheetError(f"无法读取这个 Excel 文件（{type(e).__name__}）。") from e
         finally:
             book.close()
     elif suffix == ".xls":

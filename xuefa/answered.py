@@ -8,6 +8,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from chat.feedback import FeedbackStore
+from ingest.errors import FileRefused
+from ingest.guard import guard_file
+from ingest.settings import FileLimits
 from kb.base import KnowledgeBase
 from kb.evaluate import GoldArticle, Question, load_questions
 from kb.memory import AnsweredQuestion
@@ -21,11 +24,16 @@ class AnsweredFileError(ValueError):
     pass
 
 
-def read_answered(path: Path, split: str | None = None) -> list[AnsweredQuestion]:
+def read_answered(path: Path, split: str | None = None, limits: FileLimits | None = None) -> list[AnsweredQuestion]:
     """The answered questions of one file (of one split, for a questions file); AnsweredFileError names the
-    file and the problem."""
+    file and the problem, or the limit on incoming files (``limits``) it is over."""
+    limits = limits or FileLimits()
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
+        try:
+            guard_file(path, limits)
+        except FileRefused as exc:
+            raise AnsweredFileError(f"{path.name}：{exc.reason}") from exc
         try:
             questions = load_questions(path)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -33,7 +41,7 @@ def read_answered(path: Path, split: str | None = None) -> list[AnsweredQuestion
         entries = answered_from_questions([q for q in questions if not split or q.split == split], path.name)
     else:
         try:
-            entries = answered_questions(load_checklist(path))
+            entries = answered_questions(load_checklist(path, limits=limits))
         except ChecklistError as exc:
             raise AnsweredFileError(f"{exc}（或用 .jsonl 问题文件）") from exc
     if not entries:

@@ -238,10 +238,11 @@ def memory_add(ctx: click.Context, paths: tuple[Path, ...], split: str | None) -
     from xuefa.answered import AnsweredFileError, read_answered
 
     failed = 0
-    with knowledge_base(_settings(ctx)) as kb:
+    settings = _settings(ctx)
+    with knowledge_base(settings) as kb:
         for path in paths:
             try:
-                entries = read_answered(path, split)
+                entries = read_answered(path, split, settings.ingest.limits)
             except AnsweredFileError as exc:
                 click.echo(f"✗ {exc}", err=True)
                 failed += 1

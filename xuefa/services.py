@@ -115,7 +115,7 @@ def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> 
         services.bank = bank
         services.practice = Practice.from_settings(bank, settings.quiz)
         services.contests = ContestService(bank, settings.quiz)
-        services.exams = ExamService(bank, settings.quiz)
+        services.exams = ExamService(bank, settings.quiz, limits=settings.ingest.limits)
     return services
 
 

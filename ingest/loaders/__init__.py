@@ -1,7 +1,8 @@
 """File loaders: the bytes of one file → clean text, one paragraph per line.
 
-:func:`load_file` checks the file (type, size, emptiness) and dispatches on its suffix through
-:data:`LOADERS`. Every problem is an :class:`~ingest.errors.IngestError` naming the file.
+:func:`load_file` checks the file (type, size, emptiness), has :func:`ingest.guard.guard_file` check it
+against ``settings.limits`` before any parser reads it, and dispatches on its suffix through :data:`LOADERS`.
+Every problem is an :class:`~ingest.errors.IngestError` naming the file.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.guard import guard_file
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
 from ingest.loaders.pdf import load_pdf
@@ -34,6 +36,8 @@ _HINTS = {
     ".wps": "WPS files are not supported: save it as .docx",
     ".rtf": "RTF files are not supported: save it as .docx",
 }
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
+NEEDS_OCR = "an image: it needs OCR first, which is not supported yet"
 
 __all__ = ["LOADERS", "Loader", "check_file", "load_file"]
 
@@ -74,9 +78,12 @@ def load_file(path: Path, settings: IngestSettings) -> LoadedText:
     path = Path(path)
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
-    if loader is None:
+    if loader is None and suffix not in IMAGES:
         raise IngestError(path, _unsupported(suffix))
     check_file(path, settings)
+    guard_file(path, settings.limits)
+    if loader is None:  # an image within the limits
+        raise IngestError(path, NEEDS_OCR)
     loaded = loader(path, settings)
     if not loaded.text.strip():
         raise IngestError(path, "empty: no text found in the file")

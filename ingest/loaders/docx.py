@@ -77,8 +77,11 @@ def _title(document: Document, lines: list[str]) -> str:
     title = clean_line(document.core_properties.title or "")
     if title:
         return title
+    # style ids → names once: python-docx's paragraph.style searches all styles per paragraph (2 ms each, so
+    # minutes for a long document)
+    titles = {style.style_id for style in document.styles if style.name == "Title"}
     for paragraph in document.paragraphs:
-        if paragraph.style is not None and paragraph.style.name == "Title" and paragraph.text.strip():
+        if paragraph._p.style in titles and paragraph.text.strip():
             return clean_line(paragraph.text)
     return lines[0] if lines else ""
 

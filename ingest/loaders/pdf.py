@@ -10,9 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PyPdfError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
-from ingest.errors import IngestError
+from ingest.errors import FileRefused, IngestError
+from ingest.guard.pdf import (
+    PdfRefused,
+    check_document,
+    check_page,
+    check_page_count,
+    limit_reached,
+    pdf_limits,
+)
 from ingest.loaders.reflow import Line, clean_line, rebuild
 from ingest.settings import IngestSettings
 from ingest.text import LoadedText
@@ -103,6 +111,8 @@ def _open(path: Path) -> PdfReader:
         reader = PdfReader(path)
     except FileNotDecryptedError as exc:
         raise IngestError(path, ENCRYPTED) from exc
+    except LimitReachedError:
+        raise
     except _BROKEN as exc:
         raise IngestError(path, NOT_PDF) from exc
     if reader.is_encrypted:
@@ -119,16 +129,26 @@ def _decrypt_with_empty_password(reader: PdfReader, path: Path) -> None:
     raise IngestError(path, ENCRYPTED)
 
 
-def _page_lines(reader: PdfReader, path: Path) -> list[list[Line]]:
+def _page_lines(reader: PdfReader, path: Path, settings: IngestSettings) -> list[list[Line]]:
+    """Each page's lines, one page at a time: checked against the limits, then read."""
+    limits = settings.limits
     try:
-        pages = list(reader.pages)
+        check_document(reader, limits)
+        count = len(reader.pages)
+        check_page_count(count, limits)
+    except LimitReachedError:
+        raise
     except _BROKEN as exc:
         raise IngestError(path, NOT_PDF) from exc
     out: list[list[Line]] = []
-    for index, page in enumerate(pages):
+    for index in range(count):
         collector = _LineCollector(index)
         try:
+            page = reader.pages[index]
+            check_page(page, index + 1, limits)
             page.extract_text(visitor_text=collector.visit)
+        except (PdfRefused, LimitReachedError):
+            raise
         except _BROKEN as exc:
             raise IngestError(path, f"{NOT_PDF}: page {index + 1} cannot be read") from exc
         out.append(collector.finish())
@@ -162,8 +182,14 @@ def _title(reader: PdfReader, text: str) -> str:
 
 
 def load_pdf(path: Path, settings: IngestSettings) -> LoadedText:
-    reader = _open(path)
-    pages = _page_lines(reader, path)
+    try:
+        with pdf_limits(settings.limits):
+            reader = _open(path)
+            pages = _page_lines(reader, path, settings)
+    except PdfRefused as exc:
+        raise FileRefused(path, str(exc)) from exc
+    except LimitReachedError as exc:
+        raise FileRefused(path, limit_reached(exc, settings.limits)) from exc
     _check_text_layer(pages, path, settings)
     text, page_starts = rebuild([line for lines in pages for line in lines], len(pages))
     return LoadedText(

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ingest.settings import FileLimits
 from quiz.exam.models import RosterEntry, RosterError, RosterProblem
 from quiz.sheets import SheetError, read_sheet
 
@@ -29,9 +30,9 @@ def normalize_name(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
 
 
-def read_roster(path: Path) -> tuple[list[RosterEntry], str]:
-    """The roster's entries and the header read as the officer id."""
-    rows = _rows(path)
+def read_roster(path: Path, limits: FileLimits | None = None) -> tuple[list[RosterEntry], str]:
+    """The roster's entries and the header read as the officer id; ``limits``: on the file."""
+    rows = _rows(path, limits)
     found = _header(rows)
     if found is None:
         raise RosterError(path.name, message="没有找到表头：需要“警号”（或“执法证号”“编号”）和“姓名”两列，"
@@ -68,9 +69,9 @@ def read_roster(path: Path) -> tuple[list[RosterEntry], str]:
     return entries, id_header
 
 
-def _rows(path: Path) -> list[list[str]]:
+def _rows(path: Path, limits: FileLimits | None) -> list[list[str]]:
     try:
-        return read_sheet(path, MAX_ROWS)
+        return read_sheet(path, MAX_ROWS, limits)
     except SheetError as e:
         raise RosterError(path.name, message=str(e)) from e
 

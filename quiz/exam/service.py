@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.settings import FileLimits
 from quiz.bank import QuestionBank, QuestionFilter
 from quiz.db import Base, as_utc, utcnow
 from quiz.exam.blueprint import (
@@ -139,9 +140,11 @@ class OpenSeat:
 
 class ExamService:
     def __init__(self, bank: QuestionBank, settings: QuizSettings,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, limits: FileLimits | None = None) -> None:
         self.bank = bank
         self.settings = settings
+        self.limits = limits or FileLimits()
+        """The limits on incoming files (ingest.limits), for the roster import."""
         self.clock = clock
         Base.metadata.create_all(bank.engine)
         self._upsert = _upsert_for(bank.engine.dialect.name)
@@ -253,9 +256,10 @@ class ExamService:
             return [PaperEntry(r.position, Question.from_json(r.snapshot), r.points) for r in rows]
 
     def import_roster(self, exam_id: int, path: Path) -> RosterReport:
-        """Replace the exam's roster with the file's (XLSX/CSV). Raises RosterError naming the bad rows."""
+        """Replace the exam's roster with the file's (XLSX/CSV). Raises RosterError naming the bad rows, or the
+        limit on incoming files (``self.limits``) the file is over."""
         try:
-            entries, id_header = read_roster(path)
+            entries, id_header = read_roster(path, self.limits)
         except RosterError as e:
             self.log_audit(exam_id, "", "roster_refused", str(e))
             raise

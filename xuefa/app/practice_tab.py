@@ -365,7 +365,7 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             if not path:
                 return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
             try:
-                loaded = load_checklist(Path(path))
+                loaded = load_checklist(Path(path), limits=services.ingest.limits)
             except ChecklistError as exc:
                 log.warning("checklist upload refused: %s", exc)
                 return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip

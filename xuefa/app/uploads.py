@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import FileRefused
+from ingest.guard import guard_file
 from ingest.settings import IngestSettings
 from kb.base import AddOutcome, KnowledgeBase
 from kb.base import Progress as UnitProgress
@@ -55,6 +57,10 @@ def ingest_upload(
     from ingest.pipeline import ingest_file  # the ingest pipeline is heavy: only admins pay for it
 
     name = safe_name(source.name)
+    try:
+        guard_file(source, settings.limits)  # before it replaces an earlier upload of the same name
+    except FileRefused as exc:
+        return UploadResult(name, False, exc.reason)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     target = uploads_dir / name
     backup = target.read_bytes() if target.is_file() else None
