@@ -18,7 +18,7 @@ from chat.render import render_citation
 from chat.segments import Segment, split_unit
 from kb.lexicon import expand
 from kb.models import Citation, Hit, SearchResult
-from kb.numbers import cn_to_int
+from kb.numbers import ARTICLE_NUMERALS, SMALL_NUMERALS, cn_to_int
 
 MAX_CLAIMS = 4
 MAX_CLAIMS_PER_ARTICLE = 2
@@ -39,7 +39,7 @@ _PROCEDURE_S = re.compile(
     r"程序|决定书|当场|制作"
 )
 _XREF = re.compile(
-    r"本(?:法|条例|规定|办法|细则)第([零〇一二两三四五六七八九十百千\d]+)条(之[一二三四五六七八九十]+)?"
+    rf"本(?:法|条例|规定|办法|细则)第([{ARTICLE_NUMERALS}\d]+)条(之[{SMALL_NUMERALS}]+)?"
 )
 
 Lookup = Callable[[Citation], Hit | None]

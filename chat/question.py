@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import jieba
 
+from kb.numbers import ARTICLE_NUMERALS
+
 _ready = False
 _lock = threading.Lock()
 
@@ -59,7 +61,7 @@ _NOT_LAW = (
     "看法",
     "用法",
 )
-ARTICLE_REF = re.compile(r"第\s*[0-9０-９零〇一二两三四五六七八九十百千]+\s*条")
+ARTICLE_REF = re.compile(rf"第\s*[0-9０-９{ARTICLE_NUMERALS}]+\s*条")
 
 _AMOUNT_Q = re.compile(
     r"多少|几天|几日|几个|几年|几小时|几次|几倍|多长|多久|期限|时限|时效|最多|最高|最长|最少|最低|上限|下限|数额|金额|罚款|百分之|比例|多大|多重|吨"

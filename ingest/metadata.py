@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from kb.models import DocumentMeta, Level, Validity
-from kb.numbers import cn_to_int
+from kb.numbers import SMALL_NUMERALS, cn_to_int
 
 _YEAR_DIGITS = str.maketrans("０１２３４５６７８９〇零○Ｏ一二三四五六七八九", "01234567890000123456789")
-_NUM = r"[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}"
+_NUM = rf"[0-9０-９]{{1,2}}|[{SMALL_NUMERALS}]{{1,3}}"
 DATE_RE = re.compile(
     rf"(?P<y>[0-9０-９]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*日"
 )
@@ -36,9 +36,9 @@ _ORDER_NUMBER_RE = re.compile(
 
 _NPC_RE = re.compile(r"全国人民代表大会(?:常务委员会)?")
 _LOCAL_CONGRESS_RE = re.compile(
-    r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)(?:第[一二三四五六七八九十]+届)?人民代表大会(?:常务委员会)?"
+    rf"[\u4e00-\u9fff]{{2,8}}?(?:省|市|自治区)(?:第[{SMALL_NUMERALS}]+届)?人民代表大会(?:常务委员会)?"
 )
-_TERM_RE = re.compile(r"第[一二三四五六七八九十]+届")
+_TERM_RE = re.compile(rf"第[{SMALL_NUMERALS}]+届")
 _DECISION_ISSUER_RE = re.compile(r"《\s*([^《》〈〉<>]{2,80}?)\s*关于")
 _ISSUER_STOP_RE = re.compile(
     r"令|第\s*[0-9０-９一二三四五六七八九十百]+\s*(?:号|次)|发布|公布|印发|颁布|《|关于|通过|批准|修正|修订"

@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 
 from ingest.metadata import DATE_RE, PAGE_FIELD_ALIASES, is_header_line
 from kb.models import Unit
-from kb.numbers import cn_to_int, int_to_cn
+from kb.numbers import ARTICLE_NUMERALS, ITEM_NUMERALS, SMALL_NUMERALS, cn_to_int, int_to_cn
 
 HEADER_END = "<!-- INFO END -->"
 """The LawRefBook end-of-header marker; ``normalise_lines`` keeps it as a line of its own."""
@@ -33,7 +33,7 @@ _NEEDS_CLEANING_RE = re.compile("[#>*_\u200b-\u200f\u2060\ufeff\u00ad]")
 _SPACES = " \t\u3000\xa0\u2002\u2003\u2009"
 _CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\xa0]+(?=[\u4e00-\u9fff])")
 
-_CN_NUMERALS = "零〇一二两三四五六七八九十百千"
+_CN_NUMERALS = ARTICLE_NUMERALS
 _DIVISION_RE = re.compile(rf"^第\s*([{_CN_NUMERALS}]+|[0-9０-９]+)\s*(分编|编|部分|章|节)([ \t\u3000]*)(.*)$")
 _BARE_APPENDIX_CHAPTER_RE = re.compile(r"^附\s*则$")
 _HEADING_PUNCT_RE = re.compile(r"[。；;，,：:！？!?]")
@@ -91,13 +91,13 @@ _DATE_FIELDS = frozenset(k for k, v in PAGE_FIELD_ALIASES.items() if v == "date"
 _FIELD_WINDOW = 40
 
 _MARKER_RES: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (4, re.compile(r"^([一二三四五六七八九十百]+)、\s*")),
-    (5, re.compile(r"^[（(]\s*([一二三四五六七八九十百]+)\s*[）)]\s*")),
+    (4, re.compile(rf"^([{ITEM_NUMERALS}]+)、\s*")),
+    (5, re.compile(rf"^[（(]\s*([{ITEM_NUMERALS}]+)\s*[）)]\s*")),
     (6, re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")),
     (7, re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*")),
 )
 _INLINE_MARKER_RE = re.compile(
-    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|(?<!\d)\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)]"
+    rf"[{SMALL_NUMERALS}]+、|[（(][{SMALL_NUMERALS}]+[）)]|(?<!\d)\d{{1,3}}[.．、](?!\d)|[（(]\d{{1,3}}[）)]"
 )
 _SPLIT_AFTER = frozenset("。）)！？!?”」")
 _LOWEST_LEVEL = 7

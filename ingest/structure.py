@@ -32,17 +32,17 @@ from ingest.sections import (
 )
 from ingest.text import LoadedText
 from kb.models import Clause, DocumentMeta, Item, ParsedDocument, Unit
-from kb.numbers import article_label, cn_to_int
+from kb.numbers import ARTICLE_NUMERALS, ITEM_NUMERALS, SMALL_NUMERALS, article_label, cn_to_int
 
-_CN_NUMERALS = "零〇一二两三四五六七八九十百千"
+_CN_NUMERALS = ARTICLE_NUMERALS
 _ARTICLE_RE = re.compile(
-    rf"^第\s*(?P<num>[{_CN_NUMERALS}]+|[0-9０-９]+)\s*条(?P<suffix>之[一二三四五六七八九十]+)?"
+    rf"^第\s*(?P<num>[{_CN_NUMERALS}]+|[0-9０-９]+)\s*条(?P<suffix>之[{SMALL_NUMERALS}]+)?"
     r"(?P<space>[ \t\u3000]*)(?P<rest>.*)$"
 )
 _CROSS_REF_RE = re.compile(
     r"^(?:规定|的|所|中|之|第|和|与|及|或|至|以|、|，|,|。|；|）|\)|》|〉|款|项|等|中的|明确|列举|所列|之外|以外)"
 )
-_ITEM_RE = re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十百]+|[0-9０-９]{1,3})\s*[）)]")
+_ITEM_RE = re.compile(rf"^[（(]\s*(?P<num>[{ITEM_NUMERALS}]+|[0-9０-９]{{1,3}})\s*[）)]")
 _SUBITEM_RE = re.compile(r"^(?P<num>[0-9０-９]{1,3})\s*[.．、](?![0-9０-９])")
 _TOC_RE = re.compile(r"^目\s*录$")
 _APPENDIX_RE = re.compile(r"^附\s*[件表录]\s*[0-9０-９一二三四五六七八九十]*(?:\s*[：:]|\s+|$)")

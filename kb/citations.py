@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from kb.identity import law_key, parse_article_label
 from kb.models import Citation
-from kb.numbers import cn_to_int
+from kb.numbers import ARTICLE_NUMERALS, SMALL_NUMERALS, article_label, cn_to_int
 
-_NUM = r"[零〇一二两三四五六七八九十百千\d０-９]+"
+__all__ = ["ABBREVIATIONS", "CITATION_RE", "citation_from_json", "citation_label", "citation_to_json",
+           "find_citations", "law_key", "parse_citations"]
+
+_NUM = rf"[{ARTICLE_NUMERALS}\d０-９]+"
 _TITLE_END = r"(?:法|条例|规定|办法|细则|决定|意见|规则|通知|解释|准则|标准|纲要|制度|清单)"
 _TAIL = (
-    rf"\s*第\s*(?P<art>{_NUM})\s*条(?P<suf>之[一二三四五六七八九十]+)?"
+    rf"\s*第\s*(?P<art>{_NUM})\s*条(?P<suf>之[{SMALL_NUMERALS}]+)?"
     rf"(?:\s*第\s*(?P<cl>{_NUM})\s*款)?"
     rf"(?:\s*第?\s*[（(](?P<it>{_NUM})[)）]\s*项|\s*第\s*(?P<it2>{_NUM})\s*项)?"
 )
@@ -22,7 +27,6 @@ _CHAIN_RE = re.compile(r"\s*(?:、|，|,|和|及|与|以及|或者|至)\s*" + _T
 _LEAD_WORDS = re.compile(
     r"^.*?(?:依据|根据|按照|依照|对照|违反|适用|参照|援引|引用|查看|看看|是|即|和|与|及|或|在|中|的|对|按|依|据|了|到)"
 )
-_PREFIX = "中华人民共和国"
 
 ABBREVIATIONS: dict[str, str] = {
     "道交法": "道路交通安全法",
@@ -35,14 +39,6 @@ ABBREVIATIONS: dict[str, str] = {
     "交强险条例": "机动车交通事故责任强制保险条例",
     "运输条例": "道路运输条例",
 }
-
-
-def law_key(title: str) -> str:
-    """The identity of a law across versions and spellings: no 《》, spaces or 中华人民共和国 prefix."""
-    key = re.sub(r"[\s《》〈〉]", "", title)
-    if key.startswith(_PREFIX) and len(key) > len(_PREFIX) + 1:
-        key = key[len(_PREFIX) :]
-    return key
 
 
 def _int(raw: str | None) -> int | None:
@@ -97,3 +93,29 @@ def find_citations(text: str, known_keys: Iterable[str] | None = None) -> list[t
 
 def parse_citations(text: str, known_keys: Iterable[str] | None = None) -> list[Citation]:
     return [c for c, _, _ in find_citations(text, known_keys)]
+
+
+def citation_label(citation: Citation) -> str:
+    """第五十一条 / 第十条之一 for an article; a section's own label (一、总体要求) otherwise."""
+    if citation.article is None:
+        return citation.section_label
+    return article_label(citation.article, citation.article_suffix)
+
+
+def citation_to_json(citation: Citation, with_unit_id: bool = False) -> dict[str, str | None]:
+    """The one JSON form of a citation a question, a checklist item or a bank row stores:
+    ``{"law": …, "article": "第X条"}`` (and ``"unit_id"`` when asked)."""
+    data: dict[str, str | None] = {"law": citation.law, "article": citation_label(citation)}
+    if with_unit_id:
+        data["unit_id"] = citation.unit_id
+    return data
+
+
+def citation_from_json(data: dict[str, Any]) -> Citation:
+    """``{"law": …, "article": "第X条"[, "unit_id": …]}`` → Citation."""
+    label = str(data.get("article") or "")
+    number, suffix = parse_article_label(label)
+    unit_id = data.get("unit_id") or None
+    if number is None:
+        return Citation(law=str(data["law"]), section_label=label, unit_id=unit_id)
+    return Citation(law=str(data["law"]), article=number, article_suffix=suffix, unit_id=unit_id)

@@ -10,6 +10,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from kb.identity import article_suffix
+
 
 class Level(StrEnum):
     """效力层级 of a document."""
@@ -195,7 +197,7 @@ class Hit:
         return Citation(
             law=self.document.meta.title,
             article=self.unit.number if self.unit.kind == "article" else None,
-            article_suffix=self.unit.label.split("条", 1)[1] if self.unit.kind == "article" else "",
+            article_suffix=article_suffix(self.unit.label) if self.unit.kind == "article" else "",
             unit_id=self.unit_id,
             version_date=self.document.meta.version_date,
             quote=self.unit.text,

@@ -5,7 +5,6 @@ from __future__ import annotations
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万"
 
 
 def cn_to_int(text: str) -> int | None:
@@ -73,3 +72,13 @@ def int_to_cn(n: int) -> str:
 def article_label(number: int, suffix: str = "") -> str:
     """33 → 第三十三条; with suffix 之一 → 第三十三条之一."""
     return f"第{int_to_cn(number)}条{suffix}"
+
+
+ARTICLE_NUMERALS = "零〇一二两三四五六七八九十百千"
+"""The Chinese numerals of an article's or a division's number (第一百零八条, 第二章): a regex class's content."""
+CN_NUMERAL_CHARS = ARTICLE_NUMERALS + "万"
+"""Every character of a Chinese numeral (三万五千)."""
+ITEM_NUMERALS = "一二三四五六七八九十百"
+"""The numerals of an item (（一）…（一百）) or a list's 一、."""
+SMALL_NUMERALS = "一二三四五六七八九十"
+"""The numerals of a 之一 suffix or a short item number."""

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 from kb.lexicon import is_penalty_article
 from kb.models import StoredUnit
-from kb.numbers import cn_to_int
+from kb.numbers import ARTICLE_NUMERALS, cn_to_int
 
-_NUMBER = r"[零〇一二两三四五六七八九十百千\d]+"
+_NUMBER = rf"[{ARTICLE_NUMERALS}\d]+"
 _OWN_ARTICLES = re.compile(
     rf"本(?:法|条例|规定|办法|细则|规则|决定)(?:的)?((?:第{_NUMBER}条(?:第{_NUMBER}款)?(?:第（[^）]{{1,4}}）项)?"
     rf"(?:[、，和或及至]|或者|以及)?)+)"

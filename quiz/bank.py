@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kb.citations import law_key
+from kb.citations import citation_to_json, law_key
 from quiz.db import QuestionRow, database_url, make_engine
 from quiz.models import Question, QuestionType, ReviewStatus, citation_from_json
 from quiz.settings import QuizSettings
-from quiz.source import ArticleIndex, UnitSource, citation_label
+from quiz.source import ArticleIndex, UnitSource
 from quiz.text import normalize
 
 ARTICLE_CHANGED = "article text changed"
@@ -207,9 +207,7 @@ def _fill(row: QuestionRow, q: Question) -> None:
     row.options = dict(q.options)
     row.answer = q.answer
     row.explanation = _text(q.explanation)
-    row.sources = [
-        {"law": c.law, "article": citation_label(c), "unit_id": c.unit_id} for c in q.sources
-    ]
+    row.sources = [citation_to_json(c, with_unit_id=True) for c in q.sources]
     row.difficulty = q.difficulty
     row.law = q.law or (q.sources[0].law if q.sources else "")
     row.law_key = law_key(row.law) if row.law else ""

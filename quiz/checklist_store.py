@@ -10,12 +10,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select
 
+from kb.citations import citation_from_json, citation_to_json
 from kb.models import Citation
 from quiz.bank import QuestionBank
 from quiz.checklist import Checklist, ChecklistItem
 from quiz.db import ChecklistItemRow
-from quiz.models import citation_from_json
-from quiz.source import citation_label
 
 
 class ChecklistStore:
@@ -57,8 +56,8 @@ def _text(value: str) -> str:
     return value.replace("\x00", "")  # PostgreSQL refuses NUL characters in text
 
 
-def _citation_json(c: Citation) -> dict[str, str]:
-    return {"law": c.law, "article": citation_label(c)}
+def _citation_json(c: Citation) -> dict[str, str | None]:
+    return citation_to_json(c)
 
 
 def _item(row: ChecklistItemRow) -> ChecklistItem:

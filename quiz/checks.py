@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from kb.numbers import SMALL_NUMERALS
 from quiz.models import BLANK, SLOT, Question
 from quiz.mutations import trace
 from quiz.quantities import find_quantities, quantity_keys
@@ -36,7 +37,7 @@ from quiz.text import (
 )
 
 PREFIX_RE = re.compile(
-    r"^(?:根据|依据|按照|依照)《[^》]+》(?:第[零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?)?(?:的?规定)?[，,：:]"
+    rf"^(?:根据|依据|按照|依照)《[^》]+》(?:第[零一二三四五六七八九十百千\d]+条(?:之[{SMALL_NUMERALS}]+)?)?(?:的?规定)?[，,：:]"
 )
 ECHO_RUN = 4
 MAX_DISTRACTOR_SIMILARITY = 0.5

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal, cast, get_args
 
+from kb.citations import citation_from_json as citation_from_json
+from kb.citations import citation_to_json
+from kb.identity import parse_article_label as parse_article_label
 from kb.models import Citation
-from kb.numbers import cn_to_int
-from quiz.source import citation_label
 
 QuestionType = Literal["single", "multi", "judge", "blank", "short", "case"]
 QUESTION_TYPE_NAMES: dict[str, str] = {
@@ -90,7 +91,7 @@ class Question:
             "options": dict(self.options),
             "answer": self.answer,
             "explanation": self.explanation,
-            "source": [{"law": c.law, "article": citation_label(c)} for c in self.sources],
+            "source": [citation_to_json(c) for c in self.sources],
             "difficulty": self.difficulty,
             "tags": list(self.tags),
             "law": self.law,
@@ -122,26 +123,6 @@ class Question:
             key_points=tuple(data.get("key_points") or ()),
             id=data.get("id"),
         )
-
-
-def citation_from_json(data: dict[str, Any]) -> Citation:
-    """``{"law": …, "article": "第X条"}`` → Citation."""
-    label = str(data.get("article") or "")
-    number, suffix = parse_article_label(label)
-    unit_id = data.get("unit_id") or None
-    if number is None:
-        return Citation(law=str(data["law"]), section_label=label, unit_id=unit_id)
-    return Citation(law=str(data["law"]), article=number, article_suffix=suffix, unit_id=unit_id)
-
-
-def parse_article_label(label: str) -> tuple[int | None, str]:
-    """第五十一条 → (51, ""); 第十条之一 → (10, "之一"); 51 → (51, "")."""
-    text = label.strip()
-    if text.startswith("第") and "条" in text:
-        num, suffix = text[1:].split("条", 1)
-        return cn_to_int(num), suffix
-    value = cn_to_int(text)
-    return value, ""
 
 
 def parse_judge(text: str) -> bool:

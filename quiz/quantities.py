@@ -13,9 +13,9 @@ import random
 import re
 from dataclasses import dataclass
 
-from kb.numbers import cn_to_int, int_to_cn
+from kb.numbers import CN_NUMERAL_CHARS, cn_to_int, int_to_cn
 
-_CN = "零〇一二两三四五六七八九十百千万"
+_CN = CN_NUMERAL_CHARS
 _UNITS = ("个工作日", "工作日", "个月", "小时", "周岁", "日", "天", "年", "元", "人", "倍", "公里", "米", "学时")
 QUANTITY_RE = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?万?|[{_CN}]+)(?P<unit>{'|'.join(_UNITS)})"

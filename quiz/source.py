@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import Protocol
 
 from kb.citations import ABBREVIATIONS, law_key
+from kb.citations import citation_label as citation_label
+from kb.identity import ArticleRef, article_suffix
 from kb.models import (
     Citation,
     Clause,
@@ -25,10 +27,10 @@ from kb.models import (
     StoredUnit,
     Unit,
 )
-from kb.numbers import article_label, cn_to_int
+from kb.numbers import SMALL_NUMERALS, article_label, cn_to_int
 from quiz.text import ITEM_MARKER_RE, normalize
 
-_ITEM_LINE_RE = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
+_ITEM_LINE_RE = re.compile(rf"^[（(]([{SMALL_NUMERALS}]+)[)）]")
 _SUBITEM_LINE_RE = re.compile(r"^(?:\d+[.．、]|[（(]\d+[)）])")
 
 
@@ -98,7 +100,7 @@ class Article:
         return source_key(self.law, self.label)
 
     def citation(self) -> Citation:
-        suffix = self.label.split("条", 1)[1] if "条" in self.label else ""
+        suffix = article_suffix(self.label)
         return Citation(
             law=self.law,
             article=self.unit.number,
@@ -114,14 +116,8 @@ def short_title(title: str) -> str:
 
 
 def source_key(law: str, label: str) -> str:
-    """``行政处罚法|第五十一条``: how a question remembers the article it was built on."""
-    return f"{law_key(law)}|{label}"
-
-
-def citation_label(citation: Citation) -> str:
-    if citation.article is None:
-        return citation.section_label
-    return article_label(citation.article, citation.article_suffix)
+    """``行政处罚法|第五十一条``: how a question remembers the article it was built on (``ArticleRef``)."""
+    return ArticleRef(law_key(law), label).format()
 
 
 def article_hash(body: str) -> str:

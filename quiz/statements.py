@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kb.models import Item
+from kb.numbers import SMALL_NUMERALS
 from quiz.source import Article, item_text
 from quiz.text import trim_end
 
@@ -17,7 +18,7 @@ MIN_LEN = 12
 MAX_LEN = 110
 _DANGLING = re.compile(
     r"前款|前项|前两款|前三款|前条|本条|上述|下列|以下情形|以下程序|如下|依照前|按照前|该|其他有关|施行|制定本|"
-    r"^但|^并|^或者|^同时|^其中|^对此|^此外|^除此|\d{4}年|[〇零]年|[（(][一二三四五六七八九十]+[)）]"
+    rf"^但|^并|^或者|^同时|^其中|^对此|^此外|^除此|\d{{4}}年|[〇零]年|[（(][{SMALL_NUMERALS}]+[)）]"
 )
 _MODAL = re.compile(r"应当|可以|不得|必须|有权|禁止")
 _RULE_LIST_LEAD = re.compile(r"程序|下列规定|以下规定|要求")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+from kb.numbers import SMALL_NUMERALS
+
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 _HALF_TO_FULL = str.maketrans(
     {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
     | {chr(0xFF10 + d): str(d) for d in range(10)}
 )
-ITEM_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|\d+[.．、]|[（(]\d+[)）])\s*")
+ITEM_MARKER_RE = re.compile(rf"^\s*(?:[（(][{SMALL_NUMERALS}]+[)）]|\d+[.．、]|[（(]\d+[)）])\s*")
 _END_PUNCT = "。；;，,：:、 "
 _PUNCT_RE = re.compile(r"[\s\u3000，。；：、！？“”‘’（）《》〈〉()\[\]【】,.;:!?\"'·—…-]+")
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kb.numbers import SMALL_NUMERALS
 from quiz.checklist import ChecklistItem
 from quiz.checks import key_point_supported
 from quiz.generators.base import Context, build
@@ -83,7 +84,7 @@ def key_points(raw: object) -> tuple[str, ...]:
         items = raw
     else:
         return ()
-    points = (re.sub(r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])\s*", "", str(p)).strip() for p in items)
+    points = (re.sub(rf"^\s*(?:\d+[.．、]|[（(][{SMALL_NUMERALS}\d]+[)）])\s*", "", str(p)).strip() for p in items)
     return tuple(dict.fromkeys(p for p in points if p))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kb.numbers import SMALL_NUMERALS
 from quiz.checklist import ChecklistItem
 from quiz.checks import ECHO_RUN, giveaway
 from quiz.generators.base import Context, PoolItem, build, lettered
@@ -24,7 +25,7 @@ MAX_SIMILARITY = 0.4
 MAX_COVERAGE = 0.5  # share of a distractor's wording found anywhere in the article
 ATTEMPTS = 4
 MATCH_SIMILARITY = 0.5
-_INLINE_ITEM_RE = re.compile(r"[（(][一二三四五六七八九十]+[)）]([^（(]+)")
+_INLINE_ITEM_RE = re.compile(rf"[（(][{SMALL_NUMERALS}]+[)）]([^（(]+)")
 
 
 def enumeration_stem(lead: str) -> str | None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from kb.base import KnowledgeBase
+from kb.identity import parse_article_label
 from kb.models import DocStatus, Hit, Level, StoredDocument, StoredUnit
-from kb.numbers import cn_to_int
 
 ALL_CHAPTERS = ""
 
@@ -82,9 +82,8 @@ def find_article(kb: KnowledgeBase, law: str, article: str) -> Hit | None:
     if doc is None:
         return None
     wanted = article.strip()
-    number = int(wanted) if wanted.isdigit() else None
-    if number is None and wanted.startswith("第") and wanted.endswith("条"):
-        number = cn_to_int(wanted[1:-1]) if not wanted[1:-1].isdigit() else int(wanted[1:-1])
+    is_number = wanted.isdigit() or (wanted.startswith("第") and wanted.endswith("条"))
+    number = parse_article_label(wanted)[0] if is_number else None
     for stored in kb.units(doc.doc_id):
         unit = stored.unit
         if wanted in (unit.label, unit.key) or (

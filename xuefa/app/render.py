@@ -17,7 +17,7 @@ from chat.models import Answer, Notice
 from chat.render import article_text, law_title, law_versions
 from kb.citations import find_citations, law_key
 from kb.models import Citation, Hit, SearchResult
-from kb.numbers import int_to_cn
+from kb.numbers import ARTICLE_NUMERALS, SMALL_NUMERALS, int_to_cn
 from xuefa.app.library import is_superseded, permalink
 from xuefa.app.state import ChatSession, Exchange
 from xuefa.app.uploads import UploadResult
@@ -90,7 +90,7 @@ def _open_attrs(unit_id: str | None, clause: int | None = None) -> str:
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The start of an article's text without its 第X条 label, on one line."""
-    body = re.sub(r"^第[零〇一二两三四五六七八九十百千\d]+条(之[一二三四五六七八九十]+)?\s*", "", text.strip())
+    body = re.sub(rf"^第[{ARTICLE_NUMERALS}\d]+条(之[{SMALL_NUMERALS}]+)?\s*", "", text.strip())
     body = re.sub(r"\s+", " ", body)
     return body if len(body) <= limit else body[:limit] + "…"
 
