@@ -66,7 +66,7 @@ class ContestNotFound(ContestError):
 class ContestSummary:
     code: str
     name: str
-    phase: str
+    phase: Phase
     phase_name: str
     teams: int
     rounds: int
@@ -177,7 +177,7 @@ class ContestService:
             phase = live.phase if live is not None else Phase(r.phase)
             state = r.state or {}
             updated = r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC)
-            out.append(ContestSummary(r.code, r.name, phase.value, PHASE_NAMES[phase], len(state.get("teams") or ()),
+            out.append(ContestSummary(r.code, r.name, phase, PHASE_NAMES[phase], len(state.get("teams") or ()),
                                       len(live.rounds) if live is not None else len(state.get("rounds") or ()),
                                       updated))
         return out

@@ -93,7 +93,7 @@ class ScreenView:
     code: str
     name: str
     version: int
-    phase: str
+    phase: Phase
     phase_name: str
     round: RoundView | None
     rounds_total: int
@@ -185,7 +185,7 @@ def screen_view(contest: Contest) -> ScreenView:
         code=contest.code,
         name=contest.name,
         version=contest.version,
-        phase=contest.phase.value,
+        phase=contest.phase,
         phase_name=PHASE_NAMES[contest.phase],
         round=round_view(contest, index) if index is not None else None,
         rounds_total=len(contest.rounds),

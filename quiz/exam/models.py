@@ -23,6 +23,38 @@ class ExamStatus(StrEnum):
 STATUS_NAMES = {"draft": "草稿", "ready": "已组卷", "open": "考试中", "closed": "已结束"}
 
 
+class AuditAction(StrEnum):
+    """What an exam's audit log records: the organiser's actions, the examinees' and the refusals."""
+
+    CREATE = "create"
+    ASSEMBLE = "assemble"
+    ASSEMBLE_REFUSED = "assemble_refused"
+    ROSTER = "roster"
+    ROSTER_REFUSED = "roster_refused"
+    OPEN = "open"
+    CLOSE = "close"
+    UNLOCK = "unlock"
+    RELEASE = "release"
+    UNRELEASE = "unrelease"
+    LOGIN = "login"
+    RELOGIN = "relogin"
+    START = "start"
+    SUBMIT = "submit"
+    LOGIN_UNKNOWN_CODE = "login_unknown_code"
+    LOGIN_NOT_LISTED = "login_not_listed"
+    LOGIN_WRONG_NAME = "login_wrong_name"
+    LOGIN_NOT_OPEN = "login_not_open"
+    LOGIN_EARLY = "login_early"
+    LOGIN_LATE = "login_late"
+    SECOND_LOGIN = "second_login"
+    BAD_TOKEN = "bad_token"
+    REVOKED_TOKEN = "revoked_token"
+    SAVE_AFTER_SUBMIT = "save_after_submit"
+    SAVE_AFTER_TIME = "save_after_time"
+    FOREIGN_QUESTION = "foreign_question"
+    KEY_BEFORE_SUBMIT = "key_before_submit"
+
+
 class ExamError(ValueError):
     """An organiser action that cannot be done (the message says why, in Chinese)."""
 
@@ -30,7 +62,7 @@ class ExamError(ValueError):
 class ExamRefused(Exception):
     """An examinee request refused: ``status`` is the HTTP status the JSON route answers with."""
 
-    def __init__(self, message: str, status: int = 403, action: str = "") -> None:
+    def __init__(self, message: str, status: int = 403, action: AuditAction | str = "") -> None:
         super().__init__(message)
         self.message = message
         self.status = status

@@ -43,6 +43,7 @@ from quiz.exam.document import PaperEntry, blocks, paper_kind
 from quiz.exam.exports import find_cjk_font, results_xlsx, to_docx, to_pdf
 from quiz.exam.layout import BadAnswer, Slot, make_layout
 from quiz.exam.models import (
+    AuditAction,
     AuditEntry,
     BlueprintShortfall,
     ExamError,
@@ -191,7 +192,7 @@ class ExamService:
                           secret=secrets.token_hex(16), results_released=False, created_at=self._now())
             s.add(row)
             s.flush()
-            _audit(s, self._now(), row.id, "", "create", f"创建考试“{title}”，考试码 {code}")
+            _audit(s, self._now(), row.id, "", AuditAction.CREATE, f"创建考试“{title}”，考试码 {code}")
             exam_id = row.id
         return self.get_exam(exam_id)
 
@@ -222,7 +223,7 @@ class ExamService:
             self._check_not_started(s, exam, "重新组卷")
         allocation = allocate(bp.items, self._pools(bp), variants, random.Random(seed))
         if allocation.shortfalls:
-            self.log_audit(exam_id, "", "assemble_refused", "组卷失败：" + "；".join(
+            self.log_audit(exam_id, "", AuditAction.ASSEMBLE_REFUSED, "组卷失败：" + "；".join(
                 x.message for x in allocation.shortfalls))
             raise BlueprintShortfall(list(allocation.shortfalls))
         papers: list[PaperInfo] = []
@@ -242,7 +243,7 @@ class ExamService:
                 papers.append(PaperInfo(name, len(ids), total, tuple(ids)))
             exam.variants = variants
             exam.status = ExamStatus.READY.value
-            _audit(s, self._now(), exam_id, "", "assemble",
+            _audit(s, self._now(), exam_id, "", AuditAction.ASSEMBLE,
                    f"组卷 {'、'.join(names)} 卷，每卷 {papers[0].question_count} 题，满分 {papers[0].total_points:g} 分")
         return papers
 
@@ -261,7 +262,7 @@ class ExamService:
         try:
             entries, id_header = read_roster(path, self.limits)
         except RosterError as e:
-            self.log_audit(exam_id, "", "roster_refused", str(e))
+            self.log_audit(exam_id, "", AuditAction.ROSTER_REFUSED, str(e))
             raise
         with self._session() as s:
             self._exam(s, exam_id)
@@ -269,14 +270,14 @@ class ExamService:
         missing = started - {e.officer_id for e in entries}
         if missing:
             message = f"新名单缺少已经开始答题的考生：{'、'.join(sorted(missing)[:20])}。请把他们保留在名单中。"
-            self.log_audit(exam_id, "", "roster_refused", message)
+            self.log_audit(exam_id, "", AuditAction.ROSTER_REFUSED, message)
             raise RosterError(path.name, message=message)
         with self._write() as s:
             old = s.scalar(select(func.count()).select_from(RosterRow).where(RosterRow.exam_id == exam_id)) or 0
             s.execute(delete(RosterRow).where(RosterRow.exam_id == exam_id))
             s.add_all(RosterRow(exam_id=exam_id, officer_id=e.officer_id, name=e.name, unit=e.unit, position=i)
                       for i, e in enumerate(entries))
-            _audit(s, self._now(), exam_id, "", "roster", f"导入名单 {path.name}：{len(entries)} 人")
+            _audit(s, self._now(), exam_id, "", AuditAction.ROSTER, f"导入名单 {path.name}：{len(entries)} 人")
         return RosterReport(path.name, len(entries), id_header, len({e.unit for e in entries if e.unit}), int(old))
 
     def roster(self, exam_id: int) -> list[tuple[str, str, str]]:
@@ -293,7 +294,7 @@ class ExamService:
             if not s.scalar(select(func.count()).select_from(RosterRow).where(RosterRow.exam_id == exam_id)):
                 raise ExamError("请先导入考生名单，再开放考试。")
             exam.status = ExamStatus.OPEN.value
-            _audit(s, self._now(), exam_id, "", "open", "开放考试")
+            _audit(s, self._now(), exam_id, "", AuditAction.OPEN, "开放考试")
         return self.get_exam(exam_id)
 
     def close_exam(self, exam_id: int) -> ExamInfo:
@@ -301,12 +302,12 @@ class ExamService:
         with self._write() as s:
             exam = self._exam(s, exam_id)
             exam.status = ExamStatus.CLOSED.value
-            _audit(s, self._now(), exam_id, "", "close", "结束考试")
+            _audit(s, self._now(), exam_id, "", AuditAction.CLOSE, "结束考试")
             active = s.scalars(select(SittingRow.id).where(SittingRow.exam_id == exam_id,
                                                            SittingRow.submitted_at.is_(None))).all()
         done = sum(self._submit_sitting(sid, "organiser") for sid in active)
         if done:
-            self.log_audit(exam_id, "", "close", f"结束考试时为 {done} 名考生交卷")
+            self.log_audit(exam_id, "", AuditAction.CLOSE, f"结束考试时为 {done} 名考生交卷")
         return self.get_exam(exam_id)
 
     def unlock_examinee(self, exam_id: int, officer_id: str) -> None:
@@ -319,7 +320,7 @@ class ExamService:
             if sitting is None:
                 raise ExamError(f"考生 {oid} 还没有登录过本场考试，无需解锁。")
             s.execute(update(TokenRow).where(TokenRow.sitting_id == sitting.id).values(revoked=True))
-            _audit(s, self._now(), exam_id, oid, "unlock", f"解锁考生 {oid}（{sitting.name}），可在新设备登录")
+            _audit(s, self._now(), exam_id, oid, AuditAction.UNLOCK, f"解锁考生 {oid}（{sitting.name}），可在新设备登录")
 
     def release_results(self, exam_id: int, released: bool = True) -> ExamInfo:
         with self._write() as s:
@@ -330,7 +331,7 @@ class ExamService:
                 if active:
                     raise ExamError(f"还有 {active} 名考生正在答题，请待其交卷或结束考试后再公布成绩。")
             exam.results_released = released
-            _audit(s, self._now(), exam_id, "", "release" if released else "unrelease",
+            _audit(s, self._now(), exam_id, "", AuditAction.RELEASE if released else AuditAction.UNRELEASE,
                    "公布成绩" if released else "撤回成绩公布")
         return self.get_exam(exam_id)
 
@@ -388,7 +389,8 @@ class ExamService:
             return [AuditEntry(r.id, as_utc(r.at), r.exam_id, r.officer_id, r.action, r.message, r.client)
                     for r in s.scalars(stmt)]
 
-    def log_audit(self, exam_id: int | None, officer_id: str, action: str, message: str, client: str = "") -> None:
+    def log_audit(self, exam_id: int | None, officer_id: str, action: AuditAction, message: str, client: str = ""
+                  ) -> None:
         with self._write() as s:
             _audit(s, self._now(), exam_id, officer_id, action, message, client)
 
@@ -407,7 +409,7 @@ class ExamService:
         with self._session() as s:
             exam = s.scalar(select(ExamRow).where(ExamRow.code == code))
             if exam is None:
-                raise self._refuse(f"考试码 {code[:12]} 不存在，请核对后重新输入。", 404, None, oid, "login_unknown_code",
+                raise self._refuse(f"考试码 {code[:12]} 不存在，请核对后重新输入。", 404, None, oid, AuditAction.LOGIN_UNKNOWN_CODE,
                                    client)
             exam_id, title = exam.id, exam.title
             entry = s.scalar(select(RosterRow).where(RosterRow.exam_id == exam_id, RosterRow.officer_id == oid))
@@ -417,25 +419,25 @@ class ExamService:
             status, starts, ends, variants = exam.status, exam.starts_at, exam.ends_at, exam.variants
         if entry is None:
             raise self._refuse(f"考生名单中没有警号（编号）{oid}，请核对后重新输入，或联系监考老师。", 403, exam_id, oid,
-                               "login_not_listed", client)
+                               AuditAction.LOGIN_NOT_LISTED, client)
         if normalize_name(entry.name) != who:
-            raise self._refuse("警号（编号）与姓名不符，请核对后重新输入。", 403, exam_id, oid, "login_wrong_name", client)
+            raise self._refuse("警号（编号）与姓名不符，请核对后重新输入。", 403, exam_id, oid, AuditAction.LOGIN_WRONG_NAME, client)
         if sitting is None:
             if status != ExamStatus.OPEN.value:
                 message = "考试已结束。" if status == ExamStatus.CLOSED.value else "考试尚未开放，请等待监考老师开考。"
-                raise self._refuse(message, 403, exam_id, oid, "login_not_open", client)
+                raise self._refuse(message, 403, exam_id, oid, AuditAction.LOGIN_NOT_OPEN, client)
             if starts is not None and now < as_utc(starts):
                 raise self._refuse(f"考试将于 {china_time(starts)} 开始，请届时登录。", 403, exam_id, oid,
-                                   "login_early", client)
+                                   AuditAction.LOGIN_EARLY, client)
             if ends is not None and now >= as_utc(ends):
-                raise self._refuse("考试已结束。", 403, exam_id, oid, "login_late", client)
+                raise self._refuse("考试已结束。", 403, exam_id, oid, AuditAction.LOGIN_LATE, client)
             sitting_id = self._start_sitting(exam_id, entry, variants, now, ends, client)
         else:
             sitting_id = sitting.id
             if sitting.submitted_at is None and now >= as_utc(sitting.ends_at):
                 self._submit_sitting(sitting.id, "timer")
             elif sitting.submitted_at is None and holders and not (device and holders == {device}):
-                raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, "second_login", client)
+                raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, AuditAction.SECOND_LOGIN, client)
         token = secrets.token_urlsafe(32)
         with self._write() as s:
             row = s.get(SittingRow, sitting_id)
@@ -445,10 +447,10 @@ class ExamService:
                     TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
                 ).values(revoked=True)).rowcount
                 if replaced:
-                    _audit(s, now, exam_id, oid, "relogin", "同一设备重新登录（原令牌作废）", client)
+                    _audit(s, now, exam_id, oid, AuditAction.RELOGIN, "同一设备重新登录（原令牌作废）", client)
             s.add(TokenRow(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now, client=client,
                            device=device))
-            _audit(s, now, exam_id, oid, "login", "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client)
+            _audit(s, now, exam_id, oid, AuditAction.LOGIN, "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client)
             done = row.submitted_at is not None
             return LoginResult(token, row.name, row.unit, title, as_utc(row.ends_at),
                                0 if done else remaining(row.ends_at, now), done, code, oid)
@@ -473,11 +475,11 @@ class ExamService:
                                  last_seen_at=now)
                 s.add(row)
                 s.flush()
-                _audit(s, now, exam_id, entry.officer_id, "start",
+                _audit(s, now, exam_id, entry.officer_id, AuditAction.START,
                        f"开始答题（{variant} 卷），{china_time(ends)} 结束", client)
                 return row.id
         except IntegrityError as e:  # the same examinee logged in twice at the same moment
-            raise self._refuse(SECOND_LOGIN, 409, exam_id, entry.officer_id, "second_login", client) from e
+            raise self._refuse(SECOND_LOGIN, 409, exam_id, entry.officer_id, AuditAction.SECOND_LOGIN, client) from e
 
     def paper_for(self, token: str) -> ExamineePaper:
         seat = self._by_token(token)
@@ -512,7 +514,7 @@ class ExamService:
             seat = self._seat_for_saving(token, now)
         slot = seat.slots.get(qid)
         if slot is None:
-            raise self._refuse(NOT_YOURS, 403, seat.exam_id, seat.officer_id, "foreign_question",
+            raise self._refuse(NOT_YOURS, 403, seat.exam_id, seat.officer_id, AuditAction.FOREIGN_QUESTION,
                                f"题目编号 {str(qid)[:40]!r}")
         try:
             value = slot.to_paper(given)
@@ -540,10 +542,10 @@ class ExamService:
         refusal: 401 unknown or unlocked token, 409 submitted, 410 time over (the sitting gets submitted)."""
         seat = self._by_token(token)
         if seat.submitted_at is not None:
-            raise self._refuse(SUBMITTED, 409, seat.exam_id, seat.officer_id, "save_after_submit")
+            raise self._refuse(SUBMITTED, 409, seat.exam_id, seat.officer_id, AuditAction.SAVE_AFTER_SUBMIT)
         if now >= seat.ends_at:
             self._submit_sitting(seat.id, "timer")
-            raise self._refuse(TIME_UP, 410, seat.exam_id, seat.officer_id, "save_after_time")
+            raise self._refuse(TIME_UP, 410, seat.exam_id, seat.officer_id, AuditAction.SAVE_AFTER_TIME)
         slots = {x["id"]: Slot.from_json(x) for x in seat.layout}
         found = OpenSeat(hash_token(token), seat.id, seat.exam_id, seat.officer_id, seat.ends_at, slots)
         if len(self._seats) >= SEAT_CACHE_SIZE:
@@ -574,7 +576,7 @@ class ExamService:
                 self._submit_sitting(seat.id, "timer")
                 seat = self._by_token(token)
             elif seat.released:
-                raise self._refuse("交卷后才能查看成绩和答案。", 403, seat.exam_id, seat.officer_id, "key_before_submit")
+                raise self._refuse("交卷后才能查看成绩和答案。", 403, seat.exam_id, seat.officer_id, AuditAction.KEY_BEFORE_SUBMIT)
             else:
                 return ExamineeResult(released=False)
         if not seat.released:
@@ -664,7 +666,7 @@ class ExamService:
         if not token:
             raise ExamRefused(NO_TOKEN, 401)
         if len(token) > MAX_TOKEN_CHARS:
-            raise self._refuse(BAD_TOKEN, 401, None, "", "bad_token", "令牌过长")
+            raise self._refuse(BAD_TOKEN, 401, None, "", AuditAction.BAD_TOKEN, "令牌过长")
         stmt = (
             select(SittingRow.id, SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant, SittingRow.layout,
                    SittingRow.ends_at, SittingRow.submitted_at, SittingRow.score, ExamRow.title,
@@ -676,11 +678,11 @@ class ExamService:
         with self._session() as s:
             found = s.execute(stmt).first()
         if found is None:
-            raise self._refuse(BAD_TOKEN, 401, None, "", "bad_token", "未知的登录令牌")
+            raise self._refuse(BAD_TOKEN, 401, None, "", AuditAction.BAD_TOKEN, "未知的登录令牌")
         *fields, revoked = found
         seat = Seat(*fields)
         if revoked:
-            raise self._refuse(REVOKED, 401, seat.exam_id, seat.officer_id, "revoked_token")
+            raise self._refuse(REVOKED, 401, seat.exam_id, seat.officer_id, AuditAction.REVOKED_TOKEN)
         return replace(seat, ends_at=as_utc(seat.ends_at),
                        submitted_at=as_utc(seat.submitted_at) if seat.submitted_at else None,
                        released=bool(seat.released))
@@ -718,10 +720,10 @@ class ExamService:
                 total += result.earned
             s.execute(update(SittingRow).where(SittingRow.id == sitting_id).values(score=round(total, 2)))
             how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
-            _audit(s, now, sitting.exam_id, sitting.officer_id, "submit", f"{how}，得分 {round(total, 2):g}")
+            _audit(s, now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT, f"{how}，得分 {round(total, 2):g}")
         return True
 
-    def _refuse(self, message: str, status: int, exam_id: int | None, officer_id: str, action: str,
+    def _refuse(self, message: str, status: int, exam_id: int | None, officer_id: str, action: AuditAction,
                 detail: str = "") -> ExamRefused:
         """Log a refused examinee request in the audit table and return the error to raise."""
         log.warning("exam refused (%s, %s): %s %s", action, officer_id, message, detail)
@@ -732,9 +734,9 @@ class ExamService:
         return ExamRefused(message, status, action)
 
 
-def _audit(s: Session, now: datetime, exam_id: int | None, officer_id: str, action: str, message: str,
+def _audit(s: Session, now: datetime, exam_id: int | None, officer_id: str, action: AuditAction, message: str,
            client: str = "") -> None:
-    s.add(AuditRow(at=now, exam_id=exam_id, officer_id=officer_id[:64], action=action, message=message,
+    s.add(AuditRow(at=now, exam_id=exam_id, officer_id=officer_id[:64], action=str(action), message=message,
                    client=client[:300]))
 
 

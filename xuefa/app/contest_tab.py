@@ -53,13 +53,13 @@ TYPE_CHOICES = [(QUESTION_TYPE_NAMES[t], t) for t in TYPES]
 DIFFICULTY_CHOICES = [("易", 1), ("中", 2), ("难", 3)]
 JUDGE_CHOICES = [("正确", "对"), ("错误", "错")]
 DEFAULT_TYPES = ["single", "multi", "judge"]
-NEXT_STEP: dict[str, str] = {
-    Phase.SHOWN.value: "主持人读题后点“开放抢答”。",
-    Phase.BUZZING.value: "等待各队抢答；无人抢答可直接“揭晓答案”。",
-    Phase.ANSWERING.value: "录入答题队伍的回答，点“自动判定”（或“判为正确/错误”）。",
-    Phase.JUDGED.value: "点“揭晓答案”；抢答题答错时可以“开放抢答”让其他队再抢。",
-    Phase.REVEALED.value: "点“出题”进入下一题，或开始下一轮。",
-    Phase.FINISHED.value: "竞赛已结束，可以导出结果。",
+NEXT_STEP: dict[Phase, str] = {
+    Phase.SHOWN: "主持人读题后点“开放抢答”。",
+    Phase.BUZZING: "等待各队抢答；无人抢答可直接“揭晓答案”。",
+    Phase.ANSWERING: "录入答题队伍的回答，点“自动判定”（或“判为正确/错误”）。",
+    Phase.JUDGED: "点“揭晓答案”；抢答题答错时可以“开放抢答”让其他队再抢。",
+    Phase.REVEALED: "点“出题”进入下一题，或开始下一轮。",
+    Phase.FINISHED: "竞赛已结束，可以导出结果。",
 }
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -141,7 +141,7 @@ def given_text(given: object) -> str:
 
 
 def seconds_left(view: ScreenView, now: float) -> float | None:
-    if view.deadline is None or view.phase not in (Phase.BUZZING.value, Phase.ANSWERING.value):
+    if view.deadline is None or view.phase not in (Phase.BUZZING, Phase.ANSWERING):
         return None
     return max(0.0, view.deadline - now)
 
@@ -172,7 +172,7 @@ def question_html(host: HostView, now: float) -> str:
     )
     who = ""
     won = next((p for p in v.presses if p.outcome == "won"), None)
-    if v.phase == Phase.ANSWERING.value:
+    if v.phase == Phase.ANSWERING:
         who = (f'<p class="xc-who">抢到：<b>{esc(won.team_name)}</b>（开放后 {won.after_open_ms} 毫秒）</p>' if won
                else f'<p class="xc-who">答题队伍：<b>{esc(v.team_name)}</b></p>')
     late = [p for p in v.presses if p.outcome == "late"]
@@ -181,7 +181,7 @@ def question_html(host: HostView, now: float) -> str:
     left = seconds_left(v, now)
     clock = ""
     if left is not None:
-        label = "抢答" if v.phase == Phase.BUZZING.value else "答题"
+        label = "抢答" if v.phase == Phase.BUZZING else "答题"
         clock = (f'<p class="xc-clock{" xc-over" if left <= 0 else ""}">{label}剩余 {int(left + 0.999)} 秒</p>'
                  if left > 0 else f'<p class="xc-clock xc-over">{label}时间到</p>')
     stake = f" · 风险分值 {v.stake}" if v.stake else ""
@@ -217,7 +217,7 @@ def status_html(host: HostView | None, now: float) -> str:
     round_text = (f"第 {rnd.index + 1}/{v.rounds_total} 轮 · {esc(rnd.title)}（{esc(rnd.kind_name)}）· "
                   f"已出 {rnd.asked}/{rnd.planned} 题" if rnd else f"共 {v.rounds_total} 轮，尚未开始")
     hint = NEXT_STEP.get(v.phase, "")
-    if v.phase == Phase.IDLE.value:
+    if v.phase == Phase.IDLE:
         if rnd is None:
             hint = "选择轮次后点“开始本轮”。"
         elif v.round_done:
@@ -417,11 +417,11 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
         q = v.question
         qtype = q.type if q is not None else ""
         # shown from the moment the question is on (a buzz may come in without the host's doing)
-        answering = v.phase in (Phase.SHOWN.value, Phase.BUZZING.value, Phase.ANSWERING.value)
+        answering = v.phase in (Phase.SHOWN, Phase.BUZZING, Phase.ANSWERING)
         options = [(f"{o.letter}. {o.text}", o.letter) for o in q.options] if q is not None else []
         rnd = v.round
-        risk = rnd is not None and rnd.kind == RoundKind.RISK.value and v.phase in (Phase.IDLE.value,
-                                                                                     Phase.REVEALED.value)
+        risk = rnd is not None and rnd.kind == RoundKind.RISK.value and v.phase in (Phase.IDLE,
+                                                                                     Phase.REVEALED)
         if rnd is not None and not v.round_done:
             next_round: int | None = rnd.index
         else:
@@ -537,10 +537,10 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
                   correct: bool | None) -> None:
         host = contests.host(c)
         v = host.screen
-        if v.phase in (Phase.JUDGED.value, Phase.REVEALED.value) and correct is not None:
+        if v.phase in (Phase.JUDGED, Phase.REVEALED) and correct is not None:
             contests.override(c, correct)
             return
-        if v.phase != Phase.ANSWERING.value or v.question is None:
+        if v.phase != Phase.ANSWERING or v.question is None:
             contests.judge(c, "", correct)  # raises the phase error
             return
         contests.judge(c, given_answer(v.question.type, choice_value, picks_value, text_value), correct)

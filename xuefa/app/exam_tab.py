@@ -25,7 +25,7 @@ import gradio as gr
 import pandas as pd
 
 from quiz.exam.blueprint import DEFAULT_POINTS, Blueprint, parse_blueprint
-from quiz.exam.models import BlueprintError, ExamError, ExamInfo
+from quiz.exam.models import AuditAction, BlueprintError, ExamError, ExamInfo
 from quiz.exam.report import ExamReport
 from quiz.exam.service import ExamService
 from quiz.models import QUESTION_TYPE_NAMES
@@ -44,16 +44,34 @@ UNIT_COLUMNS = ["单位", "应考", "交卷", "平均分", "最高分", "最低�
 LAW_COLUMNS = ["法规", "题数", "作答人次", "正确率%", "得分率%"]
 QUESTION_COLUMNS = ["试卷", "题号", "题型", "法规", "题干", "分值", "作答人数", "正确率%", "区分度"]
 AUDIT_COLUMNS = ["时间", "警号", "动作", "说明", "来源"]
-ACTION_NAMES = {
-    "create": "创建考试", "assemble": "组卷", "assemble_refused": "组卷失败", "roster": "导入名单",
-    "roster_refused": "名单被拒", "open": "开放考试", "close": "结束考试", "unlock": "解锁考生",
-    "release": "公布成绩", "unrelease": "撤回公布", "login": "登录", "relogin": "同设备重新登录",
-    "start": "开始答题", "submit": "交卷",
-    "login_unknown_code": "拒绝：考试码错误", "login_not_listed": "拒绝：不在名单", "login_wrong_name": "拒绝：姓名不符",
-    "login_not_open": "拒绝：未开放", "login_early": "拒绝：未到时间", "login_late": "拒绝：已截止",
-    "second_login": "拒绝：重复登录", "bad_token": "拒绝：无效令牌", "revoked_token": "拒绝：令牌已解除",
-    "save_after_submit": "拒绝：交卷后作答", "save_after_time": "拒绝：超时作答", "foreign_question": "拒绝：非本人试题",
-    "key_before_submit": "拒绝：交卷前查答案",
+ACTION_NAMES: dict[str, str] = {
+    AuditAction.CREATE: "创建考试",
+    AuditAction.ASSEMBLE: "组卷",
+    AuditAction.ASSEMBLE_REFUSED: "组卷失败",
+    AuditAction.ROSTER: "导入名单",
+    AuditAction.ROSTER_REFUSED: "名单被拒",
+    AuditAction.OPEN: "开放考试",
+    AuditAction.CLOSE: "结束考试",
+    AuditAction.UNLOCK: "解锁考生",
+    AuditAction.RELEASE: "公布成绩",
+    AuditAction.UNRELEASE: "撤回公布",
+    AuditAction.LOGIN: "登录",
+    AuditAction.RELOGIN: "同设备重新登录",
+    AuditAction.START: "开始答题",
+    AuditAction.SUBMIT: "交卷",
+    AuditAction.LOGIN_UNKNOWN_CODE: "拒绝：考试码错误",
+    AuditAction.LOGIN_NOT_LISTED: "拒绝：不在名单",
+    AuditAction.LOGIN_WRONG_NAME: "拒绝：姓名不符",
+    AuditAction.LOGIN_NOT_OPEN: "拒绝：未开放",
+    AuditAction.LOGIN_EARLY: "拒绝：未到时间",
+    AuditAction.LOGIN_LATE: "拒绝：已截止",
+    AuditAction.SECOND_LOGIN: "拒绝：重复登录",
+    AuditAction.BAD_TOKEN: "拒绝：无效令牌",
+    AuditAction.REVOKED_TOKEN: "拒绝：令牌已解除",
+    AuditAction.SAVE_AFTER_SUBMIT: "拒绝：交卷后作答",
+    AuditAction.SAVE_AFTER_TIME: "拒绝：超时作答",
+    AuditAction.FOREIGN_QUESTION: "拒绝：非本人试题",
+    AuditAction.KEY_BEFORE_SUBMIT: "拒绝：交卷前查答案",
 }
 """The audit log's action codes as the organiser reads them."""
 DISABLED_NOTE = ("考试管理需要管理员密码：服务器没有设置管理员密码。"

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from quiz.db import as_utc
 from quiz.exam.models import (
+    AuditAction,
     ExamineePaper,
     ExamineeResult,
     ExamRefused,
@@ -40,7 +41,8 @@ EXAM_PAGE = Path(__file__).parent / "static" / "exam.html"
 MAX_BODY_BYTES = 64 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 T = TypeVar("T")
-WRONG_GUESSES = frozenset({"login_unknown_code", "login_not_listed", "login_wrong_name"})
+WRONG_GUESSES = frozenset({AuditAction.LOGIN_UNKNOWN_CODE, AuditAction.LOGIN_NOT_LISTED,
+                           AuditAction.LOGIN_WRONG_NAME})
 """Refused logins that count as a wrong guess (not: the exam is not open yet, a second device …)."""
 
 
