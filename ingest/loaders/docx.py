@@ -21,7 +21,9 @@ from ingest.settings import IngestSettings
 from ingest.text import LoadedText
 
 NOT_DOCX = "not a valid DOCX (corrupt, or not a Word 2007+ .docx file)"
-_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError, OSError)
+# what python-docx raises on broken files: a part swapped for another is parsed as the wrong element class
+_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError, OSError, AttributeError,
+           TypeError, IndexError)
 
 
 def _open(path: Path) -> Document:
@@ -90,6 +92,7 @@ def load_docx(path: Path, settings: IngestSettings) -> LoadedText:
     document = _open(path)
     try:
         lines = clean_lines(body_lines(document))
+        title = _title(document, lines)
     except _BROKEN as exc:
         raise IngestError(path, NOT_DOCX) from exc
-    return LoadedText(path=path, text="\n".join(lines), format="docx", title_hint=_title(document, lines))
+    return LoadedText(path=path, text="\n".join(lines), format="docx", title_hint=title)

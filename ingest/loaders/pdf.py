@@ -37,6 +37,7 @@ _BROKEN = (
     AttributeError,
     zlib.error,
     RecursionError,
+    NotImplementedError,  # an unknown filter name (a flipped byte in /FlateDecode)
 )
 
 _FILE_NAME_TITLE = re.compile(
@@ -124,7 +125,7 @@ def _decrypt_with_empty_password(reader: PdfReader, path: Path) -> None:
     try:
         if reader.decrypt(""):
             return
-    except (*_BROKEN, NotImplementedError) as exc:
+    except _BROKEN as exc:
         raise IngestError(path, f"{ENCRYPTED} (or its encryption is not supported)") from exc
     raise IngestError(path, ENCRYPTED)
 
