@@ -6,6 +6,7 @@ Round kinds: 必答 (each team in turn answers its own question), 抢答 (the fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -206,3 +207,24 @@ class Score:
     right: int
     wrong: int
     adjusted: int
+
+
+RISK_ANSWER_TIME_FACTOR = 2
+"""A 风险题 gets this many times the usual answer time: the team has staked its points on it."""
+
+
+def standard_rounds(required: int, buzz: int, risk: int, pick: QuestionPick, points: int, answer_seconds: int,
+                    buzz_seconds: int, stakes: Sequence[int]) -> list[RoundSpec]:
+    """The usual contest: ``required`` 必答 questions per team, ``buzz`` 抢答 in all, ``risk`` 风险题 per team
+    (0: no such round), each round drawing its questions by ``pick``."""
+    rounds = []
+    if required > 0:
+        rounds.append(RoundSpec(RoundKind.REQUIRED, "必答题", required, points, 0, answer_seconds, buzz_seconds,
+                                tuple(stakes), pick))
+    if buzz > 0:
+        rounds.append(RoundSpec(RoundKind.BUZZ, "抢答题", buzz, points, points, answer_seconds, buzz_seconds,
+                                tuple(stakes), pick))
+    if risk > 0:
+        rounds.append(RoundSpec(RoundKind.RISK, "风险题", risk, points, 0, answer_seconds * RISK_ANSWER_TIME_FACTOR, buzz_seconds,
+                                tuple(stakes), pick))
+    return rounds

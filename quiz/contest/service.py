@@ -166,6 +166,10 @@ class ContestService:
             return contest
         raise ContestError("生成竞赛编号失败，请重试。")
 
+    def laws(self) -> list[str]:
+        """The laws the question bank has questions of (a contest round may draw from them)."""
+        return [law for law, _ in self.bank.laws() if law]
+
     def contests(self) -> list[ContestSummary]:
         """All contests, the most recently changed first."""
         stmt = select(ContestRow).order_by(ContestRow.updated_at.desc(), ContestRow.id.desc())

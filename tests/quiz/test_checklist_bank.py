@@ -137,3 +137,34 @@ def test_text_postgresql_would_refuse_is_cleaned(bank: QuestionBank, real_index)
     (qid,) = bank.add([q])
     stored = bank.get(qid)
     assert stored is not None and "\x00" not in stored.stem and len(stored.chapter) == 200
+
+
+class RememberingIndex:
+    """The laws with the knowledge base's memory of answered questions beside it."""
+
+    def __init__(self, index) -> None:  # type: ignore[no-untyped-def]
+        self.index = index
+        self.remembered: list = []
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.index, name)
+
+    def remember(self, entries) -> int:  # type: ignore[no-untyped-def]
+        new = [e for e in entries if e not in self.remembered]
+        self.remembered += new
+        return len(new)
+
+
+def test_the_practice_use_cases_keep_what_they_make(bank: QuestionBank, real_source) -> None:
+    from quiz.practice_sets import import_checklist, new_practice_set
+
+    made = new_practice_set(real_source, bank, 5, laws=["中华人民共和国行政处罚法"])
+    assert len(made) == 5 and bank.count() == 5
+    checklist = load_checklist(FIXTURE)
+    source = RememberingIndex(real_source)
+    done = import_checklist(source, bank, checklist, seed=0)
+    assert done.added == len(done.made.questions) and bank.count() == 5 + done.added
+    assert done.remembered == len(source.remembered) > 0
+    assert ChecklistStore(bank).titles() == [checklist.title]
+    again = import_checklist(source, bank, checklist, seed=0)
+    assert again.added == 0 and again.remembered == 0

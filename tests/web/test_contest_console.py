@@ -12,7 +12,7 @@ import pytest
 from kb.base import KnowledgeBase
 from kb.settings import KBSettings
 from quiz.bank import QuestionBank
-from quiz.contest.model import ContestError, QuestionPick
+from quiz.contest.model import ContestError, QuestionPick, standard_rounds
 from quiz.contest.service import ContestService
 from quiz.generate import generate
 from quiz.settings import QuizSettings
@@ -20,7 +20,7 @@ from quiz.source import StaticSource
 from tests.app.browser import visit
 from tests.app.conftest import ADMIN_PASSWORD, make_services
 from tests.quiz.laws import laws_db, load_law
-from xuefa.app.contest_tab import parse_stakes, standard_rounds, team_lines
+from xuefa.app.contest_tab import parse_stakes, team_lines
 
 XSS = "<img src=x onerror=alert(1)>"
 UPDATE_MS = 15_000

@@ -31,6 +31,7 @@ from quiz.contest.model import (
     QuestionPick,
     RoundKind,
     RoundSpec,
+    standard_rounds,
 )
 from quiz.contest.service import ContestService
 from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
@@ -85,21 +86,6 @@ def parse_stakes(text: str) -> tuple[int, ...]:
             raise ContestError(f"风险分值“{p}”不是正整数；请写成 10,20,30 这样。")
         stakes.append(int(p))
     return tuple(sorted(set(stakes)))
-
-
-def standard_rounds(required: int, buzz: int, risk: int, pick: QuestionPick, points: int, answer_seconds: int,
-                    buzz_seconds: int, stakes: Sequence[int]) -> list[RoundSpec]:
-    rounds = []
-    if required > 0:
-        rounds.append(RoundSpec(RoundKind.REQUIRED, "必答题", required, points, 0, answer_seconds, buzz_seconds,
-                                tuple(stakes), pick))
-    if buzz > 0:
-        rounds.append(RoundSpec(RoundKind.BUZZ, "抢答题", buzz, points, points, answer_seconds, buzz_seconds,
-                                tuple(stakes), pick))
-    if risk > 0:
-        rounds.append(RoundSpec(RoundKind.RISK, "风险题", risk, points, 0, answer_seconds * 2, buzz_seconds,
-                                tuple(stakes), pick))
-    return rounds
 
 
 def given_answer(qtype: str, choice: str | None, picks: Sequence[str] | None, text: str | None) -> str | list[str]:
@@ -311,7 +297,7 @@ def contest_choices(contests: ContestService) -> list[tuple[str, str]]:
 
 
 def law_choices(contests: ContestService) -> list[str]:
-    return [law for law, _ in contests.bank.laws() if law]
+    return contests.laws()
 
 
 def build_contest_tab(services: Services, contests: ContestService, authed: gr.State) -> None:

@@ -19,12 +19,12 @@ import gradio as gr
 
 from kb.citations import law_key
 from kb.models import Citation
-from quiz.checklist import ChecklistError, answered_questions, load_checklist
-from quiz.checklist_questions import checklist_questions
+from quiz.checklist import ChecklistError, load_checklist
 from quiz.checklist_store import ChecklistStore
-from quiz.generate import UnknownChapter, generate
+from quiz.generate import UnknownChapter
 from quiz.models import QUESTION_TYPE_NAMES
 from quiz.practice import Practice, checklist_mastery
+from quiz.practice_sets import import_checklist, new_practice_set
 from quiz.source import citation_label
 from xuefa.app import library
 from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
@@ -161,7 +161,6 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
     only while it is unset)."""
     identity = gr.BrowserState(dict(NO_IDENTITY), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     run_state = gr.State(PracticeRun())
-    store = ChecklistStore(practice.bank)
 
     with gr.Column(elem_classes=["xf-panel", "xf-practice-who"]):
         who = html_block(LOADING_IDENTITY, elem_id="xf-p-who")
@@ -244,7 +243,7 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         pairs = chapter_pairs(chosen_chapters, titles)
         size = max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
         try:
-            questions = generate(services.kb, size, laws=titles, types=kinds, chapters=pairs)
+            questions = new_practice_set(services.kb, practice.bank, size, laws=titles, types=kinds, chapters=pairs)
         except UnknownChapter:
             log.warning("practice: chapters %r no longer in the knowledge base", pairs)
             gr.Warning("所选章节已不在知识库中，请重新选择章节。", **WARNING)
@@ -255,7 +254,6 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         if not questions:
             gr.Warning("所选范围中没有可出的题，请换一部法律、章节或题型。", **WARNING)
             return skip_all
-        practice.bank.add(questions)
         note = "" if len(questions) == size else f"所选范围只出了 {len(questions)} 题。"
         run.start(questions, note)
         return view(run, who, new)
@@ -369,16 +367,12 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             except ChecklistError as exc:
                 log.warning("checklist upload refused: %s", exc)
                 return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip
-            made = checklist_questions(services.kb, loaded.items, seed=CHECKLIST_SEED)
-            before = practice.bank.count()
-            store.save(loaded)
-            practice.bank.add(made.questions)
-            added = practice.bank.count() - before
-            remembered = services.kb.remember(answered_questions(loaded))
+            done = import_checklist(services.kb, practice.bank, loaded, seed=CHECKLIST_SEED)
             log.info("checklist %r loaded: %d items, %d questions (%d new), %d answered questions remembered",
-                     loaded.title, len(loaded.items), len(made.questions), added, remembered)
+                     loaded.title, len(loaded.items), len(done.made.questions), done.added, done.remembered)
             who = Identity.from_value(value)
-            return (True, gr.update(visible=False), import_report_html(loaded.title, len(loaded.items), made, added, remembered),
+            report_html = import_report_html(loaded.title, len(loaded.items), done.made, done.added, done.remembered)
+            return (True, gr.update(visible=False), report_html,
                     gr.update(value=None), progress_views(practice, who)[1])
 
         authed.change(lambda ok: gr.update(visible=not ok), [authed], [password], **common)
