@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ from typing import Literal
 
 import numpy as np
 
+from kb.adapter import AdapterError, QueryAdapter
 from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate, calibrate_questions
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
+from kb.judge import BasisJudge, JudgeError
 from kb.lexical import LexicalIndex, tokenize
 from kb.memory import AnsweredQuestion, QuestionMemory
 from kb.models import (
@@ -28,6 +31,7 @@ from kb.models import (
     StoredUnit,
     Unit,
 )
+from kb.ranker import FEATURES, LinearRanker, RankerError
 from kb.references import ReferenceGraph
 from kb.registry import Registry
 from kb.retrieve import Retriever
@@ -35,6 +39,13 @@ from kb.settings import KBSettings
 from kb.vectors import VectorStore
 
 _MIN_DATE = date(1, 1, 1)
+TRAINED = Path(__file__).resolve().parent / "trained"
+"""The learned parts shipped with the package (scripts/train_retriever.py writes them)."""
+BUNDLED_ADAPTER = TRAINED / "query_adapter.npz"
+BUNDLED_RANKER = TRAINED / "ranker.json"
+BUNDLED_JUDGE = TRAINED / "basis.json"
+QUERY_CACHE_SIZE = 4096
+log = logging.getLogger(__name__)
 
 MIN_UNRELATED_PAIRS = 10
 Progress = Callable[[int, int, str], None]
@@ -71,9 +82,14 @@ class KnowledgeBase:
         self._state_lock = threading.Lock()
         self._documents: dict[str, StoredDocument] | None = None
         self._lexical: LexicalIndex | None = None
-        self._null: NullCalibration | None = None
+        self._null: dict[bool, NullCalibration] | None = None
         self._references: ReferenceGraph | None = None
         self._memory: QuestionMemory | None = None
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._probes: np.ndarray | None = None
+        self._adapter = load_adapter(settings.retrieval.query_adapter, embedder.name)
+        self._ranker = load_ranker(settings.retrieval.ranker)
+        self._judge = load_judge(settings.retrieval.basis_judge)
         self.retriever = Retriever(self)
 
     @classmethod
@@ -159,25 +175,97 @@ class KnowledgeBase:
         memory.temperature = cfg.memory_temperature * unrelated.std
         return memory
 
+    def query_adapter(self) -> QueryAdapter | None:
+        return self._adapter
+
+    def ranker(self) -> LinearRanker:
+        return self._ranker
+
+    def basis_judge(self) -> BasisJudge | None:
+        return self._judge
+
+    def use_learned(self, adapter: QueryAdapter | None, ranker: LinearRanker, judge: BasisJudge | None) -> None:
+        """Search with this query map, ranker and judge (evaluation folds, training) instead of the configured
+        ones."""
+        with self._state_lock:
+            self._adapter = adapter
+            self._ranker = ranker
+            self._judge = judge
+            self._null = None
+
     def use_memory(self, memory: QuestionMemory) -> None:
         """Search with this memory instead of the stored one until the next change (evaluation folds)."""
         with self._state_lock:
             self._memory = memory
 
-    def null_calibration(self) -> NullCalibration:
-        """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis)."""
-        if self._null is None:
+    def forget_memory_override(self) -> None:
+        """Search with the stored memory again (after ``use_memory``)."""
+        self._drop_memory()
+
+    def null_calibration(self, mapped: bool = False) -> NullCalibration:
+        """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis); ``mapped``:
+        with their vectors through the learned query map."""
+        with self._state_lock:
+            cached = self._null.get(mapped) if self._null else None
+        if cached is None:
+            probes = self._probe_vectors()
+            if mapped and self._adapter is not None:
+                probes = self._adapter(probes)
             active = {d.doc_id for d in self.document_map().values() if d.status is DocStatus.ACTIVE}
             nearest = []
-            for vector in self._probe_vectors():
+            for vector in probes:
                 found = self.vectors.query(vector, 20)
                 nearest.extend([s for uid, s in found if uid.split("-", 1)[0] in active][:1])
-            self._null = calibrate(nearest)
-        return self._null
+            cached = calibrate(nearest)
+            with self._state_lock:
+                self._null = {**(self._null or {}), mapped: cached}
+        return cached
 
     def _probe_vectors(self) -> np.ndarray:
-        """The off-topic probes' query vectors (kb.basis), through the embedding cache."""
-        return self._embed(list(OFF_TOPIC_PROBES), None, query=True)
+        """The off-topic probes' query vectors (kb.basis), through the embedding cache (held in memory)."""
+        with self._state_lock:
+            probes = self._probes
+        if probes is None:
+            probes = self._embed(list(OFF_TOPIC_PROBES), None, query=True)
+            with self._state_lock:
+                self._probes = probes
+        return probes
+
+    def everyday_z(self, query_vector: np.ndarray) -> float:
+        """How like an everyday question a query is: its similarity to the nearest off-topic probe, in standard
+        deviations above the similarity of two probes (kb.basis; the model's own vectors)."""
+        probes = self._probe_vectors()
+        unrelated = calibrate_questions(probes)
+        nearest = float(np.max(probes @ np.asarray(query_vector, np.float32)))
+        return (nearest - unrelated.mean) / max(unrelated.std, 1e-6)
+
+    def query_vectors(self, questions: Sequence[str]) -> np.ndarray:
+        """The embedding model's own (unmapped) vectors of questions as the dense search embeds them, through
+        the stored cache (and into the in-memory one the search uses)."""
+        texts = [self.retriever.dense_text(q) for q in questions]
+        vectors = self._embed(texts, None, query=True)
+        for text, vector in zip(texts, vectors, strict=True):
+            self._remember_query(text, vector)
+        return vectors
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The model's vector of one query text (as embedded, see Retriever.dense_text), cached in memory."""
+        with self._state_lock:
+            vector = self._query_cache.get(text)
+        if vector is None:
+            vector = self.embedder.embed_query(text)
+            self._remember_query(text, vector)
+        return vector
+
+    def _remember_query(self, text: str, vector: np.ndarray) -> None:
+        with self._state_lock:
+            if len(self._query_cache) >= QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[text] = vector
+
+    def active_unit_ids(self) -> set[str]:
+        active = {d.doc_id for d in self.document_map().values() if d.status is DocStatus.ACTIVE}
+        return {uid for uid, doc_id in self.registry.all_unit_ids() if doc_id in active}
 
     def known_law_keys(self) -> set[str]:
         return {d.law_key for d in self.document_map().values()}
@@ -422,3 +510,51 @@ class KnowledgeBase:
             )
             return len(missing)
 
+
+def load_adapter(setting: str, embedder: str) -> QueryAdapter | None:
+    """The configured query map, if it was fitted for this embedding model (a map of another model's vectors
+    would only distort them: it is skipped, with a warning)."""
+    if not setting:
+        return None
+    path = BUNDLED_ADAPTER if setting == "bundled" else Path(setting).expanduser()
+    if setting == "bundled" and not path.is_file():
+        return None
+    try:
+        adapter = QueryAdapter.load(path)
+    except AdapterError as exc:
+        raise ValueError(f"kb.retrieval.query_adapter: {exc}") from exc
+    if adapter.embedder != embedder:
+        if setting != "bundled":
+            log.warning("query adapter %s was fitted for %s, not %s: not used", path, adapter.embedder, embedder)
+        return None
+    return adapter
+
+
+def plain_fusion() -> LinearRanker:
+    """A ranker without learning: the dense and the lexical ranks, as reciprocal-rank fusion adds them."""
+    weights = np.array([1.0 if name == "dense_rr" else 1.5 if name == "lexical_rr" else 0.0 for name in FEATURES])
+    return LinearRanker(weights, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), FEATURES, {"plain": True})
+
+
+def load_ranker(setting: str) -> LinearRanker:
+    if not setting:
+        return plain_fusion()
+    path = BUNDLED_RANKER if setting == "bundled" else Path(setting).expanduser()
+    if setting == "bundled" and not path.is_file():
+        return plain_fusion()
+    try:
+        return LinearRanker.load(path)
+    except RankerError as exc:
+        raise ValueError(f"kb.retrieval.ranker: {exc}") from exc
+
+
+def load_judge(setting: str) -> BasisJudge | None:
+    if not setting:
+        return None
+    path = BUNDLED_JUDGE if setting == "bundled" else Path(setting).expanduser()
+    if setting == "bundled" and not path.is_file():
+        return None
+    try:
+        return BasisJudge.load(path)
+    except JudgeError as exc:
+        raise ValueError(f"kb.retrieval.basis_judge: {exc}") from exc

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kb.citations import law_key
-from kb.models import Hit, SearchResult
+from kb.models import Citation, Hit, SearchResult
 from kb.numbers import cn_to_int
 
 CUTOFFS = (1, 5, 10)
@@ -43,6 +43,10 @@ class GoldArticle:
     @property
     def key(self) -> ArticleKey:
         return article_key(self.law, self.article)
+
+    def citation(self) -> Citation:
+        _, number, suffix = self.key
+        return Citation(law=self.law, article=number, article_suffix=suffix)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def evaluate(
     ``in_scope_refused`` and, with ``details``, a per-question list. With ``warmup`` one untimed search
     runs first, so that lazily loaded models and indexes do not count as the first question's latency.
     """
-    return _metrics(_run_all(searcher, _select(questions, split), k_max, warmup), details)
+    return metrics(run_questions(searcher, _select(questions, split), k_max, warmup), details)
 
 
 def evaluate_splits(
@@ -116,28 +120,42 @@ def evaluate_splits(
 ) -> dict[str, dict[str, Any]]:
     """``evaluate`` for several splits at once, searching each question only once."""
     wanted = list(questions) if "all" in splits else [q for q in questions if q.split in splits]
-    runs = _run_all(searcher, wanted, k_max, warmup)
-    return {s: _metrics([r for r in runs if s == "all" or r.question.split == s], details) for s in splits}
+    runs = run_questions(searcher, wanted, k_max, warmup)
+    return {s: metrics([r for r in runs if s == "all" or r.question.split == s], details) for s in splits}
 
 
-def _metrics(runs: Sequence[_Run], details: bool) -> dict[str, Any]:
+def metrics(runs: Sequence[Run], details: bool) -> dict[str, Any]:
     in_scope = [r for r in runs if r.question.in_scope]
     out_scope = [r for r in runs if not r.question.in_scope]
-    metrics: dict[str, Any] = {"queries": len(in_scope)}
+    out: dict[str, Any] = {"queries": len(in_scope)}
     for k in CUTOFFS:
-        metrics[f"hit@{k}"] = _mean([r.hit_at(k) for r in in_scope])
+        out[f"hit@{k}"] = _mean([r.hit_at(k) for r in in_scope])
     for k in CUTOFFS:
-        metrics[f"recall@{k}"] = _mean([r.recall_at(k) for r in in_scope])
-    metrics["mrr@10"] = _mean([r.reciprocal_rank(10) for r in in_scope])
+        out[f"recall@{k}"] = _mean([r.recall_at(k) for r in in_scope])
+    out["mrr@10"] = _mean([r.reciprocal_rank(10) for r in in_scope])
     latencies = [r.ms for r in runs]
-    metrics["p50_ms"] = percentile(latencies, 50)
-    metrics["p95_ms"] = percentile(latencies, 95)
-    metrics["out_of_scope"] = len(out_scope)
-    metrics["refusal_rate"] = _mean([0.0 if r.grounded else 1.0 for r in out_scope])
-    metrics["in_scope_refused"] = sum(1 for r in in_scope if not r.grounded)
+    out["p50_ms"] = percentile(latencies, 50)
+    out["p95_ms"] = percentile(latencies, 95)
+    out["out_of_scope"] = len(out_scope)
+    out["refusal_rate"] = _mean([0.0 if r.grounded else 1.0 for r in out_scope])
+    out["in_scope_refused"] = sum(1 for r in in_scope if not r.grounded)
+    types = sorted({r.question.type for r in runs if r.question.type})
+    if types:
+        out["by_type"] = {t: _type_metrics([r for r in runs if r.question.type == t]) for t in types}
     if details:
-        metrics["details"] = [r.detail() for r in runs]
-    return metrics
+        out["details"] = [r.detail() for r in runs]
+    return out
+
+
+def _type_metrics(runs: Sequence[Run]) -> dict[str, Any]:
+    """The headline figures of one question type (out-of-scope questions: their refusal rate)."""
+    in_scope = [r for r in runs if r.question.in_scope]
+    out = {"questions": len(runs), "hit@1": _mean([r.hit_at(1) for r in in_scope]),
+           "hit@5": _mean([r.hit_at(5) for r in in_scope]), "mrr@10": _mean([r.reciprocal_rank(10) for r in in_scope])}
+    out_scope = [r for r in runs if not r.question.in_scope]
+    if out_scope:
+        out["refusal_rate"] = _mean([0.0 if r.grounded else 1.0 for r in out_scope])
+    return out
 
 
 def percentile(values: Sequence[float], pct: float) -> float | None:
@@ -151,7 +169,7 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class _Run:
+class Run:
     question: Question
     ranked: tuple[ArticleKey | None, ...]
     labels: tuple[tuple[str, str], ...]
@@ -188,18 +206,18 @@ class _Run:
         }
 
 
-def _run_all(searcher: Searcher, questions: Sequence[Question], k_max: int, warmup: bool) -> list[_Run]:
+def run_questions(searcher: Searcher, questions: Sequence[Question], k_max: int, warmup: bool) -> list[Run]:
     if warmup and questions:
         searcher.search(questions[0].question, k=k_max)
     return [_run(searcher, q, k_max) for q in questions]
 
 
-def _run(searcher: Searcher, question: Question, k_max: int) -> _Run:
+def _run(searcher: Searcher, question: Question, k_max: int) -> Run:
     start = time.perf_counter()
     result = searcher.search(question.question, k=k_max)
     ms = (time.perf_counter() - start) * 1000
     hits = result.hits[:k_max]
-    return _Run(
+    return Run(
         question=question,
         ranked=tuple(hit_key(h) for h in hits),
         labels=tuple((h.document.meta.title, h.unit.label) for h in hits),

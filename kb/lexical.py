@@ -62,6 +62,7 @@ class LexicalIndex:
             self._retriever.index([list(t) or [""] for t in tokens], show_progress=False)
         self._vocab = set(self._retriever.vocab_dict) if self.unit_ids else set()
         self.doc_freq: Counter[str] = Counter(t for doc in tokens for t in set(doc))
+        self._row: dict[str, int] | None = None
 
     def idf(self, token: str) -> float:
         """BM25-style idf; a token the corpus never uses weighs the most."""
@@ -70,6 +71,17 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.unit_ids)
+
+    def scores_of(self, query_tokens: Sequence[str], unit_ids: Sequence[str]) -> np.ndarray:
+        """BM25 scores of the query for these units (0 for a unit not in the index)."""
+        terms = [t for t in query_tokens if t in self._vocab]
+        if not terms or not self.unit_ids or not unit_ids:
+            return np.zeros(len(unit_ids))
+        if self._row is None:
+            self._row = {uid: i for i, uid in enumerate(self.unit_ids)}
+        scores = self._retriever.get_scores(terms)
+        rows = [self._row.get(uid, -1) for uid in unit_ids]
+        return np.array([float(scores[r]) if r >= 0 else 0.0 for r in rows])
 
     def search(self, query_tokens: Sequence[str], n: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
         terms = [t for t in query_tokens if t in self._vocab]

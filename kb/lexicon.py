@@ -10,7 +10,6 @@ sentences by the same terms (``expand``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from kb.models import Unit
 
@@ -142,49 +141,6 @@ def expand(query: str) -> list[str]:
 
 def asks_for_penalty(query: str) -> bool:
     return bool(_PENALTY_QUESTION.search(query))
-
-
-_NUMERAL = r"[零〇一二两三四五六七八九十百千万\d.]+"
-ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    # kind: (the question asks for such a quantity, the article states one)
-    "time-limit": (
-        re.compile(r"多长时间|多久|多少天|几天|多少日|几日|几个月|多少个月|多少小时|几个小时|几小时|多少个?工作日|"
-                   r"期限|时限|时效|截止"),
-        re.compile(rf"{_NUMERAL}(?:个)?(?:工作日|日|天|月|年|小时)(?:内|以内|之内)|期限"),
-    ),
-    "percentage": (
-        re.compile(r"百分之多少|百分之几|多少比例|比例是多少|多大比例|几成"),
-        re.compile(rf"百分之{_NUMERAL}|\d+(?:\.\d+)?%"),
-    ),
-    "age": (
-        re.compile(r"多少岁|几岁|多大年龄|年龄|周岁"),
-        re.compile(rf"{_NUMERAL}周岁"),
-    ),
-    "weight": (
-        re.compile(r"多少吨|几吨|多重|总质量多少|多少公斤|多少千克"),
-        re.compile(rf"{_NUMERAL}(?:吨|千克|公斤)"),
-    ),
-    "enumeration": (
-        re.compile(r"哪些|哪几|列出|几种|几类|包括什么|包括哪"),
-        re.compile(r"下列|[（(][一二三四五六七八九十]+[)）]"),
-    ),
-    "distance": (
-        re.compile(r"多少米|几米|多远|多宽|多少公里|几公里"),
-        re.compile(rf"{_NUMERAL}(?:米|公里|千米)"),
-    ),
-}
-
-
-def asked_quantities(query: str) -> list[str]:
-    """The kinds of answer the question asks for: a time limit, a percentage, an age, a weight, a distance, or
-    a list (哪些 → an article of 下列 items)."""
-    return [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(query)]
-
-
-def states_quantity(kind: str) -> Callable[[Unit], bool]:
-    """A predicate: does the article state an answer of this kind (六十日内, 百分之二十, 十八周岁, 下列…)?"""
-    states = ANSWER_TYPES[kind][1]
-    return lambda unit: bool(states.search(unit.text))
 
 
 def sets_penalty(unit: Unit) -> bool:

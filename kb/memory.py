@@ -6,7 +6,7 @@ articles as one more ranked list in the fusion, as a colleague remembers "that o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,9 @@ class Recollection:
     """Unit ids with their share of the votes, best first."""
     documents: dict[str, float]
     """Document ids with the weight of the voting questions that cite them."""
+    closeness: dict[str, float] = field(default_factory=dict)
+    """Unit ids with how much more similar than the floor the closest voter citing them is, in temperatures
+    (a near-duplicate of a remembered question is far above it)."""
 
 
 class QuestionMemory:
@@ -88,22 +91,27 @@ class QuestionMemory:
         """
         units: dict[str, float] = {}
         documents: dict[str, float] = {}
-        for index, weight in self._voters(qvec, neighbours, min_similarity):
+        closeness: dict[str, float] = {}
+        floor = self.floor if min_similarity is None else min_similarity
+        for index, weight, similarity in self._voters(qvec, neighbours, min_similarity):
             cited = [uid for uid in self.units[index]
                      if allowed_docs is None or uid.split("-", 1)[0] in allowed_docs]
+            above = (similarity - floor) / max(self.temperature, 1e-6)
             for uid in cited:
                 units[uid] = units.get(uid, 0.0) + weight
+                closeness[uid] = max(closeness.get(uid, 0.0), above)
             for doc in dict.fromkeys(uid.split("-", 1)[0] for uid in cited):
                 documents[doc] = documents.get(doc, 0.0) + weight
-        return Recollection(sorted(units.items(), key=lambda x: (-x[1], x[0])), documents)
+        return Recollection(sorted(units.items(), key=lambda x: (-x[1], x[0])), documents, closeness)
 
-    def _voters(self, qvec: np.ndarray, neighbours: int, min_similarity: float | None) -> list[tuple[int, float]]:
-        """The nearest questions similar enough to vote, with their normalised weights."""
+    def _voters(self, qvec: np.ndarray, neighbours: int,
+                min_similarity: float | None) -> list[tuple[int, float, float]]:
+        """The nearest questions similar enough to vote, with their normalised weights and similarities."""
         min_similarity = self.floor if min_similarity is None else min_similarity
         near = self.nearest(qvec, neighbours)
         if not near:
             return []
         weights = np.exp((np.array([s for _, s in near]) - near[0][1]) / max(self.temperature, 1e-6))
         weights /= weights.sum()
-        return [(index, float(weight)) for (index, similarity), weight in zip(near, weights, strict=True)
+        return [(index, float(weight), similarity) for (index, similarity), weight in zip(near, weights, strict=True)
                 if similarity >= min_similarity]

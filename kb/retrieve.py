@@ -1,29 +1,48 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank, direct citation lookup,
-law-name awareness, an optional cross-encoder, and the judgement whether the hits answer the query at all.
+"""Hybrid retrieval: dense (Chroma, with the learned query map) and lexical (BM25) candidates, each described by
+a few signals and ranked by the learned second stage (kb.ranker); direct citation lookup first, an optional
+cross-encoder, and the judgement whether the hits answer the query at all.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
-from kb.lexicon import (
-    asked_quantities,
-    asks_for_penalty,
-    expand,
-    sets_penalty,
-    states_quantity,
-    terms_of_art,
-)
-from kb.models import Citation, Hit, SearchFilters, SearchResult
+from kb.lexicon import asks_for_penalty, expand, sets_penalty, terms_of_art
+from kb.models import Citation, Hit, SearchFilters, SearchResult, StoredUnit
+from kb.ranker import FEATURES
 
 if TYPE_CHECKING:
     from kb.base import KnowledgeBase
+
+SHARE_DEPTH = 20
+"""How many of the best dense (and BM25) candidates a law's share is measured over."""
+REFERENCE_DEPTH = 30
+"""How many of the best candidates pass their rank on to the penalty articles citing them (kb.references)."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The first stage's candidates of one query with their signals (rows of ``matrix`` in kb.ranker.FEATURES
+    order), and what the judgement of a basis needs."""
+
+    unit_ids: tuple[str, ...]
+    units: dict[str, StoredUnit]
+    matrix: np.ndarray
+    dense: np.ndarray
+    dense_raw: np.ndarray
+    lexical: np.ndarray
+    memory: dict[str, float]
+    query: np.ndarray
+    """The model's own (unmapped) query vector."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +50,16 @@ class Pool:
     direct_hits: list[Hit]
     direct: list[Citation]
     unresolved: list[Citation]
-    dense: list[tuple[str, float]]
+    candidates: Candidates
     hybrid: list[Hit]
-    """Fused candidates, best first."""
+    """Ranked candidates, best first."""
     tokens: tuple[str, ...]
     """The query's tokens without the law names it mentions."""
     named_laws: frozenset[str]
+
+
+def doc_of(unit_id: str) -> str:
+    return unit_id.split("-", 1)[0]
 
 
 class Retriever:
@@ -61,7 +84,7 @@ class Retriever:
         of its set phrases."""
         named = self.named_laws(query) if named is None else named
         scoring_query = strip_law_names(query, named) if named else query
-        wording = terms_of_art(query)
+        wording = terms_of_art(query) if self.kb.settings.retrieval.lexicon else []
         return f"{scoring_query} {' '.join(wording)}" if wording else scoring_query
 
     def direct(self, query: str, allowed: set[str]) -> tuple[list[Hit], list[Citation], list[Citation]]:
@@ -88,110 +111,183 @@ class Retriever:
             timings["rerank_ms"] = (time.perf_counter() - t5) * 1000
         seen = {h.unit_id for h in pool.direct_hits}
         hits = (pool.direct_hits + [h for h in hybrid if h.unit_id not in seen])[:k]
-        grounded = bool(pool.direct_hits) or self.judge(query, list(pool.tokens), hits, pool.dense,
-                                                        set(pool.named_laws))
+        grounded = bool(pool.direct_hits) or self.judge(pool, hits)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(query=query, hits=tuple(hits), grounded=grounded, direct=tuple(pool.direct),
                             unresolved=tuple(pool.unresolved), timings_ms=timings)
 
     def pool(self, query: str, filters: SearchFilters, size: int, timings: dict[str, float] | None = None) -> Pool:
-        """The first stage: direct citations, and dense + BM25 candidates fused with the bonuses, best first."""
-        cfg = self.kb.settings.retrieval
+        """The first stage (direct citations; dense + BM25 candidates) and the learned ranking, best first."""
         timings = {} if timings is None else timings
         t0 = time.perf_counter()
         allowed = self.kb.allowed_docs(filters)
-        restricted = bool(filters.laws or filters.levels or filters.validity)
         direct_hits, direct, unresolved = self.direct(query, allowed)
         named = self.named_laws(query)
         timings["parse_ms"] = (time.perf_counter() - t0) * 1000
+        candidates, q_tokens = self.candidates(query, filters, allowed, named, timings)
+        t4 = time.perf_counter()
+        scores = self.kb.ranker().score(candidates.matrix) if candidates.unit_ids else np.zeros(0)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], candidates.unit_ids[i]))
+        size = max(size, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
+        docs = self.kb.document_map()
+        hybrid = []
+        column = {name: i for i, name in enumerate(FEATURES)}
+        for i in order[:size]:
+            uid = candidates.unit_ids[i]
+            stored = candidates.units[uid]
+            row = candidates.matrix[i]
+            hybrid.append(Hit(
+                unit_id=uid, unit=stored.unit, document=docs[stored.doc_id], score=float(scores[i]),
+                dense_score=float(candidates.dense[i]), lexical_score=float(candidates.lexical[i]),
+                dense_rank=_rank(row[column["dense_rr"]]), lexical_rank=_rank(row[column["lexical_rr"]]),
+                memory_share=candidates.memory.get(uid),
+            ))
+        timings["rank_ms"] = (time.perf_counter() - t4) * 1000
+        return Pool(direct_hits, direct, unresolved, candidates, hybrid, tuple(q_tokens), frozenset(named))
 
+    def candidates(self, query: str, filters: SearchFilters, allowed: set[str] | None = None,
+                   named: set[str] | None = None, timings: dict[str, float] | None = None,
+                   ) -> tuple[Candidates, list[str]]:
+        """The dense and BM25 candidates of a query (and the penalty articles citing the best of them, and the
+        articles the nearest answered questions vote for), with their signals."""
+        cfg = self.kb.settings.retrieval
+        timings = {} if timings is None else timings
+        allowed = self.kb.allowed_docs(filters) if allowed is None else allowed
+        named = self.named_laws(query) if named is None else named
+        restricted = bool(filters.laws or filters.levels or filters.validity)
         scoring_query = strip_law_names(query, named) if named else query
+
         t1 = time.perf_counter()
-        legal_terms = expand(query)
-        qvec = self.kb.embedder.embed_query(self.dense_text(query, named))
+        raw = self.kb.query_vector(self.dense_text(query, named))
+        adapter = self.kb.query_adapter()
+        qvec = adapter(raw) if adapter is not None else raw
         timings["embed_ms"] = (time.perf_counter() - t1) * 1000
+
         t2 = time.perf_counter()
         where = {"doc_id": {"$in": sorted(allowed)}} if restricted and allowed else None
-        dense = [(uid, s) for uid, s in self.kb.vectors.query(qvec, cfg.candidates * 2, where)
-                 if uid.split("-", 1)[0] in allowed][: cfg.candidates]
+        dense = [uid for uid, _ in self.kb.vectors.query(qvec, cfg.candidates * 2, where)
+                 if doc_of(uid) in allowed][: cfg.candidates]
         timings["dense_ms"] = (time.perf_counter() - t2) * 1000
+
         t3 = time.perf_counter()
         q_tokens = tokenize(scoring_query)
-        expanded = q_tokens + [t for term in legal_terms for t in tokenize(term)]
-        lexical = self.kb.lexical().search(expanded, cfg.candidates, allowed if restricted else None)
+        expansions = expand(query) if cfg.lexicon else []
+        expanded = q_tokens + [t for term in expansions for t in tokenize(term)]
+        index = self.kb.lexical()
+        lexical = [uid for uid, _ in index.search(expanded, cfg.candidates, allowed if restricted else None)]
         timings["lexical_ms"] = (time.perf_counter() - t3) * 1000
 
-        fused: dict[str, float] = {}
-        dense_rank = {uid: r for r, (uid, _) in enumerate(dense)}
-        lexical_rank = {uid: r for r, (uid, _) in enumerate(lexical)}
-        for uid, r in dense_rank.items():
-            fused[uid] = fused.get(uid, 0.0) + cfg.dense_weight / (cfg.rrf_k + r + 1)
-        for uid, r in lexical_rank.items():
-            fused[uid] = fused.get(uid, 0.0) + cfg.lexical_weight / (cfg.rrf_k + r + 1)
-        docs = self.kb.document_map()
-        remembered: dict[str, float] = {}
-        memory = self.kb.memory() if cfg.memory_weight else None
+        recalled = None
+        memory = self.kb.memory() if cfg.memory else None
         if memory:
-            recalled = memory.recall(qvec, cfg.memory_neighbours, allowed)
-            remembered = dict(recalled.units)
-            for uid, share in remembered.items():
-                fused[uid] = fused.get(uid, 0.0) + cfg.memory_weight * share / (cfg.rrf_k + 1)
-            if cfg.memory_law_weight:
-                for uid in fused:
-                    law_share = recalled.documents.get(uid.split("-", 1)[0], 0.0)
-                    fused[uid] += cfg.memory_law_weight * law_share / (cfg.rrf_k + 1)
-        if named:
-            for uid in fused:
-                if docs[uid.split("-", 1)[0]].law_key in named:
-                    fused[uid] += cfg.law_name_boost / (cfg.rrf_k + 1)
-        if cfg.penalty_boost and asks_for_penalty(query):
-            self.punished_by(fused)
-            for uid in self.kb.units_where(fused, sets_penalty):
-                fused[uid] += cfg.penalty_boost / (cfg.rrf_k + 1)
-        for kind in asked_quantities(query) if cfg.answer_type_boost else ():
-            for uid in self.kb.units_where(fused, states_quantity(kind)):
-                fused[uid] += cfg.answer_type_boost / (cfg.rrf_k + 1)
-        if cfg.law_evidence_weight:
-            add_law_evidence(fused, cfg.law_evidence_depth, cfg.law_evidence_weight)
-        ranked = sorted(fused.items(), key=lambda x: (-x[1], x[0]))
-        size = max(size, self.kb.settings.reranker.candidates if self.kb.settings.reranker.model else 0)
-        dense_score = dict(dense)
-        lexical_score = dict(lexical)
-        hybrid = [
-            replace(h, dense_score=dense_score.get(h.unit_id), lexical_score=lexical_score.get(h.unit_id),
-                    dense_rank=dense_rank.get(h.unit_id), lexical_rank=lexical_rank.get(h.unit_id),
-                    memory_share=remembered.get(h.unit_id))
-            for h in self.kb.hits_for(ranked[:size])
-        ]
-        return Pool(direct_hits, direct, unresolved, dense, hybrid, tuple(q_tokens), frozenset(named))
-
-    def punished_by(self, fused: dict[str, float]) -> None:
-        """Give the penalty articles that cite one of the best candidates that candidate's score (the
-        question describes the conduct; the penalty names it only by number)."""
-        cfg = self.kb.settings.retrieval
+            recalled = memory.recall(raw, cfg.memory_neighbours, allowed)
+        remembered = dict(recalled.units) if recalled else {}
         graph = self.kb.references()
-        best = sorted(fused.items(), key=lambda x: (-x[1], x[0]))[: cfg.reference_depth]
-        for uid, score in best:
+        dense_rr0 = {uid: 1.0 / (1 + r) for r, uid in enumerate(dense)}
+        lexical_rr0 = {uid: 1.0 / (1 + r) for r, uid in enumerate(lexical)}
+        punishes: dict[str, float] = {}
+        for uid in list(dict.fromkeys(dense[:REFERENCE_DEPTH] + lexical[:REFERENCE_DEPTH])):
+            strength = max(dense_rr0.get(uid, 0.0), lexical_rr0.get(uid, 0.0))
             for penalty in graph.penalties_for(uid):
-                fused[penalty] = max(fused.get(penalty, 0.0), score * cfg.reference_weight)
+                if doc_of(penalty) in allowed:
+                    punishes[penalty] = max(punishes.get(penalty, 0.0), strength)
+        ids = list(dict.fromkeys([*dense, *lexical, *punishes, *remembered]))
+        stored = self.kb.registry.units_by_ids(ids)
+        docs = self.kb.document_map()
+        ids = [uid for uid in ids if uid in stored and stored[uid].doc_id in docs]
 
-    def judge(self, query: str, q_tokens: list[str], hits: list[Hit], dense: list[tuple[str, float]],
-              named: set[str]) -> bool:
-        """Whether the corpus holds a basis for the query.
+        vectors = self.kb.vectors.vectors_of(ids)
+        matrix_v = np.vstack([vectors[uid] for uid in ids]) if ids else np.zeros((0, len(raw)), np.float32)
+        dense_scores = matrix_v @ np.asarray(qvec, np.float32)
+        raw_scores = matrix_v @ np.asarray(raw, np.float32)
+        lexical_scores = index.scores_of(expanded, ids)
+        best_lexical = float(lexical_scores.max()) if len(ids) and lexical_scores.max() > 0 else 1.0
+        dense_order = np.argsort(-dense_scores, kind="stable")
+        dense_rr = np.zeros(len(ids))
+        dense_rr[dense_order] = 1.0 / (1 + np.arange(len(ids)))
+        lexical_order = np.argsort(-lexical_scores, kind="stable")
+        lexical_rr = np.zeros(len(ids))
+        lexical_rr[lexical_order] = 1.0 / (1 + np.arange(len(ids)))
+        lexical_rr[lexical_scores <= 0] = 0.0
+        dense_share = _doc_shares([ids[i] for i in dense_order[:SHARE_DEPTH]])
+        lexical_share = _doc_shares([ids[i] for i in lexical_order[:SHARE_DEPTH] if lexical_scores[i] > 0])
 
-        The evidence is how much of the query's weight (idf: rare words weigh more, words the corpus never
-        uses weigh the most) the best hits contain, and how close the best dense match is.
-        """
+        idf = index.idf
+        content = {t for t in q_tokens if len(t) >= 2}
+        weights = {t: idf(t) for t in content}
+        total_weight = sum(weights.values()) or 1.0
+        penalty_question = asks_for_penalty(query)
+        law_votes = recalled.documents if recalled else {}
+        closeness = recalled.closeness if recalled else {}
+        rows = []
+        for i, uid in enumerate(ids):
+            su = stored[uid]
+            unit = su.unit
+            doc = docs[su.doc_id]
+            text = unit.text
+            heading = " ".join([doc.meta.title, *unit.heading_path, unit.title, unit.label])
+            rows.append((
+                float(dense_scores[i]), float(raw_scores[i]), float(dense_rr[i]),
+                float(lexical_scores[i]) / best_lexical, float(lexical_rr[i]),
+                sum(w for t, w in weights.items() if t in text) / total_weight,
+                sum(w for t, w in weights.items() if t in heading) / total_weight,
+                float(doc.law_key in named),
+                float(penalty_question and sets_penalty(unit)),
+                punishes.get(uid, 0.0),
+                dense_share.get(su.doc_id, 0.0),
+                lexical_share.get(su.doc_id, 0.0),
+                remembered.get(uid, 0.0),
+                closeness.get(uid, 0.0),
+                law_votes.get(su.doc_id, 0.0),
+                float(unit.kind != "article"),
+                math.log1p(len(text)),
+            ))
+        matrix = np.asarray(rows, dtype=np.float64).reshape(len(ids), len(FEATURES))
+        return Candidates(tuple(ids), stored, matrix, dense_scores, raw_scores, lexical_scores, remembered,
+                          np.asarray(raw, np.float32)), q_tokens
+
+    def judge(self, pool: Pool, hits: list[Hit]) -> bool:
+        """Whether the corpus holds a basis for the query: the learned judge (kb.judge) over the search's
+        signals, or without one, the best hits' share of the query's weighted words and the nearest article's
+        similarity against the off-topic probes."""
         if not hits:
             return False
+        judge = self.kb.basis_judge()
+        if judge is not None:
+            return judge.grounded(self.basis_signals(pool, hits))
         cfg = self.kb.settings.retrieval
-        if named and any(h.document.law_key in named for h in hits[:3]):
+        if pool.named_laws and any(h.document.law_key in pool.named_laws for h in hits[:3]):
             return True
-        coverage = query_coverage(self.kb.lexical().idf, q_tokens, hits[:3])
+        coverage = query_coverage(self.kb.lexical().idf, list(pool.tokens), hits[:3])
         if coverage == 0.0:
             return False  # not one of the question's words is in the best articles
-        best_dense = dense[0][1] if dense else 0.0
+        raw = pool.candidates.dense_raw
+        best_dense = float(raw.max()) if len(raw) else 0.0
         return best_dense >= self.kb.null_calibration().threshold(cfg.basis_z) or coverage >= cfg.min_lexical_coverage
+
+    def basis_signals(self, pool: Pool, hits: list[Hit]) -> np.ndarray:
+        """The signals of kb.judge.SIGNALS for a search."""
+        candidates = pool.candidates
+        raw_null = self.kb.null_calibration()
+        mapped_null = self.kb.null_calibration(mapped=True)
+        nearest = float(candidates.dense_raw.max()) if len(candidates.dense_raw) else raw_null.mean
+        mapped = float(candidates.dense.max()) if len(candidates.dense) else mapped_null.mean
+        index = self.kb.lexical()
+        content = {t for t in pool.tokens if len(t) >= 2}
+        weights = {t: index.idf(t) for t in content}
+        total = sum(weights.values()) or 1.0
+        unknown = sum(w for t, w in weights.items() if not index.doc_freq.get(t)) / total
+        named = bool(pool.named_laws) and any(h.document.law_key in pool.named_laws for h in hits[:3])
+        return np.array([
+            (nearest - raw_null.mean) / max(raw_null.std, 1e-6),
+            (mapped - mapped_null.mean) / max(mapped_null.std, 1e-6),
+            query_coverage(index.idf, list(pool.tokens), hits[:3]),
+            query_coverage(index.idf, list(pool.tokens), hits[:10]),
+            unknown,
+            float(named),
+            self.kb.everyday_z(candidates.query),
+            pool.hybrid[0].score if pool.hybrid else 0.0,
+        ])
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         if self._reranker is None:
@@ -203,6 +299,17 @@ class Retriever:
         return sorted(rescored, key=lambda h: -(h.rerank_score or 0.0))
 
 
+def _rank(rr: float) -> int | None:
+    return round(1 / rr) - 1 if rr > 0 else None
+
+
+def _doc_shares(unit_ids: list[str]) -> dict[str, float]:
+    shares: dict[str, float] = {}
+    for uid in unit_ids:
+        shares[doc_of(uid)] = shares.get(doc_of(uid), 0.0) + 1.0 / len(unit_ids)
+    return shares
+
+
 def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[Hit]) -> float:
     """The largest idf-weighted share of the query's content words that one hit's text contains."""
     content = {t for t in q_tokens if len(t) >= 2}
@@ -211,18 +318,6 @@ def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[
     weights = {t: idf(t) for t in content}
     total = sum(weights.values())
     return max(sum(w for t, w in weights.items() if t in h.unit.text) for h in hits) / total
-
-
-def add_law_evidence(fused: dict[str, float], depth: int, weight: float) -> None:
-    """Raise every candidate by ``weight`` × its document's share of the best ``depth`` candidates' fused
-    score: a question about a lease is answered in the law where most of the lease articles matched."""
-    per_doc: dict[str, float] = {}
-    for uid, score in sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:depth]:
-        doc = uid.split("-", 1)[0]
-        per_doc[doc] = per_doc.get(doc, 0.0) + score
-    total = sum(per_doc.values()) or 1.0
-    for uid in fused:
-        fused[uid] += weight * per_doc.get(uid.split("-", 1)[0], 0.0) / total
 
 
 def strip_law_names(query: str, named: set[str]) -> str:

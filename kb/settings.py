@@ -34,36 +34,25 @@ class RerankerSettings(StrictModel):
 
 class RetrievalSettings(StrictModel):
     candidates: int = Field(100, ge=10, description="Candidates taken from each of the dense and the lexical index.")
-    rrf_k: int = Field(10, ge=1, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.5, ge=0)
-    law_name_boost: float = Field(
-        2.0, ge=0, description="Bonus for units of a law the query names, in units of a first rank's RRF share."
+    query_adapter: str = Field(
+        "bundled", description="The learned linear map of the query vectors (kb.adapter): 'bundled' (the one "
+        "fitted for the bundled model, used only with it), a path to an .npz file, or '' for none.",
     )
-    penalty_boost: float = Field(
-        1.0, ge=0, description="Bonus for penalty articles when the question asks how to punish (as above)."
+    ranker: str = Field(
+        "bundled", description="The learned second stage (kb.ranker): 'bundled', a path to a .json file, or '' "
+        "for a plain fusion of the dense and lexical ranks.",
     )
-    answer_type_boost: float = Field(
-        0.5, ge=0, description="Bonus for articles stating the kind of quantity the question asks for: a time limit "
-        "(多长时间 → X日内), a percentage, an age, a weight, a distance, a list (哪些 → 下列…) (as above; "
-        "kb.lexicon.ANSWER_TYPES).",
+    basis_judge: str = Field(
+        "bundled", description="The learned judgement whether the knowledge base holds a basis for a question "
+        "(kb.judge): 'bundled', a path to a .json file, or '' for the fixed rule of basis_z and "
+        "min_lexical_coverage.",
     )
-    law_evidence_weight: float = Field(0.05, ge=0, description="Bonus for the candidates of a law in proportion to "
-                                       "that law's share of the best candidates' fused score.")
-    law_evidence_depth: int = Field(30, ge=1)
-    reference_depth: int = Field(
-        30, ge=0, description="For a penalty question: how many of the best candidates pass their score on to the "
-        "penalty articles that cite them (违反本条例第N条规定的…; kb.references).",
+    memory: bool = Field(
+        True, description="The answered questions nearest to the query vote for the articles they cite (kb.memory).",
     )
-    reference_weight: float = Field(1.0, ge=0, description="Share of the cited article's score a penalty article takes.")
-    memory_weight: float = Field(
-        5.0, ge=0, description="Bonus for the articles cited by the answered questions nearest to the query "
-        "(kb.memory): this many first ranks' RRF shares × the article's share of their votes; 0: memory off.",
-    )
-    memory_law_weight: float = Field(
-        2.0, ge=0, description="Bonus for every candidate of a law: this many first ranks' RRF shares × the weight "
-        "of the voting answered questions that cite that law (kb.memory): they often know the law when the article "
-        "they cite is a neighbour of the one asked about.",
+    lexicon: bool = Field(
+        True, description="The officer lexicon (kb.lexicon) adds the legal wording of set phrases and colloquial "
+        "words to the query; off: the query as asked (for measuring what the lexicon adds).",
     )
     memory_neighbours: int = Field(20, ge=1, description="How many of the nearest answered questions vote.")
     memory_temperature: float = Field(

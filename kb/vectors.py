@@ -49,6 +49,24 @@ class VectorStore:
         for start in range(0, len(ids), step):
             self._collection.delete(ids=list(ids[start : start + step]))
 
+    def all(self) -> tuple[list[str], np.ndarray]:
+        """Every stored id with its vector (rows in the same order)."""
+        ids: list[str] = []
+        parts: list[np.ndarray] = []
+        step = 5000
+        total = self.count()
+        for offset in range(0, total, step):
+            got = self._collection.get(include=["embeddings"], limit=step, offset=offset)
+            ids.extend(got["ids"])
+            parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return ids, (np.vstack(parts) if parts else np.zeros((0, self.dim), np.float32))
+
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {uid: np.asarray(v, dtype=np.float32) for uid, v in zip(got["ids"], got["embeddings"], strict=True)}
+
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 

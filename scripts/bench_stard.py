@@ -33,7 +33,7 @@ from kb.evaluate import Question, evaluate_splits, load_questions
 from kb.memory import QuestionMemory
 from kb.models import DocStatus, DocumentMeta, Hit, SearchResult, StoredDocument, Unit
 from kb.settings import KBSettings
-from xuefa.answered import answered_from_questions
+from kb.training import answered_from_questions
 
 DEFAULT_HOME = Path("/tmp/xuefa-stard-home")
 DEFAULT_QUESTIONS = Path("/work/shared/eval/external/stard_chinalaw.jsonl")

@@ -171,3 +171,29 @@ def test_memory_review_confirms_or_dismisses_thumbs_up_answers(tmp_path: Path) -
     code, out = run(home, "search", "司机不肯卸货怎么办？", "--json")
     first = json.loads(out)["hits"][0]
     assert first["article"] == "第四条" and first["memory_share"], "the confirmed answer is remembered"
+
+
+def test_eval_cross_fitted_by_folds_and_per_type(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    rule = tmp_path / "rule.md"
+    rule.write_text(RULE_V1, encoding="utf-8")
+    assert run(home, "ingest", str(rule))[0] == 0
+    law = "公路超限检测站管理示例规定"
+    asked = [("拒不接受超限检测罚多少钱？", "第三条", "penalty"), ("不接受检测的车怎么处罚？", "第三条", "penalty"),
+             ("司机不肯卸货怎么办？", "第四条", "procedure"), ("超限车辆拒不卸载能扣车吗？", "第四条", "procedure"),
+             ("检测站门口要挂什么？", "第二条", "lookup"), ("检测站要公示哪些内容？", "第二条", "lookup"),
+             ("这个规定是为了什么制定的？", "第一条", "lookup"), ("制定本规定的目的是什么？", "第一条", "lookup")]
+    rows = [{"id": f"q{i}", "question": q, "type": t, "gold": [{"law": law, "article": a}]}
+            for i, (q, a, t) in enumerate(asked)]
+    rows += [{"id": "o1", "question": "个人所得税怎么交？", "gold": [], "type": "out_of_scope"},
+             {"id": "o2", "question": "红烧肉怎么做？", "gold": [], "type": "out_of_scope"}]
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    code, out = run(home, "eval", str(questions), "--json", "--folds", "2")
+    assert code == 0
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert metrics["folds"] == 2 and metrics["queries"] == 8 and metrics["out_of_scope"] == 2
+    assert set(metrics["by_type"]) == {"penalty", "procedure", "lookup", "out_of_scope"}
+    assert metrics["by_type"]["penalty"]["questions"] == 2
+    code, out = run(home, "eval", str(questions), "--json")
+    assert "folds" not in json.loads(out) and json.loads(out)["queries"] == 8

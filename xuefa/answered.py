@@ -4,7 +4,7 @@ answers an admin has reviewed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from chat.feedback import FeedbackStore
@@ -12,9 +12,9 @@ from ingest.errors import FileRefused
 from ingest.guard import guard_file
 from ingest.settings import FileLimits
 from kb.base import KnowledgeBase
-from kb.evaluate import GoldArticle, Question, load_questions
+from kb.evaluate import load_questions
 from kb.memory import AnsweredQuestion
-from kb.models import Citation
+from kb.training import answered_from_questions
 from quiz.checklist import ChecklistError, answered_questions, load_checklist
 
 FEEDBACK_SOURCE = "答疑反馈"
@@ -47,20 +47,6 @@ def read_answered(path: Path, split: str | None = None, limits: FileLimits | Non
     if not entries:
         raise AnsweredFileError(f"{path.name}：没有带依据条款的问题")
     return entries
-
-
-def answered_from_questions(questions: Iterable[Question], source: str) -> list[AnsweredQuestion]:
-    """In-scope questions with their gold and also articles as answered questions."""
-    return [
-        AnsweredQuestion(q.question, tuple(_citation(g) for g in (*q.gold, *q.also)), source)
-        for q in questions
-        if q.gold
-    ]
-
-
-def _citation(gold: GoldArticle) -> Citation:
-    _, number, suffix = gold.key
-    return Citation(law=gold.law, article=number, article_suffix=suffix)
 
 
 def review_feedback(kb: KnowledgeBase, store: FeedbackStore, feedback_ids: Sequence[int], remember: bool) -> int:

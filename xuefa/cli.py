@@ -198,12 +198,21 @@ def show(ctx: click.Context, citation: str, as_json: bool) -> None:
 @click.option("--limit", type=int, default=None)
 @click.option("--memory/--no-memory", "use_memory", default=True, show_default=True,
               help="Search with the stored answered questions (xuefa memory); its size is printed as `memory`.")
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Cross-fit: fit the learned parts of the search (query map, ranker, no-basis judge) on all folds "
+              "but one and score that fold with them, for every fold; every figure is then of questions the models "
+              "did not see. The shipped models are not used.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | None, use_memory: bool,
-          as_json: bool) -> None:
-    """Run a questions file (officer_dev.jsonl format) against the knowledge base and print metrics."""
+          folds: int | None, as_json: bool) -> None:
+    """Run a questions file (officer_dev.jsonl format) against the knowledge base and print metrics (and per
+    question type, where the file has types)."""
+    from kb.adapter import AdapterFit
+    from kb.crossfit import Source, cross_fit
     from kb.evaluate import evaluate, load_questions
+    from kb.judge import JudgeFit
+    from kb.ranker import RankerFit
 
     qs = load_questions(questions)
     if split:
@@ -214,7 +223,13 @@ def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | N
     if not use_memory:
         settings = without_memory(settings)
     with knowledge_base(settings) as kb:
-        metrics = evaluate(kb, qs)
+        if folds:
+            fitted = cross_fit([Source("questions", kb, qs)], folds, AdapterFit(), RankerFit(), JudgeFit(),
+                               log=lambda line: click.echo(line, err=True))
+            metrics = {k: v for k, v in fitted.held_out["questions"].items() if k != "details"}
+            metrics["folds"] = folds
+        else:
+            metrics = evaluate(kb, qs)
         metrics["memory"] = len(kb.memory()) if use_memory else 0
     if as_json:
         click.echo(json.dumps(metrics, ensure_ascii=False))

@@ -82,7 +82,7 @@ def knowledge_base(settings: Settings, progress: Progress | None = None) -> Iter
 def without_memory(settings: Settings) -> Settings:
     """A copy of the settings whose search ignores the answered questions (``xuefa eval --no-memory``); the
     settings given are left as they are."""
-    retrieval = settings.kb.retrieval.model_copy(update={"memory_weight": 0.0})
+    retrieval = settings.kb.retrieval.model_copy(update={"memory": False})
     return settings.model_copy(update={"kb": settings.kb.model_copy(update={"retrieval": retrieval})})
 
 

@@ -4,7 +4,6 @@ import pytest
 
 from kb.models import StoredUnit, Unit
 from kb.references import ReferenceGraph, cited_articles
-from kb.retrieve import add_law_evidence
 
 
 @pytest.mark.parametrize(
@@ -35,12 +34,3 @@ def test_graph_links_penalties_to_the_articles_they_cite_within_one_document() -
     ])
     assert graph.penalties_for("a-00022") == ["a-00059"]
     assert graph.penalties_for("b-00022") == []
-
-
-def test_law_evidence_raises_the_candidates_of_the_law_most_candidates_come_from() -> None:
-    fused = {"lone-00001": 0.20, "lease-00010": 0.19, "lease-00011": 0.18, "lease-00012": 0.17}
-    add_law_evidence(fused, depth=30, weight=0.05)
-    assert max(fused, key=lambda uid: fused[uid]) == "lease-00010"
-    unchanged = {"a-1": 0.2, "b-1": 0.1}
-    add_law_evidence(unchanged, depth=30, weight=0.0)
-    assert unchanged == {"a-1": 0.2, "b-1": 0.1}
