@@ -511,13 +511,21 @@ class KnowledgeBase:
             return len(missing)
 
 
+def learned_file(setting: str, bundled: Path) -> Path | None:
+    """The file a learned-part setting names: '' none, 'bundled' the shipped one (none if it is absent), else a
+    path."""
+    if not setting:
+        return None
+    if setting == "bundled":
+        return bundled if bundled.is_file() else None
+    return Path(setting).expanduser()
+
+
 def load_adapter(setting: str, embedder: str) -> QueryAdapter | None:
     """The configured query map, if it was fitted for this embedding model (a map of another model's vectors
     would only distort them: it is skipped, with a warning)."""
-    if not setting:
-        return None
-    path = BUNDLED_ADAPTER if setting == "bundled" else Path(setting).expanduser()
-    if setting == "bundled" and not path.is_file():
+    path = learned_file(setting, BUNDLED_ADAPTER)
+    if path is None:
         return None
     try:
         adapter = QueryAdapter.load(path)
@@ -537,10 +545,8 @@ def plain_fusion() -> LinearRanker:
 
 
 def load_ranker(setting: str) -> LinearRanker:
-    if not setting:
-        return plain_fusion()
-    path = BUNDLED_RANKER if setting == "bundled" else Path(setting).expanduser()
-    if setting == "bundled" and not path.is_file():
+    path = learned_file(setting, BUNDLED_RANKER)
+    if path is None:
         return plain_fusion()
     try:
         return LinearRanker.load(path)
@@ -549,10 +555,8 @@ def load_ranker(setting: str) -> LinearRanker:
 
 
 def load_judge(setting: str) -> BasisJudge | None:
-    if not setting:
-        return None
-    path = BUNDLED_JUDGE if setting == "bundled" else Path(setting).expanduser()
-    if setting == "bundled" and not path.is_file():
+    path = learned_file(setting, BUNDLED_JUDGE)
+    if path is None:
         return None
     try:
         return BasisJudge.load(path)

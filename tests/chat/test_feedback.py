@@ -23,7 +23,7 @@ def test_only_reviewed_thumbs_up_answers_are_remembered(
     assert answer.grounded and answer.citations
     liked = store.record(answer, "up")
     disliked = store.record(answer, "down")
-    unfounded = store.record(service.answer("个人所得税的起征点是多少？"), "up")
+    unfounded = store.record(service.answer("今天天气怎么样？"), "up")
     later = store.record(service.answer("查封场所的期限最长多少天？"), "up")
 
     awaiting = store.awaiting_review()
