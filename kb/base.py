@@ -87,6 +87,7 @@ class KnowledgeBase:
         self._memory: QuestionMemory | None = None
         self._query_cache: dict[str, np.ndarray] = {}
         self._probes: np.ndarray | None = None
+        self._probe_pairs: NullCalibration | None = None
         self._adapter = load_adapter(settings.retrieval.query_adapter, embedder.name)
         self._ranker = load_ranker(settings.retrieval.ranker)
         self._judge = load_judge(settings.retrieval.basis_judge)
@@ -165,7 +166,7 @@ class KnowledgeBase:
             units.append(tuple(dict.fromkeys(h.unit_id for h in hits if h is not None)))
         memory = QuestionMemory(entries, vectors, units)
         cfg = self.settings.retrieval
-        unrelated = calibrate_questions(self._probe_vectors())
+        unrelated = self._probe_calibration()
         floor = unrelated.threshold(cfg.memory_z)
         within = memory.unrelated_similarities()
         if len(within) >= MIN_UNRELATED_PAIRS:
@@ -231,11 +232,21 @@ class KnowledgeBase:
                 self._probes = probes
         return probes
 
+    def _probe_calibration(self) -> NullCalibration:
+        """How similar two off-topic probes are (kb.basis.calibrate_questions), computed once."""
+        with self._state_lock:
+            calibration = self._probe_pairs
+        if calibration is None:
+            calibration = calibrate_questions(self._probe_vectors())
+            with self._state_lock:
+                self._probe_pairs = calibration
+        return calibration
+
     def everyday_z(self, query_vector: np.ndarray) -> float:
         """How like an everyday question a query is: its similarity to the nearest off-topic probe, in standard
         deviations above the similarity of two probes (kb.basis; the model's own vectors)."""
         probes = self._probe_vectors()
-        unrelated = calibrate_questions(probes)
+        unrelated = self._probe_calibration()
         nearest = float(np.max(probes @ np.asarray(query_vector, np.float32)))
         return (nearest - unrelated.mean) / max(unrelated.std, 1e-6)
 

@@ -110,6 +110,8 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
     embedder = sources[0].kb.embedder.name
     base_ranker = sources[0].kb.ranker()
     none = sources[0].kb.build_memory([])
+    memories = {(source.name, k): held_out_memory(source, k, folds) for source in sources for k in range(folds)
+                } if memory else {}
     fold_adapters: list[QueryAdapter | None] = []
     rows: dict[int, list[RankingGroup]] = {k: [] for k in range(folds)}
     for k in range(folds):
@@ -123,7 +125,7 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
             source.kb.use_memory(none)
             rows[k] += ranking_groups(source, in_fold) * source.weight
             if memory:
-                source.kb.use_memory(held_out_memory(source, k, folds))
+                source.kb.use_memory(memories[source.name, k])
                 rows[k] += ranking_groups(source, in_fold) * source.weight
         log(f"fold {k + 1}/{folds}: query map fitted, {len(rows[k])} candidate lists")
     fold_rankers = [fit_ranker([g for j in range(folds) if j != k for g in rows[j]], ranker_fit) for k in range(folds)]
@@ -146,7 +148,7 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
                 in_fold = [q for q in source.train if fold_of(q.id, folds) == k]
                 if in_fold:
                     source.kb.use_learned(fold_adapters[k], fold_rankers[k], fold_judges[k])
-                    source.kb.use_memory(held_out_memory(source, k, folds) if remembered else none)
+                    source.kb.use_memory(memories[source.name, k] if remembered else none)
                     runs += run_questions(source.kb, in_fold, 10, warmup=False)
             name = f"{source.name}+memory" if remembered else source.name
             held_out[name] = metrics(runs, details=True)
