@@ -1,16 +1,16 @@
-"""Questions and people: verified questions from the law's structure, a question bank, practice.
+"""Questions and people: verified questions from the law's structure, a question bank, practice, exams, contests.
 
-Public entry points (the CLI and the app call these, thinly):
+Rooms (each imports the shared modules at this root and the rooms listed before it; generation also reads
+the checklist item type, ``checklist.items``, which imports nothing of quiz):
 
-- ``quiz.generate.generate(kb, count, laws=(), types=(), seed=None, chapters=(), articles=(), checklist=(),
-  registry=QUESTION_TYPES)`` → ``list[Question]`` (``QUESTION_TYPES.with_llm(complete)`` adds 简答/案例分析)
-- ``quiz.models.Question`` (``to_json()``), ``quiz.models.dump_json(questions)``
-- ``quiz.checks.check_question(question, index)`` → problems (empty: the key is supported)
-- ``quiz.checklist.load_checklist(path)`` → ``Checklist`` of ``ChecklistItem``;
-  ``quiz.checklist_questions.checklist_questions(kb, items)`` → questions item by item;
-  ``quiz.checklist_store.ChecklistStore(bank)``: loaded checklists in the bank's database
-- ``quiz.bank.QuestionBank.open(home, settings)``: add/list/filter/set_status/mark_changed
-- ``quiz.exchange.export_questions(questions, path)`` / ``import_questions(path, index)`` (XLSX/CSV)
-- ``quiz.practice.Practice(bank)``: submit, wrong_book, due, session_questions, mastery_by_law,
-  mastery_by_checklist_item, adopt; ``checklist_mastery(items, mastery)``
+- shared: ``models`` (Question, types), ``settings`` (QuizSettings), ``source`` (articles read from kb),
+  ``text``, ``quantities`` (amounts and time limits in text), ``grading`` (one answer graded), ``db`` (the
+  bank's tables), ``sheets`` (XLSX/CSV rows)
+- ``generation``: questions made from articles and checked against them (``generate``, ``checks``,
+  ``generators/`` one module per type, ``mutations``, ``terms``, ``statements``)
+- ``bank``: the question bank (``store.QuestionBank``) and its XLSX/CSV exchange
+- ``checklist``: 应知应会 checklists read (``items``), turned into questions (``questions``), kept (``store``)
+- ``practice``: practice runs, the wrong-answer book and mastery (``runs``), new practice sets (``sets``)
+- ``exam``: annual exams (blueprint, papers, roster, scoring, report, documents)
+- ``contest``: knowledge contests (state machine, service, screens, export)
 """

@@ -15,9 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from quiz.checklist import load_checklist
-from quiz.checklist_questions import checklist_questions
-from quiz.checks import check_question
+from quiz.checklist.items import load_checklist
+from quiz.checklist.questions import checklist_questions
+from quiz.generation.checks import check_question
 from quiz.source import ArticleIndex, StaticSource, UnitSource
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def main() -> int:
     print(f"items with questions: {made.covered}/{items} = {made.covered / items:.1%}")
     print(f"items citing an article not in the knowledge base: {[i.number for i in made.missing_article]}")
     print(f"items without a question: {[i.number for i in made.without_question]}")
-    print(f"questions: {len(made.questions)}, failing quiz.checks: {len(failing)}")
+    print(f"questions: {len(made.questions)}, failing quiz.generation.checks: {len(failing)}")
     print(f"types: {dict(Counter(q.type for q in made.questions))}")
     print(f"generators: {dict(Counter(q.generator for q in made.questions))}")
     print(f"seconds: index {indexed - started:.2f}, checklist + questions {done - indexed:.2f}")

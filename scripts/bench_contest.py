@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.model import RoundKind, RoundSpec
 from quiz.contest.service import ContestService
 from quiz.models import Question

@@ -1,4 +1,4 @@
-"""Quiz benchmark: generate questions from the corpus and check them independently of quiz.checks.
+"""Quiz benchmark: generate questions from the corpus and check them independently of quiz.generation.checks.
 
     PYTHONPATH=. python scripts/bench_quiz.py                       # parse ../shared/corpus Markdown
     PYTHONPATH=. python scripts/bench_quiz.py --kb-home ~/.local/share/xuefa/kb   # a built knowledge base
@@ -25,11 +25,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from quiz.checklist import load_checklist
-from quiz.generate import generate
+from quiz.checklist.items import load_checklist
+from quiz.generation.generate import generate
+from quiz.generation.terms import find_authorities
 from quiz.models import Question
 from quiz.source import ArticleIndex, StaticSource, UnitSource, citation_label
-from quiz.terms import find_authorities
 from quiz.text import normalize
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -97,7 +97,7 @@ def _numbers(text: str) -> set[str]:
 
 
 def supported(q: Question, article: str) -> bool:
-    """The issue's definition, re-checked on the raw text (no quiz.checks).
+    """The issue's definition, re-checked on the raw text (no quiz.generation.checks).
 
     A checklist point is the checklist's wording, not the article's: a true one is supported when its
     amounts are the article's and most of its characters occur in it, a false one when it names an amount

@@ -63,9 +63,9 @@ HOSTILE: list[tuple[str, Callable[[Path], Path], str]] = [
 
 def _door(name: str, path: Path, settings: IngestSettings) -> str:
     from ingest.loaders import load_file
-    from quiz.checklist import load_checklist
+    from quiz.bank.exchange import import_questions
+    from quiz.checklist.items import load_checklist
     from quiz.exam.roster import read_roster
-    from quiz.exchange import import_questions
 
     if name == "ingest":
         loaded = load_file(path, settings)
@@ -113,7 +113,7 @@ def run_fuzz(count: int, folder: Path, seed: int, budget_s: float, kb_every: int
     from ingest.pipeline import ingest_file
     from kb.base import KnowledgeBase
     from kb.settings import KBSettings
-    from quiz.bank import QuestionBank
+    from quiz.bank.store import QuestionBank
     from quiz.exam.models import RosterError
     from quiz.exam.service import ExamService
     from quiz.settings import QuizSettings

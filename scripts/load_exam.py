@@ -123,9 +123,9 @@ class Setup:
 
 def set_up(home: Path, url: str, examinees: int, questions: int, seed: int) -> Setup:
     from ingest.china_law import iter_documents
-    from quiz.bank import QuestionBank
+    from quiz.bank.store import QuestionBank
     from quiz.exam.service import ExamService
-    from quiz.generate import generate
+    from quiz.generation.generate import generate
     from quiz.settings import QuizSettings
     from quiz.source import StaticSource
 
@@ -152,7 +152,7 @@ def set_up(home: Path, url: str, examinees: int, questions: int, seed: int) -> S
 def serve(url: str, port: int) -> None:
     import gradio as gr
 
-    from quiz.bank import QuestionBank
+    from quiz.bank.store import QuestionBank
     from quiz.exam.service import ExamService
     from quiz.settings import QuizSettings
     from xuefa.web.exam_routes import build_exam_router
@@ -377,7 +377,7 @@ def answer_for(q: dict[str, Any], rng: random.Random, who: str) -> Any:
 def count_lost(setup: Setup, people: list[Examinee]) -> tuple[int, int, list[str]]:
     """(acknowledged answers checked, lost, examples): every last acknowledged answer per question must be
     what a fresh service reads from the database."""
-    from quiz.bank import QuestionBank
+    from quiz.bank.store import QuestionBank
     from quiz.exam.service import ExamService
     from quiz.settings import QuizSettings
 

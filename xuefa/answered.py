@@ -15,7 +15,7 @@ from kb.base import KnowledgeBase
 from kb.evaluate import load_questions
 from kb.memory import AnsweredQuestion
 from kb.training import answered_from_questions
-from quiz.checklist import ChecklistError, answered_questions, load_checklist
+from quiz.checklist.items import ChecklistError, answered_questions, load_checklist
 
 FEEDBACK_SOURCE = "答疑反馈"
 

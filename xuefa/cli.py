@@ -381,8 +381,8 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
                   types: tuple[str, ...], seed: int | None, as_json: bool) -> None:
     """Generate questions, each verified against the article it cites."""
     from kb.citations import parse_citations
-    from quiz.generate import UnknownArticle, generate
-    from quiz.generators import QUESTION_TYPES, CompletionError
+    from quiz.generation.generate import UnknownArticle, generate
+    from quiz.generation.generators import QUESTION_TYPES, CompletionError
     from quiz.models import dump_json
     from quiz.source import UnknownLaw
     from xuefa.quiz_llm import NEEDS_LLM, quiz_llm

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chat.llm import ChatMessage, LLMError, OpenAICompatibleClient
 from chat.settings import LLMSettings
-from quiz.generators.llm import CompletionError
+from quiz.generation.generators.llm import CompletionError
 
 SYSTEM = "你是严谨的交通运输行政执法考试命题人，只依据给出的法律条文命题，按要求只输出JSON。"
 NEEDS_LLM = (

@@ -18,10 +18,10 @@ from chat.models import Answer, AnswerEvent, Turn
 from chat.service import AnswerService
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase, Progress
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
-from quiz.practice import Practice
+from quiz.practice.runs import Practice
 from xuefa.settings import Settings
 
 

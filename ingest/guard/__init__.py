@@ -6,7 +6,7 @@ checked by its loader page by page (:mod:`ingest.guard.pdf`), on pypdf's lazily 
 is a :class:`~ingest.errors.FileRefused` naming the file, what is too large and the limit
 ("word/document.xml 解压后 812 MB，超过上限 100 MB"). Every door calls it: ``xuefa ingest`` and the 管理 upload
 (through :func:`ingest.loaders.load_file`), the question-bank and roster imports (:func:`quiz.sheets.read_sheet`)
-and the checklist import (:func:`quiz.checklist.load_checklist`). The limits are ``ingest.limits``.
+and the checklist import (:func:`quiz.checklist.items.load_checklist`). The limits are ``ingest.limits``.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from typing import TypeVar
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from quiz.bank import QuestionBank, QuestionFilter
+from quiz.bank.store import QuestionBank, QuestionFilter
 from quiz.contest import codec
 from quiz.contest.clock import Clock, SystemClock
 from quiz.contest.db import ContestRow, ContestTeamRow

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.settings import FileLimits
-from quiz.bank import QuestionBank, QuestionFilter
+from quiz.bank.store import QuestionBank, QuestionFilter
 from quiz.db import Base, as_utc, utcnow
 from quiz.exam.blueprint import (
     Blueprint,

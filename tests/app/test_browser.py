@@ -16,10 +16,10 @@ import pytest
 
 from chat.models import Answer, AnswerEvent, Final, Turn
 from kb.base import KnowledgeBase
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
-from quiz.practice import Practice
+from quiz.practice.runs import Practice
 from quiz.settings import QuizSettings
 from tests.app.browser import SIZES, visit
 from tests.app.conftest import ADMIN_PASSWORD, HTML_LAW_TITLE, HTML_TEXT, make_services

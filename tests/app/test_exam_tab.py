@@ -14,7 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.models import BlueprintError, ExamError, ExamRefused
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings

@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from kb.base import KnowledgeBase
 from kb.models import Citation
-from quiz.bank import QuestionBank
-from quiz.checklist import load_checklist
-from quiz.checklist_questions import ChecklistQuestions
-from quiz.checklist_store import ChecklistStore
+from quiz.bank.store import QuestionBank
+from quiz.checklist.items import load_checklist
+from quiz.checklist.questions import ChecklistQuestions
+from quiz.checklist.store import ChecklistStore
 from quiz.db import AttemptRow, CardRow
 from quiz.grading import grade
 from quiz.models import Question
-from quiz.practice import ItemMastery, Mastery, Practice
+from quiz.practice.runs import ItemMastery, Mastery, Practice
 from tests.app.browser import visit
 from tests.app.conftest import ADMIN_PASSWORD, make_services
 from xuefa.app import library

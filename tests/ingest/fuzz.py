@@ -26,10 +26,10 @@ from PIL import Image
 from ingest.errors import IngestError
 from ingest.loaders import load_file
 from ingest.settings import FileLimits, IngestSettings
-from quiz.checklist import ChecklistError, load_checklist
+from quiz.bank.exchange import ExchangeError, import_questions
+from quiz.checklist.items import ChecklistError, load_checklist
 from quiz.exam.models import RosterError
 from quiz.exam.roster import read_roster
-from quiz.exchange import ExchangeError, import_questions
 from quiz.sheets import SheetError
 from tests.ingest import make_files
 

@@ -14,7 +14,7 @@ from ingest.pipeline import ingest_file
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase
 from kb.settings import KBSettings
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.models import RosterError
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings

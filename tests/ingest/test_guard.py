@@ -14,10 +14,10 @@ from ingest.loaders import load_file
 from ingest.settings import FileLimits, IngestSettings
 from kb.base import KnowledgeBase
 from kb.settings import KBSettings
-from quiz.checklist import ChecklistError, load_checklist
+from quiz.bank.exchange import ExchangeError, import_questions
+from quiz.checklist.items import ChecklistError, load_checklist
 from quiz.exam.models import RosterError
 from quiz.exam.roster import read_roster
-from quiz.exchange import ExchangeError, import_questions
 from quiz.sheets import SheetError, read_sheet
 from tests.ingest import hostile_files as hostile
 from tests.ingest import make_files

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import ARTICLE_CHANGED, ARTICLE_GONE, QuestionBank, QuestionFilter
-from quiz.checks import check_question
-from quiz.exchange import COLUMNS, ExchangeError, export_questions, import_questions, read_rows
-from quiz.generate import generate
+from quiz.bank.exchange import COLUMNS, ExchangeError, export_questions, import_questions, read_rows
+from quiz.bank.store import ARTICLE_CHANGED, ARTICLE_GONE, QuestionBank, QuestionFilter
+from quiz.generation.checks import check_question
+from quiz.generation.generate import generate
 from quiz.models import Question, ReviewStatus
 from quiz.settings import QuizSettings
 from quiz.source import ArticleIndex, StaticSource, citation_label

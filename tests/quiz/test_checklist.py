@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.models import Citation
-from quiz.checklist import ChecklistError, load_checklist, parse_csv, parse_markdown
+from quiz.checklist.items import ChecklistError, load_checklist, parse_csv, parse_markdown
 
 FIXTURE = Path(__file__).parent / "data" / "应知应会清单-测试.md"
 

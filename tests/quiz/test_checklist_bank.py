@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from fsrs import Scheduler
 
-from quiz.bank import QuestionBank
-from quiz.checklist import Checklist, load_checklist
-from quiz.checklist_questions import checklist_questions
-from quiz.checklist_store import ChecklistStore
-from quiz.checks import check_question
-from quiz.generate import generate
+from quiz.bank.store import QuestionBank
+from quiz.checklist.items import Checklist, load_checklist
+from quiz.checklist.questions import checklist_questions
+from quiz.checklist.store import ChecklistStore
+from quiz.generation.checks import check_question
+from quiz.generation.generate import generate
 from quiz.models import Question
-from quiz.practice import Practice, checklist_mastery
+from quiz.practice.runs import Practice, checklist_mastery
 from tests.quiz.answers import wrong_answer
 
 FIXTURE = Path(__file__).parent / "data" / "应知应会清单-测试.md"
@@ -156,7 +156,7 @@ class RememberingIndex:
 
 
 def test_the_practice_use_cases_keep_what_they_make(bank: QuestionBank, real_source) -> None:
-    from quiz.practice_sets import import_checklist, new_practice_set
+    from quiz.practice.sets import import_checklist, new_practice_set
 
     made = new_practice_set(real_source, bank, 5, laws=["中华人民共和国行政处罚法"])
     assert len(made) == 5 and bank.count() == 5

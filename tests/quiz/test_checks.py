@@ -6,8 +6,8 @@ import random
 from dataclasses import replace
 
 from kb.models import Citation
-from quiz.checks import check_question, strip_prefix
-from quiz.generators import QUESTION_TYPES, Context
+from quiz.generation.checks import check_question, strip_prefix
+from quiz.generation.generators import QUESTION_TYPES, Context
 from quiz.models import Question
 
 

@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 
 from kb.models import Citation
-from quiz.checklist import parse_markdown
-from quiz.checks import check_question
-from quiz.generate import UnknownArticle, UnknownChapter, generate
-from quiz.generators import UnknownQuestionType
+from quiz.checklist.items import parse_markdown
+from quiz.generation.checks import check_question
+from quiz.generation.generate import UnknownArticle, UnknownChapter, generate
+from quiz.generation.generators import UnknownQuestionType
 from quiz.source import UnknownLaw
 from quiz.text import normalize
 

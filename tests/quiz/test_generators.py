@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from quiz.checks import check_question
-from quiz.generators import QUESTION_TYPES, Context, UnknownQuestionType
+from quiz.generation.checks import check_question
+from quiz.generation.generators import QUESTION_TYPES, Context, UnknownQuestionType
 from quiz.models import BLANK, SLOT
 from quiz.quantities import find_quantities, quantity_keys
 from quiz.source import ArticleIndex

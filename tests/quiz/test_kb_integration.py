@@ -9,9 +9,9 @@ import pytest
 
 from kb.base import KnowledgeBase
 from kb.settings import KBSettings
-from quiz.bank import ARTICLE_CHANGED, QuestionBank
-from quiz.checks import check_question
-from quiz.generate import generate
+from quiz.bank.store import ARTICLE_CHANGED, QuestionBank
+from quiz.generation.checks import check_question
+from quiz.generation.generate import generate
 from quiz.source import ArticleIndex, citation_label
 from tests.quiz.laws import load_law, replace_article
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random
 
-from quiz.checks import check_question
-from quiz.generators import QUESTION_TYPES, Context
+from quiz.generation.checks import check_question
+from quiz.generation.generators import QUESTION_TYPES, Context
 from quiz.grading import grade
 
 
@@ -39,7 +39,7 @@ def test_key_points_the_article_does_not_support_are_discarded(article, real_ind
 
 
 def test_replies_in_fences_or_with_points_as_one_string(article, real_index) -> None:
-    from quiz.generators.llm import key_points, parse_reply
+    from quiz.generation.generators.llm import key_points, parse_reply
 
     assert parse_reply('说明\n```json\n{"stem": "s", "answer": "a", "key_points": ["p"]}\n```\n完') == {
         "stem": "s", "answer": "a", "key_points": ["p"]}

@@ -17,9 +17,9 @@ from chat.settings import LLMSettings
 from kb.base import KnowledgeBase
 from kb.models import Citation
 from kb.settings import KBSettings
-from quiz.checks import check_question
-from quiz.generate import generate
-from quiz.generators import QUESTION_TYPES, CompletionError
+from quiz.generation.checks import check_question
+from quiz.generation.generate import generate
+from quiz.generation.generators import QUESTION_TYPES, CompletionError
 from quiz.grading import grade
 from quiz.models import Question
 from tests.quiz.fake_llm import FakeLLM, article_of

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from quiz.mutations import direction_mutations, modal_mutations, mutations, trace
+from quiz.generation.mutations import direction_mutations, modal_mutations, mutations, trace
 from quiz.text import normalize
 
 ARTICLE = (

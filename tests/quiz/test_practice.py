@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Scheduler
 
-from quiz.bank import QuestionBank
-from quiz.generate import generate
+from quiz.bank.store import QuestionBank
+from quiz.generation.generate import generate
 from quiz.grading import grade, letters
 from quiz.models import Question
-from quiz.practice import Practice
+from quiz.practice.runs import Practice
 from tests.quiz.answers import wrong_answer
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -89,7 +89,7 @@ def test_mastery_per_law_and_session_order(practice: Practice) -> None:
 
 
 def test_mastery_per_checklist_item(database_url: str, real_index) -> None:
-    from quiz.checklist import parse_markdown
+    from quiz.checklist.items import parse_markdown
 
     checklist = parse_markdown(
         "# 清单\n\n## 一、程序\n\n1. 执法人员不得少于两人，法律另有规定的除外。（《中华人民共和国行政处罚法》第四十二条）\n"

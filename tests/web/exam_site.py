@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from kb.models import Citation
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.service import ExamService
-from quiz.generate import generate
+from quiz.generation.generate import generate
 from quiz.models import Question, ReviewStatus
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource

@@ -19,10 +19,10 @@ import pytest
 
 from kb.base import KnowledgeBase
 from kb.settings import KBSettings
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.model import QuestionPick, RoundKind, RoundSpec
 from quiz.contest.service import ContestService
-from quiz.generate import generate
+from quiz.generation.generate import generate
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource
 from tests.app.browser import Visit, recording

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.clock import ManualClock
 from quiz.contest.machine import Contest
 from quiz.contest.model import RoundKind, RoundSpec

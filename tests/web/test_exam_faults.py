@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings
 from tests.quiz.exam.conftest import Clock

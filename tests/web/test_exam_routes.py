@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings
 from tests.app.conftest import free_port

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.clock import ManualClock
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService

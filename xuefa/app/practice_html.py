@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from kb.citations import law_key
 from kb.models import Citation
-from quiz.checklist_questions import ChecklistQuestions
+from quiz.checklist.questions import ChecklistQuestions
 from quiz.grading import Given, Grade
 from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question
-from quiz.practice import ItemMastery, Mastery
+from quiz.practice.runs import ItemMastery, Mastery
 from quiz.source import citation_label
 from xuefa.app.identity import Identity
 

@@ -1,6 +1,6 @@
 """The 练习 tab: generate a run of questions over chosen laws, chapters and types; answer them one at a time
 with instant feedback whose source opens the full article; a wrong-answer book (错题本) on the FSRS schedule
-of ``quiz.practice.Practice``; mastery per law and per 应知应会 checklist item; an admin loads checklists.
+of ``quiz.practice.runs.Practice``; mastery per law and per 应知应会 checklist item; an admin loads checklists.
 
 Per session: the run in ``gr.State``. Per officer: the identity (警号/姓名, or an anonymous id) in
 ``gr.BrowserState``, so the wrong-answer book and mastery follow the officer across reloads; everything
@@ -19,12 +19,12 @@ import gradio as gr
 
 from kb.citations import law_key
 from kb.models import Citation
-from quiz.checklist import ChecklistError, load_checklist
-from quiz.checklist_store import ChecklistStore
-from quiz.generate import UnknownChapter
+from quiz.checklist.items import ChecklistError, load_checklist
+from quiz.checklist.store import ChecklistStore
+from quiz.generation.generate import UnknownChapter
 from quiz.models import QUESTION_TYPE_NAMES
-from quiz.practice import Practice, checklist_mastery
-from quiz.practice_sets import import_checklist, new_practice_set
+from quiz.practice.runs import Practice, checklist_mastery
+from quiz.practice.sets import import_checklist, new_practice_set
 from quiz.source import citation_label
 from xuefa.app import library
 from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.contest.clock import ManualClock
 from quiz.contest.model import BuzzOutcome, ContestError, Phase, QuestionPick, RoundKind, RoundSpec
 from quiz.contest.service import ContestNotFound, ContestService, stake_difficulty
-from quiz.generate import generate
+from quiz.generation.generate import generate
 from quiz.models import ReviewStatus
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kb.models import Citation
-from quiz.bank import QuestionBank
+from quiz.bank.store import QuestionBank
 from quiz.exam.service import ExamService
-from quiz.generate import generate
+from quiz.generation.generate import generate
 from quiz.models import Question, ReviewStatus
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource

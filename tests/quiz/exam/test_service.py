@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import QuestionBank, QuestionFilter
+from quiz.bank.store import QuestionBank, QuestionFilter
 from quiz.exam.models import BlueprintShortfall, ExamError, ExamRefused, ExamStatus
 from quiz.exam.service import ExamService
 from quiz.models import ReviewStatus

@@ -1,6 +1,6 @@
 """判断: a statement of the article, kept verbatim (true) or changed in one place (false).
 
-The changes (quiz.mutations) are 应当↔可以, 不得→可以, 以上↔以下 after an amount, an amount or time
+The changes (quiz.generation.mutations) are 应当↔可以, 不得→可以, 以上↔以下 after an amount, an amount or time
 limit changed to one the article does not use, a competent authority swapped for one it does not name.
 From a checklist knowledge point: the point itself (true) or the point with one amount or authority
 changed to one the cited article does not use (false).
@@ -8,12 +8,12 @@ changed to one the cited article does not use (false).
 
 from __future__ import annotations
 
-from quiz.checklist import ChecklistItem
-from quiz.generators.base import Context, build, stem_prefix
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.generators.base import Context, build, stem_prefix
+from quiz.generation.mutations import Mutation, authority_mutations, mutations, quantity_mutations
+from quiz.generation.statements import statements
 from quiz.models import Question, QuestionType
-from quiz.mutations import Mutation, authority_mutations, mutations, quantity_mutations
 from quiz.source import Article
-from quiz.statements import statements
 from quiz.text import trim_end
 
 TRUE_SHARE = 0.5

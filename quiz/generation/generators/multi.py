@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from kb.numbers import SMALL_NUMERALS
-from quiz.checklist import ChecklistItem
-from quiz.checks import ECHO_RUN, giveaway
-from quiz.generators.base import Context, PoolItem, build, lettered
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.checks import ECHO_RUN, giveaway
+from quiz.generation.generators.base import Context, PoolItem, build, lettered
+from quiz.generation.statements import Enumeration, enumerations
 from quiz.models import SLOT, Question, QuestionType
 from quiz.source import Article
-from quiz.statements import Enumeration, enumerations
 from quiz.text import bare, bigrams, coverage, normalize, similarity, trim_end
 
 _MODAL_RE = re.compile(r"应当|可以|不得|必须")

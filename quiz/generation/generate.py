@@ -2,7 +2,7 @@
 
 Laws take turns (one question per law per round) and each law cycles through the chosen types, so a run
 covers the laws and the types evenly; an article is used once per run while the law has unused ones.
-Every candidate goes through quiz.checks; a question that fails is dropped, never emitted. Stems are
+Every candidate goes through quiz.generation.checks; a question that fails is dropped, never emitted. Stems are
 unique within a run. ``chapters`` narrows a law to some of its chapters (章, the top heading of its
 articles); ``articles`` to single articles.
 """
@@ -13,10 +13,10 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from kb.models import Citation
-from quiz.checklist import ChecklistItem
-from quiz.checks import check_question
-from quiz.generators import QUESTION_TYPES, Context, QuestionTypes
-from quiz.generators.base import Generator
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.checks import check_question
+from quiz.generation.generators import QUESTION_TYPES, Context, QuestionTypes
+from quiz.generation.generators.base import Generator
 from quiz.models import Question
 from quiz.source import Article, ArticleIndex, UnitSource, citation_label
 from quiz.text import normalize

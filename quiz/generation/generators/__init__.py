@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from quiz.generators.base import Context, Generator
-from quiz.generators.blank import FillBlank
-from quiz.generators.judge import TrueFalse
-from quiz.generators.llm import MAX_CALLS, Complete, CompletionError, LLMQuestion, llm_question_types
-from quiz.generators.multi import MultipleChoice
-from quiz.generators.single import SingleChoice
+from quiz.generation.generators.base import Context, Generator
+from quiz.generation.generators.blank import FillBlank
+from quiz.generation.generators.judge import TrueFalse
+from quiz.generation.generators.llm import (
+    MAX_CALLS,
+    Complete,
+    CompletionError,
+    LLMQuestion,
+    llm_question_types,
+)
+from quiz.generation.generators.multi import MultipleChoice
+from quiz.generation.generators.single import SingleChoice
 from quiz.models import QuestionType
 
 

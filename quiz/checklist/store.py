@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 
 from kb.citations import citation_from_json, citation_to_json
 from kb.models import Citation
-from quiz.bank import QuestionBank
-from quiz.checklist import Checklist, ChecklistItem
+from quiz.bank.store import QuestionBank
+from quiz.checklist.items import Checklist, ChecklistItem
 from quiz.db import ChecklistItemRow
 
 

@@ -8,13 +8,13 @@ blanked, under the question.
 
 from __future__ import annotations
 
-from quiz.checklist import ChecklistItem
-from quiz.generators.base import Context, build, stem_prefix
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.generators.base import Context, build, stem_prefix
+from quiz.generation.statements import statements
+from quiz.generation.terms import Term, find_authorities, find_terms
 from quiz.models import BLANK, Question, QuestionType
 from quiz.quantities import find_quantities, quantity_keys
 from quiz.source import Article
-from quiz.statements import statements
-from quiz.terms import Term, find_authorities, find_terms
 
 CHECKLIST_ANSWER_MAX = 150
 

@@ -11,8 +11,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from quiz.generation.terms import authority_alternatives, find_authorities
 from quiz.quantities import Quantity, distractor_values, find_quantities, quantity_keys, render
-from quiz.terms import authority_alternatives, find_authorities
 from quiz.text import normalize
 
 MODAL_SWAPS: dict[str, tuple[str, ...]] = {

@@ -3,7 +3,7 @@
 For each item, the article it cites is looked up in the knowledge base. Questions built on the item's
 own wording (the generators' ``from_checklist``) come first, one per type; when they give fewer than
 ``per_item``, questions on the cited article are added whose evidence sentence the item states (most of
-the sentence's words occur in the item), tagged with the item too. Every question passes quiz.checks
+the sentence's words occur in the item), tagged with the item too. Every question passes quiz.generation.checks
 and stems are unique. Items whose article is not in the knowledge base are reported, not guessed at.
 """
 
@@ -13,9 +13,9 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from quiz.checklist import ChecklistItem
-from quiz.checks import check_question
-from quiz.generators import QUESTION_TYPES, Context, QuestionTypes
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.checks import check_question
+from quiz.generation.generators import QUESTION_TYPES, Context, QuestionTypes
 from quiz.models import Question
 from quiz.source import Article, ArticleIndex, UnitSource
 from quiz.text import coverage, normalize

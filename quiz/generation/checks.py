@@ -12,7 +12,7 @@ The checks re-derive everything from the question and the cited articles, not fr
 - 多选: every key option occurs in the article; every distractor occurs nowhere in it and resembles none
   of its sentences;
 - 判断: the true statement is the article's own text; the false one is the article's text with one
-  recognised change (quiz.mutations) that makes it wrong against the article;
+  recognised change (quiz.generation.mutations) that makes it wrong against the article;
 - 简答/案例分析: every key point is supported by the article.
 """
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 
 from kb.numbers import SMALL_NUMERALS
+from quiz.generation.mutations import trace
 from quiz.models import BLANK, SLOT, Question
-from quiz.mutations import trace
 from quiz.quantities import find_quantities, quantity_keys
 from quiz.source import ArticleIndex
 from quiz.text import (

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from quiz.checklist import ChecklistItem
-from quiz.difficulty import difficulty
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.difficulty import difficulty
+from quiz.generation.statements import enumerations
 from quiz.models import LETTERS, Question, QuestionType
 from quiz.source import Article, ArticleIndex
-from quiz.statements import enumerations
 from quiz.text import bigrams, normalize
 
 QUOTE_LIMIT = 300

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kb.memory import AnsweredQuestion
-from quiz.bank import QuestionBank
-from quiz.checklist import Checklist, answered_questions
-from quiz.checklist_questions import ChecklistQuestions, checklist_questions
-from quiz.checklist_store import ChecklistStore
-from quiz.generate import generate
+from quiz.bank.store import QuestionBank
+from quiz.checklist.items import Checklist, answered_questions
+from quiz.checklist.questions import ChecklistQuestions, checklist_questions
+from quiz.checklist.store import ChecklistStore
+from quiz.generation.generate import generate
 from quiz.models import Question
 from quiz.source import UnitSource
 
@@ -29,7 +29,7 @@ class KnowledgeSource(UnitSource, Protocol):
 def new_practice_set(kb: UnitSource, bank: QuestionBank, size: int, laws: Sequence[str] = (),
                      types: Sequence[str] = (), chapters: Sequence[tuple[str, str]] = ()) -> list[Question]:
     """Up to ``size`` questions of the laws/chapters and types chosen, stored in the bank (an answer is recorded
-    against a stored question); raises what ``quiz.generate.generate`` raises."""
+    against a stored question); raises what ``quiz.generation.generate.generate`` raises."""
     questions = generate(kb, size, laws=laws, types=types, chapters=chapters)
     if questions:
         bank.add(questions)

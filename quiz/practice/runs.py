@@ -24,8 +24,8 @@ from typing import Literal
 from fsrs import Card, Rating, Scheduler, State
 from sqlalchemy import select, update
 
-from quiz.bank import QuestionBank, QuestionFilter, to_question
-from quiz.checklist import ChecklistItem
+from quiz.bank.store import QuestionBank, QuestionFilter, to_question
+from quiz.checklist.items import ChecklistItem
 from quiz.db import AttemptRow, CardRow, QuestionRow, as_utc, utcnow
 from quiz.grading import Given, Grade, grade
 from quiz.models import Question, QuestionType, ReviewStatus

@@ -8,13 +8,13 @@ open; the key is the answer's value (which the cited article uses), the distract
 
 from __future__ import annotations
 
-from quiz.checklist import ChecklistItem
-from quiz.generators.base import Context, build, lettered, stem_prefix
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.generators.base import Context, build, lettered, stem_prefix
+from quiz.generation.statements import statements
+from quiz.generation.terms import authority_alternatives, find_authorities
 from quiz.models import SLOT, Question, QuestionType
 from quiz.quantities import distractor_values, find_quantities, quantity_keys, render
 from quiz.source import Article
-from quiz.statements import statements
-from quiz.terms import authority_alternatives, find_authorities
 
 CHECKLIST_ANSWER_MAX = 150
 

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.numbers import SMALL_NUMERALS
-from quiz.checklist import ChecklistItem
-from quiz.checks import key_point_supported
-from quiz.generators.base import Context, build
+from quiz.checklist.items import ChecklistItem
+from quiz.generation.checks import key_point_supported
+from quiz.generation.generators.base import Context, build
 from quiz.models import Question, QuestionType
 from quiz.source import Article
 
