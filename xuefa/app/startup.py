@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from kb.base import KnowledgeBase
 from kb.base import Progress as UnitProgress
+from xuefa.progress import show_progress
 from xuefa.services import Services, build_services, open_kb
 from xuefa.settings import Settings
 
@@ -25,24 +25,9 @@ WARM_UP_QUESTION = "扣押车辆最长能扣多少天？"
 
 @contextmanager
 def console_progress(label: str) -> Iterator[UnitProgress]:
-    """A progress bar on the console, shown from the first report, driven by a ``kb.base.Progress``."""
-    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console, transient=False)
-    task = bars.add_task(label, total=None)
-    started = False
-
-    def update(done: int, total: int, what: str) -> None:
-        nonlocal started
-        if not started:
-            bars.start()
-            started = True
-        bars.update(task, completed=done, total=total, description=f"{label} {what[:24]}")
-
-    try:
-        yield update
-    finally:
-        if started:
-            bars.stop()
+    """A bar on a terminal, log lines every 10 s in a service's log."""
+    with show_progress(label, console) as report:
+        yield report
 
 
 def ensure_corpus(kb: KnowledgeBase) -> int:
