@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.coverage import CoverageGap
 from kb.models import Citation
 
 DISCLAIMER = "仅供学习参考，不构成正式法律意见；执法办案请以现行有效的法律文本为准。"
@@ -22,6 +23,7 @@ NoticeKind = Literal[
     "citations_removed",
     "llm_uncited",
     "citation_not_found",
+    "document_missing",
 ]
 RemovalReason = Literal["not_in_kb", "not_retrieved", "bad_marker"]
 
@@ -78,6 +80,8 @@ class Answer:
     query: str = ""
     topic: str = ""
     disclaimer: str = DISCLAIMER
+    lacking: tuple[CoverageGap, ...] = ()
+    """Documents of the question's field that the knowledge base lacks, or holds only in an older version."""
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property

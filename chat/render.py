@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from chat.models import Answer
+from kb.coverage import CoverageGap, GapKind
 from kb.models import Citation
 from kb.numbers import article_label, int_to_cn
 
@@ -68,8 +69,21 @@ def render_answer_text(answer: Answer) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def lacking_text(gap: CoverageGap) -> str:
+    """The notice of a document the question's field rests on that the knowledge base lacks or holds old."""
+    document = gap.document
+    version = f"，{document.version_date.isoformat()}版" if document.version_date else ""
+    if gap.kind is GapKind.OLDER and gap.held_version:
+        return (f"知识库中的《{document.title}》是{gap.held_version.isoformat()}版，现行为"
+                f"{document.version_date.isoformat() if document.version_date else '更新的'}版，回答可能已过时；"
+                "请管理员导入现行版本。")
+    return (f"这个问题涉及《{document.title}》（{document.level.value}{version}），知识库中没有这部文件，"
+            "回答可能不完整；请管理员导入。")
+
+
 def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """``{"answer", "grounded", "citations": [{"law", "article", "text"}]}`` for ``xuefa ask --json``.
+    """``{"answer", "grounded", "citations": [{"law", "article", "text"}], "lacking": [{"title", "level", "kind",
+    "version_date", "held_version"}]}`` for ``xuefa ask --json``.
 
     Citations are the answer's and the related ones, each article once, only ones the knowledge base
     holds; ``text`` is the stored article text.
@@ -81,4 +95,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
             continue
         seen.add(c.unit_id or "")
         citations.append({"law": law_title(c), "article": article_text(c), "text": c.quote})
-    return {"answer": render_answer_text(answer), "grounded": answer.grounded, "citations": citations}
+    lacking = [{"title": g.document.title, "level": g.document.level.value, "kind": g.kind.value,
+                "version_date": g.document.version_date.isoformat() if g.document.version_date else None,
+                "held_version": g.held_version.isoformat() if g.held_version else None} for g in answer.lacking]
+    return {"answer": render_answer_text(answer), "grounded": answer.grounded, "citations": citations,
+            "lacking": lacking}

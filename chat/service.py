@@ -16,12 +16,13 @@ from chat.llm import LLMClient, LLMError
 from chat.models import Answer, AnswerEvent, Delta, Final, Notice, Turn
 from chat.prompt import build_messages
 from chat.question import Intent, PreparedQuestion, content_tokens, detect_intent, law_mentions, prepare
-from chat.render import render_citation
+from chat.render import lacking_text, render_citation
 from chat.rerank import rerank
 from chat.settings import ChatSettings
 from chat.verify import verify_answer
 from kb.base import KnowledgeBase
 from kb.citations import law_key
+from kb.coverage import CoverageGap, FoundationDocument, coverage_gaps, gaps_for
 from kb.models import Citation, Hit, SearchResult
 
 POSSIBLY_RELATED = 3
@@ -51,6 +52,7 @@ class _Context:
     result: SearchResult
     terms: _Terms
     notices: tuple[Notice, ...]
+    lacking: tuple[CoverageGap, ...]
     started: float
     search_ms: float
     rerank_ms: float
@@ -59,10 +61,14 @@ class _Context:
 class AnswerService:
     """Answers officers' questions from the knowledge base, with an optional OpenAI-compatible LLM."""
 
-    def __init__(self, kb: KnowledgeBase, settings: ChatSettings, llm: LLMClient | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, settings: ChatSettings, llm: LLMClient | None = None,
+                 foundation: Sequence[FoundationDocument] = ()) -> None:
         self.kb = kb
         self.settings = settings
         self.llm = llm
+        self.foundation = tuple(foundation)
+        """The documents enforcement rests on (``kb.coverage``): an answer about the field of one the knowledge
+        base lacks says so."""
 
     # public ----------------------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
@@ -137,6 +143,10 @@ class AnswerService:
         for missing in result.unresolved:
             notices.append(Notice("citation_not_found", f"知识库中没有{render_citation(missing)}。"))
             yield notices[-1]
+        lacking = tuple(gaps_for(prepared.text, coverage_gaps(self.foundation, self.kb.documents())))
+        for gap in lacking:
+            notices.append(Notice("document_missing", lacking_text(gap)))
+            yield notices[-1]
         return _Context(
             question=prepared.text,
             query=rewritten.query,
@@ -145,6 +155,7 @@ class AnswerService:
             result=result,
             terms=terms,
             notices=tuple(notices),
+            lacking=lacking,
             started=started,
             search_ms=search_ms,
             rerank_ms=rerank_ms,
@@ -167,6 +178,7 @@ class AnswerService:
             query=ctx.query,
             topic=ctx.topic,
             notices=ctx.notices + tuple(notices),
+            lacking=ctx.lacking,
         )
 
     def _no_basis(self, ctx: _Context) -> Answer:

@@ -79,3 +79,7 @@ class KBSettings(StrictModel):
     embedding: EmbeddingSettings = EmbeddingSettings()
     reranker: RerankerSettings = RerankerSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    foundation: str = Field(
+        "bundled", description="The documents enforcement rests on, checked against the knowledge base "
+        "(`xuefa laws --missing`, the 管理 page, a notice in answers about their field): 'bundled' (the project's "
+        "corpus/foundation.tsv), a TSV file of that shape, or '' for no check.")

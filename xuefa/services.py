@@ -16,8 +16,10 @@ from chat.feedback import FeedbackStore
 from chat.llm import OpenAICompatibleClient, create_llm_client
 from chat.models import Answer, AnswerEvent, Turn
 from chat.service import AnswerService
+from corpus.foundation import foundation_documents
 from ingest.settings import IngestSettings
 from kb.base import KnowledgeBase, Progress
+from kb.coverage import CoverageGap, FoundationDocument, coverage_gaps
 from quiz.bank.store import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
@@ -51,10 +53,16 @@ class Services:
     """Annual exams (blueprint → papers → sittings → grading → reports); ``None``: no 考试 pages."""
     contests: ContestService | None = None
     """Knowledge contests (host console, big screen, buzzers); ``None``: no 竞赛 pages."""
+    foundation: tuple[FoundationDocument, ...] = ()
+    """The documents enforcement rests on (``kb.foundation``), checked by ``gaps``."""
 
     @property
     def admin_enabled(self) -> bool:
         return bool(self.admin_password)
+
+    def gaps(self) -> list[CoverageGap]:
+        """The foundation documents the knowledge base lacks or holds only in an older version."""
+        return coverage_gaps(self.foundation, self.kb.documents())
 
     def close(self) -> None:
         """Close what ``build_services`` opened besides the knowledge base (its opener closes that)."""
@@ -91,8 +99,19 @@ def open_bank(settings: Settings) -> QuestionBank:
     return QuestionBank.open(settings.home, settings.quiz)
 
 
+def exam_service(settings: Settings, bank: QuestionBank) -> ExamService:
+    """Annual exams over the question bank (``quiz`` settings; ``ingest.limits`` on the roster files)."""
+    return ExamService(bank, settings.quiz, limits=settings.ingest.limits)
+
+
+def contest_service(settings: Settings, bank: QuestionBank) -> ContestService:
+    """Knowledge contests over the question bank."""
+    return ContestService(bank, settings.quiz)
+
+
 def answer_service(settings: Settings, kb: KnowledgeBase) -> AnswerService:
-    return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm))
+    return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm),
+                         foundation=foundation_documents(settings.kb.foundation))
 
 
 def feedback_store(settings: Settings) -> FeedbackStore:
@@ -109,13 +128,14 @@ def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> 
         admin_password=settings.admin_password,
         ingest=settings.ingest,
         uploads_dir=settings.home / "uploads",
+        foundation=foundation_documents(settings.kb.foundation),
     )
     if quiz:
         bank = open_bank(settings)
         services.bank = bank
         services.practice = Practice.from_settings(bank, settings.quiz)
-        services.contests = ContestService(bank, settings.quiz)
-        services.exams = ExamService(bank, settings.quiz, limits=settings.ingest.limits)
+        services.contests = contest_service(settings, bank)
+        services.exams = exam_service(settings, bank)
     return services
 
 
