@@ -404,4 +404,6 @@ def parse_document(loaded: LoadedText, hints: DocumentMeta | None = None) -> Par
         body, signature = split_signature(body)
         meta = _metadata(header, loaded, fields, signature, hints)
         units = parse_sections(body, title=meta.title)
+    if loaded.ocr_pages:
+        meta = replace(meta, ocr=True)
     return ParsedDocument(meta=meta, units=_numbered(units), content_hash=digest)

@@ -13,3 +13,6 @@ class LoadedText:
     format: str
     title_hint: str = ""
     page_starts: tuple[int, ...] = field(default=())
+    ocr_pages: int = 0
+    """Pages whose text was recognised from an image (OCR), 0 for a text file."""
+    ocr_seconds: float = 0.0

@@ -110,6 +110,8 @@ class DocumentMeta:
     doc_number: str = ""
     history: tuple[str, ...] = ()
     source: str = ""
+    ocr: bool = False
+    """The text was recognised from a scan or photo (OCR): a citation can say so."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from ingest.errors import IngestError
 from ingest.guard import guard_file
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
+from ingest.loaders.ocr import load_image
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.plain import load_markdown, load_text
 from ingest.settings import IngestSettings
@@ -37,7 +38,8 @@ _HINTS = {
     ".rtf": "RTF files are not supported: save it as .docx",
 }
 IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
-NEEDS_OCR = "an image: it needs OCR first, which is not supported yet"
+"""Photos and scans of pages, read by OCR (:mod:`ingest.loaders.ocr`)."""
+LOADERS.update(dict.fromkeys(sorted(IMAGES), load_image))
 
 __all__ = ["LOADERS", "Loader", "check_file", "load_file"]
 
@@ -78,12 +80,10 @@ def load_file(path: Path, settings: IngestSettings) -> LoadedText:
     path = Path(path)
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
-    if loader is None and suffix not in IMAGES:
+    if loader is None:
         raise IngestError(path, _unsupported(suffix))
     check_file(path, settings)
     guard_file(path, settings.limits)
-    if loader is None:  # an image within the limits
-        raise IngestError(path, NEEDS_OCR)
     loaded = loader(path, settings)
     if not loaded.text.strip():
         raise IngestError(path, "empty: no text found in the file")

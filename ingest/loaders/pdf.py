@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,8 @@ _FILE_NAME_TITLE = re.compile(
 
 NOT_PDF = "not a valid PDF (corrupt or truncated)"
 ENCRYPTED = "encrypted PDF: a password is needed"
-NEEDS_OCR = "PDF has no text layer (scanned image?): it needs OCR first"
+NEEDS_OCR = "PDF has no text layer (scanned image?), and OCR recognised no text in its pages"
+_MIN_OCR_SIDE = 32  # smaller images on a scanned page (rules, dots) are not read
 
 
 def _multiply(m: Sequence[float], n: Sequence[float]) -> Matrix:
@@ -156,6 +157,58 @@ def _page_lines(reader: PdfReader, path: Path, settings: IngestSettings) -> list
     return out
 
 
+def _page_chars(lines: list[Line]) -> int:
+    return sum(len("".join(line.text.split())) for line in lines)
+
+
+def _page_images(page: Any, index: int, path: Path) -> Iterator[Any]:
+    """The page's images one at a time, decoded only when taken (their pixel counts were checked by
+    :func:`check_page` before), turned as the page's /Rotate says."""
+    import numpy as np
+
+    try:
+        names = list(page.images.keys()) if hasattr(page.images, "keys") else range(len(page.images))
+        rotation = int(page.rotation or 0) % 360
+    except _BROKEN as exc:
+        raise IngestError(path, f"{NOT_PDF}: page {index + 1} cannot be read") from exc
+    for name in names:
+        try:
+            image = page.images[name]
+            width, height = image.image.size if image.image is not None else (0, 0)
+            if min(width, height) < _MIN_OCR_SIDE:
+                continue
+            pixels = image.image
+            if pixels.mode not in ("L", "RGB", "RGBA"):
+                pixels = pixels.convert("RGB")
+            array = np.asarray(pixels)
+        except (PdfRefused, LimitReachedError):
+            raise
+        except (*_BROKEN, OSError) as exc:
+            raise IngestError(path, f"page {index + 1}: its image cannot be decoded for OCR ({exc})") from exc
+        yield np.ascontiguousarray(np.rot90(array, -(rotation // 90))) if rotation % 90 == 0 and rotation else array
+
+
+def _ocr_scanned_pages(reader: PdfReader, pages: list[list[Line]], path: Path, settings: IngestSettings) -> tuple[int, float]:
+    """Pages with less text than ``min_text_chars_per_page`` and with images are read by OCR, one page at a
+    time (only that page's images in memory); their lines replace what the text layer held. Returns the
+    pages read and the seconds they took."""
+    scanned = [i for i, lines in enumerate(pages) if _page_chars(lines) < settings.min_text_chars_per_page]
+    if not scanned:
+        return 0, 0.0
+    from ingest.loaders.ocr import log_page, ocr_images
+
+    read = 0
+    seconds = 0.0
+    for n, index in enumerate(scanned, start=1):
+        page = ocr_images(_page_images(reader.pages[index], index, path), index)
+        log_page(path, n, len(scanned), page.seconds)
+        seconds += page.seconds
+        if page.lines:
+            pages[index] = page.lines
+            read += 1
+    return read, seconds
+
+
 def _check_text_layer(pages: list[list[Line]], path: Path, settings: IngestSettings) -> None:
     if not pages:
         raise IngestError(path, "empty PDF: it has no pages")
@@ -187,12 +240,19 @@ def load_pdf(path: Path, settings: IngestSettings) -> LoadedText:
         with pdf_limits(settings.limits):
             reader = _open(path)
             pages = _page_lines(reader, path, settings)
+            ocr_pages, ocr_seconds = _ocr_scanned_pages(reader, pages, path, settings)
     except PdfRefused as exc:
         raise FileRefused(path, str(exc)) from exc
     except LimitReachedError as exc:
         raise FileRefused(path, limit_reached(exc, settings.limits)) from exc
     _check_text_layer(pages, path, settings)
-    text, page_starts = rebuild([line for lines in pages for line in lines], len(pages))
+    if ocr_pages:
+        from ingest.loaders.ocr import text_of_pages
+
+        text, page_starts = text_of_pages(pages)
+    else:
+        text, page_starts = rebuild([line for lines in pages for line in lines], len(pages))
     return LoadedText(
-        path=path, text=text, format="pdf", title_hint=_title(reader, text), page_starts=page_starts
+        path=path, text=text, format="pdf", title_hint=_title(reader, text), page_starts=page_starts,
+        ocr_pages=ocr_pages, ocr_seconds=ocr_seconds,
     )

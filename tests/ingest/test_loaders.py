@@ -92,7 +92,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     (
         "scan",
         lambda d: make_scan_pdf(d / "scan.pdf"),
-        "PDF has no text layer (scanned image?): it needs OCR first",
+        "PDF has no text layer (scanned image?), and OCR recognised no text in its pages",
     ),
 ]
 
@@ -333,7 +333,7 @@ def test_truncated_pdf_is_refused(text_pdf: Path, tmp_path: Path, keep: float) -
 
 
 def test_min_text_chars_per_page_decides_ocr(text_pdf: Path) -> None:
-    with pytest.raises(IngestError, match="needs OCR"):
+    with pytest.raises(IngestError, match="no text layer"):  # taken for a scan: OCR finds no image to read
         load_file(text_pdf, IngestSettings(min_text_chars_per_page=10_000))
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ingest.errors import IngestError
 from ingest.loaders import load_file
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.reflow import (
@@ -349,7 +348,9 @@ def _raw_pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
 
-def test_corpus_scan_needs_ocr(shared_dir: Path) -> None:
+def test_corpus_scan_is_read_by_ocr(shared_dir: Path) -> None:
     path = shared_dir / "corpus" / "binary" / "行政处罚法-扫描件-无文字层.pdf"
-    with pytest.raises(IngestError, match="needs OCR"):
-        load_file(path, SETTINGS)
+    loaded = load_file(path, SETTINGS)
+    assert loaded.ocr_pages == 2
+    assert "\n第一章 总则\n第一条 为了规范行政处罚的设定和实施，" in loaded.text
+    assert "\n第九条 行政处罚的种类：\n（一）" in loaded.text
