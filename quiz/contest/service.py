@@ -39,9 +39,11 @@ from quiz.contest.model import (
     BuzzOutcome,
     ContestError,
     Phase,
+    QuestionPick,
     RoundKind,
     RoundSpec,
     Team,
+    standard_rounds,
 )
 from quiz.contest.views import HostView, ScreenView, host_view, screen_view
 from quiz.db import Base
@@ -106,6 +108,16 @@ def normalize_code(code: str) -> str:
     return "".join(ch for ch in code.strip().upper() if ch.isalnum())[:16]
 
 
+def entered_answer(qtype: str, choice: str | None, picks: Sequence[str] | None, text: str | None) -> Given:
+    """The answer the host entered for the answering team, as a question of ``qtype`` is graded: the letters
+    picked (多选), the option or 对/错 chosen (单选/判断), else the text (at most 500 characters)."""
+    if qtype == "multi":
+        return [str(p) for p in picks or ()]
+    if qtype in ("single", "judge"):
+        return str(choice or "")
+    return (text or "").strip()[:500]
+
+
 def stake_difficulty(spec: RoundSpec, stake: int) -> int:
     """风险题 without a difficulty of its own: the lowest stake draws 易 (1), the next 中 (2), higher 难 (3)."""
     ordered = sorted(set(spec.stakes))
@@ -165,6 +177,15 @@ class ContestService:
             log.info("contest %s created: %s, %d teams", code, title, len(names))
             return contest
         raise ContestError("生成竞赛编号失败，请重试。")
+
+    def create_standard(self, name: str, teams: Sequence[str], required: int, buzz: int, risk: int,
+                        pick: QuestionPick | None = None) -> Contest:
+        """A contest of the usual rounds (``standard_rounds``: ``required`` 必答 per team, ``buzz`` 抢答 in all,
+        ``risk`` 风险题 per team), scored and timed by the settings."""
+        s = self.settings
+        specs = standard_rounds(required, buzz, risk, pick or QuestionPick(), s.contest_points, s.contest_answer_seconds,
+                                s.contest_buzz_seconds, s.contest_stakes)
+        return self.create(name, teams, specs)
 
     def laws(self) -> list[str]:
         """The laws the question bank has questions of (a contest round may draw from them)."""
@@ -259,6 +280,18 @@ class ContestService:
 
     def judge(self, code: str, given: Given, correct: bool | None = None) -> Attempt:
         return self._act(code, lambda c: c.judge(given, correct))
+
+    def decide(self, code: str, choice: str | None = None, picks: Sequence[str] | None = None,
+               text: str | None = None, correct: bool | None = None) -> Attempt:
+        """The host's judgement of the question on screen: ``correct`` None grades the answer entered (by the
+        question's type, ``entered_answer``), True/False decides it; once judged or revealed, True/False
+        overrides the judgement. Out of turn: the phase error of ``judge``."""
+        view = self.screen(code)
+        if view.phase in (Phase.JUDGED, Phase.REVEALED) and correct is not None:
+            return self.override(code, correct)
+        if view.phase != Phase.ANSWERING or view.question is None:
+            return self.judge(code, "", correct)  # raises the phase error
+        return self.judge(code, entered_answer(view.question.type, choice, picks, text), correct)
 
     def override(self, code: str, correct: bool) -> Attempt:
         attempt = self._act(code, lambda c: c.override(correct))

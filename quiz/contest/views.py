@@ -16,6 +16,7 @@ from quiz.contest.model import (
     Asked,
     BuzzOutcome,
     Phase,
+    RoundKind,
     Score,
     Team,
 )
@@ -68,7 +69,7 @@ class AttemptView:
 class PressView:
     team: int
     team_name: str
-    outcome: str
+    outcome: BuzzOutcome
     behind_ms: int
     after_open_ms: int
 
@@ -77,7 +78,7 @@ class PressView:
 class RoundView:
     index: int
     title: str
-    kind: str
+    kind: RoundKind
     kind_name: str
     planned: int
     asked: int
@@ -111,6 +112,29 @@ class ScreenView:
     scores: tuple[Score, ...]
     round_done: bool
 
+    @property
+    def question_on(self) -> bool:
+        """A question is on and not judged yet: the answering team's answer may be entered (a buzz may come
+        in without the host's doing)."""
+        return self.phase in (Phase.SHOWN, Phase.BUZZING, Phase.ANSWERING)
+
+    @property
+    def choosing_stake(self) -> bool:
+        """Between the questions of a 风险题 round: the team in turn picks its stake."""
+        return (self.round is not None and self.round.kind == RoundKind.RISK
+                and self.phase in (Phase.IDLE, Phase.REVEALED))
+
+    @property
+    def winner(self) -> PressView | None:
+        """The press that won the buzz, if any."""
+        return next((p for p in self.presses if p.outcome == BuzzOutcome.WON), None)
+
+    def seconds_left(self, now: float) -> float | None:
+        """Seconds of the running buzz or answer countdown left at ``now`` (epoch seconds); None: none runs."""
+        if self.deadline is None or self.phase not in (Phase.BUZZING, Phase.ANSWERING):
+            return None
+        return max(0.0, self.deadline - now)
+
 
 @dataclass(frozen=True)
 class AskedView:
@@ -132,6 +156,16 @@ class HostView:
     history: tuple[AskedView, ...]
     buzz_closed: bool
 
+    @property
+    def next_round(self) -> int | None:
+        """The round to go on with: the running one until all its questions are asked, then the first later
+        round with questions left (None: none)."""
+        rnd = self.screen.round
+        if rnd is not None and not self.screen.round_done:
+            return rnd.index
+        later = [r.index for r in self.rounds if r.asked < r.planned and (rnd is None or r.index > rnd.index)]
+        return later[0] if later else None
+
 
 def key_view(asked: Asked) -> KeyView:
     q = asked.question
@@ -146,7 +180,7 @@ def key_view(asked: Asked) -> KeyView:
 
 def round_view(contest: Contest, index: int) -> RoundView:
     spec = contest.rounds[index]
-    return RoundView(index, spec.title, spec.kind.value, ROUND_KIND_NAMES[spec.kind], contest.planned(index),
+    return RoundView(index, spec.title, spec.kind, ROUND_KIND_NAMES[spec.kind], contest.planned(index),
                      len(contest.asked_in_round(index)), spec.points, spec.penalty, spec.stakes,
                      spec.answer_seconds, spec.buzz_seconds)
 
@@ -177,7 +211,7 @@ def screen_view(contest: Contest) -> ScreenView:
     presses: tuple[PressView, ...] = ()
     if asked is not None and asked.window:
         presses = tuple(
-            PressView(p.team, contest.teams[p.team].name, p.outcome.value, p.behind_ms, p.after_open_ms)
+            PressView(p.team, contest.teams[p.team].name, p.outcome, p.behind_ms, p.after_open_ms)
             for p in asked.presses if p.window == asked.window and p.outcome in (BuzzOutcome.WON, BuzzOutcome.LATE)
         )
     index = contest.round_index

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import math
 import random
+import re
 import secrets
 import threading
 import unicodedata
@@ -25,13 +26,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Executable, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.settings import FileLimits
 from quiz.bank.store import QuestionBank, QuestionFilter
-from quiz.db import Base, as_utc, utcnow
+from quiz.db import Base, as_utc, rowcount, utcnow
 from quiz.exam.blueprint import (
     Blueprint,
     BlueprintItem,
@@ -39,7 +41,7 @@ from quiz.exam.blueprint import (
     parse_blueprint,
     variant_names,
 )
-from quiz.exam.document import PaperEntry, blocks, paper_kind
+from quiz.exam.document import KIND_NAMES, PaperEntry, PaperKind, blocks, paper_kind
 from quiz.exam.exports import find_cjk_font, results_xlsx, to_docx, to_pdf
 from quiz.exam.layout import BadAnswer, Slot, make_layout
 from quiz.exam.models import (
@@ -52,8 +54,8 @@ from quiz.exam.models import (
     ExamInfo,
     ExamRefused,
     ExamStatus,
-    Given,
     LoginResult,
+    PaperAnswer,
     PaperInfo,
     PaperOption,
     PaperQuestion,
@@ -78,7 +80,7 @@ from quiz.exam.tables import (
     SittingRow,
     TokenRow,
 )
-from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, ReviewStatus
+from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, ReviewStatus, question_type
 from quiz.settings import QuizSettings
 
 log = logging.getLogger(__name__)
@@ -380,6 +382,22 @@ class ExamService:
     def export_results(self, exam_id: int) -> bytes:
         return results_xlsx(self.report(exam_id))
 
+    def export_file(self, exam_id: int, folder: Path, kind: PaperKind | None, fmt: Format = "docx",
+                    variant: str = "A") -> Path:
+        """Write an export into ``folder`` under the name the organiser reads: the paper, its key or its 解析
+        (``kind``) as DOCX/PDF, ``<title>[-<variant>卷]-<试卷|参考答案|答案与解析>.<fmt>`` (the variant only when
+        there are two), or with ``kind`` None the results, ``<title>-成绩.xlsx``."""
+        info = self.get_exam(exam_id)
+        if kind is None:
+            data, name = self.export_results(exam_id), f"{info.title}-成绩.xlsx"
+        else:
+            data = self.export_paper(exam_id, variant, fmt, kind != PaperKind.PAPER, kind == PaperKind.EXPLAINED)
+            paper = f"-{variant}卷" if len(info.variants) > 1 else ""
+            name = f"{info.title}{paper}-{KIND_NAMES[kind]}.{fmt}"
+        path = folder / re.sub(r'[\\/:*?"<>|\s]+', "_", name)
+        path.write_bytes(data)
+        return path
+
     def audit(self, exam_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
         """Newest first: the exam's entries and those tied to no exam (unknown codes, forged tokens)."""
         stmt = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
@@ -443,9 +461,9 @@ class ExamService:
             row = s.get(SittingRow, sitting_id)
             assert row is not None
             if device and row.submitted_at is None:
-                replaced = s.execute(update(TokenRow).where(
+                replaced = rowcount(s.execute(update(TokenRow).where(
                     TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
-                ).values(revoked=True)).rowcount
+                ).values(revoked=True)))
                 if replaced:
                     _audit(s, now, exam_id, oid, AuditAction.RELOGIN, "同一设备重新登录（原令牌作废）", client)
             s.add(TokenRow(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now, client=client,
@@ -491,15 +509,15 @@ class ExamService:
         slots = [Slot.from_json(x) for x in seat.layout]
         with self._session() as s:
             questions = self._paper_rows(s, seat)
-            given = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
-                                   .where(AnswerRow.sitting_id == seat.id)).tuples().all())
+            given: dict[int, PaperAnswer] = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
+                                                           .where(AnswerRow.sitting_id == seat.id)).tuples().all())
         out = []
-        answers: dict[str, Given] = {}
+        answers: dict[str, PaperAnswer] = {}
         for number, slot in enumerate(slots, start=1):
             q = questions[slot.eq]
             options = q.snapshot.get("options") or {}
             out.append(PaperQuestion(
-                slot.id, number, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type),  # type: ignore[arg-type]
+                slot.id, number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type),
                 str(q.snapshot.get("stem", "")),
                 tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)), q.points))
             if given.get(slot.eq) is not None:
@@ -592,14 +610,14 @@ class ExamService:
             snap = q.snapshot
             a = answers.get(slot.eq)
             options = snap.get("options") or {}
-            key = snap.get("answer")
+            key: str | bool = snap["answer"]  # a snapshot is a Question's JSON: it always has its answer
             shown_key = slot.to_display(key) if isinstance(key, str) and q.type in ("single", "multi") else key
             if q.type == "blank":
                 shown_key = " 或 ".join(dict.fromkeys(blank_keys(Question.from_json(snap))))
             out.append(ResultQuestion(
-                number, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type), str(snap.get("stem", "")),  # type: ignore[arg-type]
+                number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type), str(snap.get("stem", "")),
                 tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)),
-                slot.to_display(a.given) if a is not None else None, shown_key,  # type: ignore[arg-type]
+                slot.to_display(a.given) if a is not None else None, shown_key,
                 bool(a and a.correct), q.points, (a.earned or 0.0) if a else 0.0, str(snap.get("explanation", "")),
                 tuple(SourceRef(str(x.get("law", "")), str(x.get("article", ""))) for x in snap.get("source") or ()),
             ))
@@ -695,10 +713,10 @@ class ExamService:
             if sitting is None:
                 return False
             at = min(now, as_utc(sitting.ends_at)) if by == "timer" else now
-            claimed = s.execute(
+            claimed = rowcount(s.execute(
                 update(SittingRow).where(SittingRow.id == sitting_id, SittingRow.submitted_at.is_(None))
                 .values(submitted_at=at, submitted_by=by)
-            ).rowcount
+            ))
             if not claimed:
                 return False
             exam = s.get(ExamRow, sitting.exam_id)
@@ -765,16 +783,17 @@ def _new_code(taken: set[str]) -> str:
     raise ExamError("无法生成新的考试码。")
 
 
-def _upsert_for(dialect: str) -> Callable[[int, int, Given, datetime], Any]:
+def _upsert_for(dialect: str) -> Callable[[int, int, PaperAnswer, datetime], Executable]:
     """One INSERT … ON CONFLICT DO UPDATE of an answer (SQLite and PostgreSQL have the same form)."""
+    insert: Callable[[type[AnswerRow]], postgresql.Insert | sqlite.Insert]
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = postgresql.insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        insert = sqlite.insert
     else:
         raise ExamError(f"考试功能不支持数据库 {dialect}（支持 SQLite 和 PostgreSQL）。")
 
-    def statement(sitting_id: int, eq: int, given: Given, now: datetime) -> Any:
+    def statement(sitting_id: int, eq: int, given: PaperAnswer, now: datetime) -> Executable:
         stmt = insert(AnswerRow).values(sitting_id=sitting_id, exam_question_id=eq, given=given, saved_at=now)
         return stmt.on_conflict_do_update(
             index_elements=[AnswerRow.sitting_id, AnswerRow.exam_question_id],

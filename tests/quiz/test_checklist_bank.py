@@ -168,3 +168,39 @@ def test_the_practice_use_cases_keep_what_they_make(bank: QuestionBank, real_sou
     assert ChecklistStore(bank).titles() == [checklist.title]
     again = import_checklist(source, bank, checklist, seed=0)
     assert again.added == 0 and again.remembered == 0
+
+
+def test_the_review_progress_take_over_and_checklist_file_use_cases(bank: QuestionBank, real_index, real_source,
+                                                                    tmp_path: Path) -> None:
+    from quiz.checklist.items import ChecklistError
+    from quiz.practice.sets import ReviewSet, import_checklist_file, progress, review_set, take_over
+
+    bank.add(generate(real_index, 6, seed=4))
+    practice = Practice(bank, Scheduler(enable_fuzzing=False))
+    a, b, c = bank.list()[:3]
+    assert review_set(practice, "u", 20) == ReviewSet([], False)
+    practice.submit("u", a.id, wrong_answer(a), now=datetime(2100, 1, 1, tzinfo=UTC))  # due long after today
+    soonest = review_set(practice, "u", 20)
+    assert not soonest.due and [q.id for q in soonest.questions] == [a.id]
+    practice.submit("u", b.id, wrong_answer(b), now=datetime(2020, 1, 1, tzinfo=UTC))  # due since long ago
+    practice.submit("u", c.id, c.answer, now=NOW)
+    due = review_set(practice, "u", 20)
+    assert due.due and [q.id for q in due.questions] == [b.id]
+
+    assert progress(practice, "u").items == [] and sum(m.answered for m in progress(practice, "u").laws) == 3
+    bad = tmp_path / "空清单.md"
+    bad.write_text("# 空清单\n\n没有条目。\n", encoding="utf-8")
+    with pytest.raises(ChecklistError):
+        import_checklist_file(RememberingIndex(real_source), bank, bad, seed=0)
+    assert ChecklistStore(bank).titles() == []
+    done = import_checklist_file(RememberingIndex(real_source), bank, FIXTURE, seed=0)
+    assert done.checklist.title == load_checklist(FIXTURE).title and done.added == len(done.made.questions) > 0
+    assert done.remembered > 0
+    anonymous = progress(practice, "")
+    assert anonymous.laws == [] and len(anonymous.items) == len(done.checklist.items)
+    assert {m.state for m in anonymous.items} <= {"new", "no-questions"}
+
+    assert take_over(practice, "anon:9", "badge:007") is None and take_over(practice, "", "badge:007") is None
+    assert take_over(practice, "u", "badge:007") == 3
+    assert not practice.has_history("u") and sorted(e.question.id for e in practice.wrong_book("badge:007")) == sorted(
+        [a.id, b.id])

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from quiz.bank.store import QuestionBank
 from quiz.contest.clock import ManualClock
 from quiz.contest.model import BuzzOutcome, ContestError, Phase, QuestionPick, RoundKind, RoundSpec
-from quiz.contest.service import ContestNotFound, ContestService, stake_difficulty
+from quiz.contest.service import ContestNotFound, ContestService, entered_answer, stake_difficulty
 from quiz.generation.generate import generate
 from quiz.models import ReviewStatus
 from quiz.settings import QuizSettings
@@ -280,3 +280,50 @@ def test_questions_generated_from_real_laws_make_a_contest(real_source: StaticSo
         assert key is not None and key.sources and key.sources[0].startswith("《中华人民共和国")
     assert all(s.score == 30 for s in contests.screen(c.code).scores)
     bank.close()
+
+
+def test_the_host_use_cases_standard_contest_and_decide(bank: QuestionBank) -> None:
+    """What the host console calls: a contest of the usual rounds scored and timed by the settings (a 风险题
+    gets twice the answer time), the round to go on with, and one judgement call for 自动判定/判为正确/错误
+    (a decision after the judgement overrides it)."""
+    assert entered_answer("multi", "A", ["A", "C"], "x") == ["A", "C"]
+    assert entered_answer("judge", "对", None, "x") == "对" and entered_answer("single", None, [], "") == ""
+    assert entered_answer("blank", "A", ["B"], "  三十日 ") == "三十日" and len(entered_answer("short", None, None,
+                                                                                             "长" * 900)) == 500
+    clock = ManualClock()
+    contests = service(bank, clock, contest_points=20, contest_answer_seconds=40)
+    c = contests.create_standard("演练", ["一队", "二队"], 1, 1, 1, QuestionPick(types=("single",)))
+    host = contests.host(c.code)
+    assert [(r.kind, r.points, r.penalty, r.answer_seconds) for r in host.rounds] == [
+        (RoundKind.REQUIRED, 20, 0, 40), (RoundKind.BUZZ, 20, 20, 40), (RoundKind.RISK, 20, 0, 80)]
+    assert host.next_round == 0 and not host.screen.question_on and not host.screen.choosing_stake
+    with pytest.raises(ContestError):  # nothing on screen to judge
+        contests.decide(c.code, "C")
+    contests.start_round(c.code, 0)
+    contests.draw(c.code)
+    screen = contests.screen(c.code)
+    assert screen.question_on and screen.phase == Phase.ANSWERING
+    assert screen.seconds_left(clock.wall()) == pytest.approx(40) and screen.seconds_left(clock.wall() + 99) == 0
+    wrong = contests.decide(c.code, "B", ["A"], "C")  # graded by the question's type: the choice
+    assert not wrong.correct and wrong.given == "B"
+    assert contests.screen(c.code).seconds_left(clock.wall()) is None
+    fixed = contests.decide(c.code, "A", None, None, correct=True)  # after the judgement: an override
+    assert fixed.correct and fixed.overridden and contests.screen(c.code).scores[0].score == 20
+    contests.reveal(c.code)
+    contests.draw(c.code)
+    assert contests.decide(c.code, "C").correct
+    contests.reveal(c.code)
+    host = contests.host(c.code)
+    assert host.screen.round_done and host.next_round == 1
+    contests.start_round(c.code, 1)
+    contests.draw(c.code)
+    contests.open_buzz(c.code)
+    clock.advance(0.2)
+    contests.buzz(c.teams[1].code)
+    screen = contests.screen(c.code)
+    assert screen.winner is not None and screen.winner.team == 1 and screen.winner.outcome == BuzzOutcome.WON
+    contests.decide(c.code, correct=False)
+    contests.reveal(c.code)
+    contests.start_round(c.code, 2)
+    screen = contests.screen(c.code)
+    assert screen.choosing_stake and screen.round is not None and screen.round.kind == RoundKind.RISK

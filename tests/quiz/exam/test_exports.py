@@ -92,3 +92,20 @@ def test_results_xlsx(hand_exams: ExamService, exam_id: int) -> None:
     assert len(analysis) == 6 and analysis[1][3] == "单选" and analysis[1][9] == "100.0%"
     summary = dict(book["概况"].iter_rows(values_only=True))
     assert summary["满分"] == 20 and summary["交卷人数"] == 1
+
+
+def test_export_files_are_named_for_the_organiser(hand_exams: ExamService, exam_id: int, tmp_path: Path) -> None:
+    from quiz.exam.document import PaperKind
+
+    out = tmp_path / "out"
+    out.mkdir()
+    key = hand_exams.export_file(exam_id, out, PaperKind.KEY, "docx")
+    assert key == out / "2026年度法律知识考试-参考答案.docx"
+    assert key.read_bytes() == hand_exams.export_paper(exam_id, "A", "docx", with_key=True)
+    explained = hand_exams.export_file(exam_id, out, PaperKind.EXPLAINED, "pdf")
+    assert explained.name == "2026年度法律知识考试-答案与解析.pdf" and explained.read_bytes()[:4] == b"%PDF"
+    results = hand_exams.export_file(exam_id, out, None, "pdf", "B")  # the results: always XLSX
+    assert results.name == "2026年度法律知识考试-成绩.xlsx"
+    assert load_workbook(io.BytesIO(results.read_bytes())).sheetnames[0] == "成绩"
+    with pytest.raises(ExamError):
+        hand_exams.export_file(exam_id, out, PaperKind.PAPER, "docx", "B")
