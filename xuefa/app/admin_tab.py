@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +77,25 @@ def wire_login(services: Services, authed: gr.State, password: gr.Textbox, enter
         event(do_login, [password], [authed, password, message], api_visibility="private")
 
 
-def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
-    """The tab's content; returns the ingest event (law lists refresh after it), None if admin is off.
-    ``authed``: the session's admin flag, shared by the tabs."""
-    if not services.admin_enabled:
-        gr.Markdown(DISABLED_NOTE, elem_id="xf-admin-disabled", elem_classes=["xf-panel"])
-        return None
+@dataclass
+class AdminLayout:
+    login: gr.Column
+    password: gr.Textbox
+    enter: gr.Button
+    message: gr.HTML
+    panel: gr.Column
+    files: gr.File
+    start: gr.Button
+    report: gr.HTML
+    pending: gr.CheckboxGroup
+    keep: gr.Button
+    drop: gr.Button
+    reviewed: gr.HTML
+    listing: gr.HTML
+    logout: gr.Button
+
+
+def layout(services: Services) -> AdminLayout:
     with gr.Column(elem_classes=["xf-panel"], elem_id="xf-login") as login:
         html_block('<h2 class="xf-section-title">管理员登录</h2>')
         password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-password", max_length=200)
@@ -108,16 +122,26 @@ def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
         html_block('<h2 class="xf-section-title">知识库内容</h2>')
         listing = html_block(documents_html(services))
         logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-logout")
+    return AdminLayout(login, password, enter, message, panel, files, start, report, pending, keep, drop, reviewed,
+                       listing, logout)
 
+
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def wire_session(ui: AdminLayout, services: Services, authed: gr.State) -> None:
     def on_admin(ok: bool) -> tuple[Any, ...]:
         if not ok:
             return gr.update(visible=True), gr.update(visible=False), gr.skip(), gr.skip()
         return gr.update(visible=False), gr.update(visible=True), documents_html(services), review_choices(services)
 
-    private: dict[str, Any] = {"api_visibility": "private"}
-    wire_login(services, authed, password, enter, message)
-    authed.change(on_admin, [authed], [login, panel, listing, pending], **private)
-    logout.click(lambda: False, outputs=[authed], **private)
+    wire_login(services, authed, ui.password, ui.enter, ui.message)
+    authed.change(on_admin, [authed], [ui.login, ui.panel, ui.listing, ui.pending], **PRIVATE)
+    ui.logout.click(lambda: False, outputs=[authed], **PRIVATE)
+
+
+def wire_review(ui: AdminLayout, services: Services, authed: gr.State) -> None:
+    """The liked answers: remembered for the search, or dismissed."""
 
     def do_review(selected: list[str] | None, ok: bool, remember: bool) -> tuple[Any, str]:
         if not ok:
@@ -129,9 +153,13 @@ def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
                 else f"已忽略 {n} 条，不记入检索。")
         return review_choices(services), f'<p class="xf-result-head">{render.esc(done)}</p>'
 
-    pending.input(lambda: "", outputs=[reviewed], **private)  # (an earlier message no longer applies)
-    keep.click(lambda s, ok: do_review(s, ok, True), [pending, authed], [pending, reviewed], **private)
-    drop.click(lambda s, ok: do_review(s, ok, False), [pending, authed], [pending, reviewed], **private)
+    ui.pending.input(lambda: "", outputs=[ui.reviewed], **PRIVATE)  # (an earlier message no longer applies)
+    ui.keep.click(lambda s, ok: do_review(s, ok, True), [ui.pending, authed], [ui.pending, ui.reviewed], **PRIVATE)
+    ui.drop.click(lambda s, ok: do_review(s, ok, False), [ui.pending, authed], [ui.pending, ui.reviewed], **PRIVATE)
+
+
+def wire_ingest(ui: AdminLayout, services: Services, authed: gr.State) -> Dependency:
+    """Importing law files, with a report as each one is done; returns the event."""
 
     def do_ingest(
         paths: list[str] | None, ok: bool, progress: gr.Progress = gr.Progress()  # noqa: B008
@@ -155,7 +183,19 @@ def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
             yield render.ingest_html(done, names[len(done):]), gr.skip(), gr.skip()
         yield render.ingest_html(done), documents_html(services), gr.update(value=None)
 
-    return start.click(
-        do_ingest, [files, authed], [report, listing, files],
-        concurrency_limit=1, concurrency_id="ingest", show_progress_on=[report], **private,
+    return ui.start.click(
+        do_ingest, [ui.files, authed], [ui.report, ui.listing, ui.files],
+        concurrency_limit=1, concurrency_id="ingest", show_progress_on=[ui.report], **PRIVATE,
     )
+
+
+def build_admin_tab(services: Services, authed: gr.State) -> Dependency | None:
+    """The tab's content; returns the ingest event (law lists refresh after it), None if admin is off.
+    ``authed``: the session's admin flag, shared by the tabs."""
+    if not services.admin_enabled:
+        gr.Markdown(DISABLED_NOTE, elem_id="xf-admin-disabled", elem_classes=["xf-panel"])
+        return None
+    ui = layout(services)
+    wire_session(ui, services, authed)
+    wire_review(ui, services, authed)
+    return wire_ingest(ui, services, authed)

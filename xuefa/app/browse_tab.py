@@ -94,7 +94,26 @@ def _extra_version(services: Services, doc_id: str) -> list[tuple[str, str]]:
     return [(f"{doc.meta.title}（{render.version_text(doc.meta.version_date)}，已被取代）", doc_id)]
 
 
-def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
+@dataclass
+class Search:
+    query: gr.Textbox
+    button: gr.Button
+    law_filter: gr.Dropdown
+    level_filter: gr.Dropdown
+    results: gr.HTML
+
+
+@dataclass
+class Browser:
+    law: gr.Dropdown
+    chapter: gr.Dropdown
+    article: gr.Dropdown
+    view: gr.HTML
+    prev: gr.Button
+    next: gr.Button
+
+
+def layout_search(services: Services) -> Search:
     with gr.Column(elem_classes=["xf-panel"]):
         html_block('<h2 class="xf-section-title">搜索条文</h2>')
         with gr.Row(equal_height=True, elem_id="xf-search-row"):
@@ -102,7 +121,7 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
                 show_label=False, placeholder="关键词，如：超限 卸载",
                 scale=5, min_width=180, elem_id="xf-search-query",
             )
-            search = gr.Button("搜索", variant="primary", scale=1, min_width=76, elem_id="xf-search")
+            button = gr.Button("搜索", variant="primary", scale=1, min_width=76, elem_id="xf-search")
         with gr.Row():
             law_filter = gr.Dropdown(
                 choices=[("全部法规", ALL), *law_choices(services)], value=ALL, label="法规范围",
@@ -113,7 +132,10 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
                 elem_id="xf-level-filter",
             )
         results = html_block(elem_id="xf-results", clickable=True)
+    return Search(query, button, law_filter, level_filter, results)
 
+
+def layout_browser(services: Services) -> Browser:
     with gr.Column(elem_classes=["xf-panel"]):
         html_block('<h2 class="xf-section-title">按目录浏览</h2>')
         law = gr.Dropdown(choices=law_choices(services), value=None, label="法规", elem_id="xf-browse-law")
@@ -123,9 +145,13 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
         with gr.Row(elem_classes=["xf-pager"]):
             prev = gr.Button("‹ 上一条", variant="secondary", min_width=120, elem_id="xf-prev")
             nxt = gr.Button("下一条 ›", variant="secondary", min_width=120, elem_id="xf-next")
-    current = gr.State(None)
-    tab = BrowseTab(law, chapter, art, view, current, law_filter, level_filter)
+    return Browser(law, chapter, art, view, prev, nxt)
 
+
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def wire_search(ui: Search, services: Services, article: ArticleDialog) -> None:
     def run_search(text: str, law_id: str, level: str) -> str:
         q = (text or "").strip()
         if not q:
@@ -137,9 +163,8 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
         )
         return render.search_html(services.kb.search(q[:500], k=SEARCH_RESULTS, filters=filters), q[:100])
 
-    private: dict[str, Any] = {"api_visibility": "private"}
-    search.click(run_search, [query, law_filter, level_filter], results, **private)
-    query.submit(run_search, [query, law_filter, level_filter], results, **private)
+    ui.button.click(run_search, [ui.query, ui.law_filter, ui.level_filter], ui.results, **PRIVATE)
+    ui.query.submit(run_search, [ui.query, ui.law_filter, ui.level_filter], ui.results, **PRIVATE)
 
     def open_hit(evt: gr.EventData) -> tuple[Any, Any]:
         data = click_data(evt)
@@ -147,8 +172,10 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
             return gr.skip(), gr.skip()
         return ArticleDialog.show(services, data.get("unit", ""), as_int(data.get("clause", "")))
 
-    results.click(open_hit, None, article.outputs, show_progress="hidden", **private)
+    ui.results.click(open_hit, None, article.outputs, show_progress="hidden", **PRIVATE)
 
+
+def wire_browser(ui: Browser, tab: BrowseTab, services: Services) -> None:
     def pick_law(doc_id: str) -> tuple[Any, ...]:
         if not doc_id:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -175,11 +202,21 @@ def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return show_unit(services, target, ALL if name == ALL else None)
 
-    law.input(pick_law, [law], tab.outputs, **private)
-    chapter.input(pick_chapter, [law, chapter], tab.outputs, **private)
-    art.input(pick_article, [art, chapter], tab.outputs, **private)
-    prev.click(lambda u, c: step(u, c, False), [current, chapter], tab.outputs, **private)
-    nxt.click(lambda u, c: step(u, c, True), [current, chapter], tab.outputs, **private)
+    ui.law.input(pick_law, [ui.law], tab.outputs, **PRIVATE)
+    ui.chapter.input(pick_chapter, [ui.law, ui.chapter], tab.outputs, **PRIVATE)
+    ui.article.input(pick_article, [ui.article, ui.chapter], tab.outputs, **PRIVATE)
+    ui.prev.click(lambda u, c: step(u, c, False), [tab.current, ui.chapter], tab.outputs, **PRIVATE)
+    ui.next.click(lambda u, c: step(u, c, True), [tab.current, ui.chapter], tab.outputs, **PRIVATE)
+
+
+def build_browse_tab(services: Services, article: ArticleDialog) -> BrowseTab:
+    search = layout_search(services)
+    browser = layout_browser(services)
+    current = gr.State(None)
+    tab = BrowseTab(browser.law, browser.chapter, browser.article, browser.view, current, search.law_filter,
+                    search.level_filter)
+    wire_search(search, services, article)
+    wire_browser(browser, tab, services)
     return tab
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -16,7 +17,7 @@ import gradio as gr
 from chat.models import Answer, Delta, Final
 from xuefa.app import render
 from xuefa.app.dialogs import SCROLL_JS, ArticleDialog, FeedbackDialog, as_int, click_data, html_block
-from xuefa.app.state import ChatSession
+from xuefa.app.state import ChatSession, Vote
 from xuefa.services import Services
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,18 @@ def _failed(question: str) -> Answer:
     return Answer(question=question, text=ERROR_TEXT, grounded=False, status="invalid")
 
 
-def build_chat_tab(services: Services, article: ArticleDialog, feedback: FeedbackDialog) -> None:
+@dataclass
+class ChatLayout:
+    session: gr.State
+    conversation: gr.HTML
+    examples: gr.Row
+    example_buttons: list[gr.Button]
+    question: gr.Textbox
+    send: gr.Button
+    reset: gr.Button
+
+
+def layout() -> ChatLayout:
     session = gr.State(ChatSession())
     conversation = html_block(
         render.conversation_html(ChatSession()), clickable=True, extra_js=SCROLL_JS, elem_id="xf-conv"
@@ -56,6 +68,11 @@ def build_chat_tab(services: Services, article: ArticleDialog, feedback: Feedbac
         send = gr.Button("发送", variant="primary", scale=1, min_width=76, elem_id="xf-send")
     with gr.Row(elem_classes=["xf-tools"]):
         reset = gr.Button("新对话", variant="secondary", size="sm", scale=0, min_width=96, elem_id="xf-reset")
+    return ChatLayout(session, conversation, examples, example_buttons, question, send, reset)
+
+
+def wire_questions(ui: ChatLayout, services: Services) -> None:
+    """Asking (typed, sent or an example), the answer streamed into the conversation; a new conversation."""
 
     def ask(text: str, state: ChatSession) -> Iterator[tuple[Any, ...]]:
         q = (text or "").strip()
@@ -82,20 +99,24 @@ def build_chat_tab(services: Services, article: ArticleDialog, feedback: Feedbac
             exchange.answer = _failed(q)
         yield gr.skip(), render.conversation_html(state), state, gr.skip()
 
-    chat_outputs = [question, conversation, session, examples]
+    chat_outputs = [ui.question, ui.conversation, ui.session, ui.examples]
     common: dict[str, Any] = {"show_progress": "hidden", "api_visibility": "private", "trigger_mode": "once"}
-    send.click(ask, [question, session], chat_outputs, **common)
-    question.submit(ask, [question, session], chat_outputs, **common)
-    for button in example_buttons:
-        button.click(lambda s, q=button.value: q, [session], [question], queue=False, api_visibility="private").then(
-            ask, [question, session], chat_outputs, **common
-        )
+    ui.send.click(ask, [ui.question, ui.session], chat_outputs, **common)
+    ui.question.submit(ask, [ui.question, ui.session], chat_outputs, **common)
+    for button in ui.example_buttons:
+        button.click(lambda s, q=button.value: q, [ui.session], [ui.question], queue=False,
+                     api_visibility="private").then(ask, [ui.question, ui.session], chat_outputs, **common)
 
     def new_conversation() -> tuple[Any, ...]:
         fresh = ChatSession()
         return fresh, render.conversation_html(fresh), gr.update(visible=True), ""
 
-    reset.click(new_conversation, outputs=[session, conversation, examples, question], api_visibility="private")
+    ui.reset.click(new_conversation, outputs=[ui.session, ui.conversation, ui.examples, ui.question],
+                   api_visibility="private")
+
+
+def wire_conversation(ui: ChatLayout, services: Services, article: ArticleDialog, feedback: FeedbackDialog) -> None:
+    """Taps in the conversation: a citation opens its article, 👍/👎 records the vote and asks why."""
 
     def on_click(state: ChatSession, evt: gr.EventData, request: gr.Request) -> tuple[Any, ...]:
         data = click_data(evt)
@@ -107,7 +128,7 @@ def build_chat_tab(services: Services, article: ArticleDialog, feedback: Feedbac
             exchange = state.get(as_int(data.get("turn", "")) or -1)
             if exchange is None or exchange.answer is None:
                 return skip, skip, skip, skip, skip, skip
-            vote = "up" if data["vote"] == "up" else "down"
+            vote: Vote = "up" if data["vote"] == "up" else "down"
             if exchange.feedback_id is None:
                 exchange.feedback_id = services.feedback.record(
                     exchange.answer, vote, exchange.question, getattr(request, "session_hash", "") or ""
@@ -118,10 +139,16 @@ def build_chat_tab(services: Services, article: ArticleDialog, feedback: Feedbac
             return skip, skip, render.conversation_html(state), state, gr.update(visible=True), exchange.feedback_id
         return skip, skip, skip, skip, skip, skip
 
-    conversation.click(
+    ui.conversation.click(
         on_click,
-        [session],
-        [*article.outputs, conversation, session, feedback.column, feedback.pending],
+        [ui.session],
+        [*article.outputs, ui.conversation, ui.session, feedback.column, feedback.pending],
         show_progress="hidden",
         api_visibility="private",
     )
+
+
+def build_chat_tab(services: Services, article: ArticleDialog, feedback: FeedbackDialog) -> None:
+    ui = layout()
+    wire_questions(ui, services)
+    wire_conversation(ui, services, article, feedback)

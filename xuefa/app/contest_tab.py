@@ -26,16 +26,17 @@ import gradio as gr
 
 from quiz.contest.model import (
     OBJECTIVE_TYPES,
+    BuzzOutcome,
     ContestError,
     Phase,
     QuestionPick,
     RoundKind,
     RoundSpec,
-    standard_rounds,
 )
 from quiz.contest.service import ContestService
 from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
-from quiz.models import QUESTION_TYPE_NAMES
+from quiz.models import QUESTION_TYPE_NAMES, question_type
+from quiz.settings import QuizSettings
 from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
 from xuefa.app.render import esc
@@ -88,14 +89,6 @@ def parse_stakes(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(stakes)))
 
 
-def given_answer(qtype: str, choice: str | None, picks: Sequence[str] | None, text: str | None) -> str | list[str]:
-    if qtype == "multi":
-        return [str(p) for p in picks or ()]
-    if qtype in ("single", "judge"):
-        return str(choice or "")
-    return (text or "").strip()[:500]
-
-
 def base_url(request: gr.Request | None) -> str:
     if request is None:
         return ""
@@ -126,12 +119,6 @@ def given_text(given: object) -> str:
     return str(given or "") or "（未作答）"
 
 
-def seconds_left(view: ScreenView, now: float) -> float | None:
-    if view.deadline is None or view.phase not in (Phase.BUZZING, Phase.ANSWERING):
-        return None
-    return max(0.0, view.deadline - now)
-
-
 # HTML -----------------------------------------------------------------------------------------------
 
 
@@ -157,14 +144,14 @@ def question_html(host: HostView, now: float) -> str:
         for o in q.options
     )
     who = ""
-    won = next((p for p in v.presses if p.outcome == "won"), None)
+    won = v.winner
     if v.phase == Phase.ANSWERING:
         who = (f'<p class="xc-who">抢到：<b>{esc(won.team_name)}</b>（开放后 {won.after_open_ms} 毫秒）</p>' if won
                else f'<p class="xc-who">答题队伍：<b>{esc(v.team_name)}</b></p>')
-    late = [p for p in v.presses if p.outcome == "late"]
+    late = [p for p in v.presses if p.outcome == BuzzOutcome.LATE]
     if late:
         who += '<p class="xc-hint">其后：' + "、".join(f"{esc(p.team_name)}（慢 {p.behind_ms} 毫秒）" for p in late) + "</p>"
-    left = seconds_left(v, now)
+    left = v.seconds_left(now)
     clock = ""
     if left is not None:
         label = "抢答" if v.phase == Phase.BUZZING else "答题"
@@ -208,9 +195,9 @@ def status_html(host: HostView | None, now: float) -> str:
             hint = "选择轮次后点“开始本轮”。"
         elif v.round_done:
             hint = "本轮题已出完：开始下一轮，或结束竞赛。"
-        elif rnd.kind == RoundKind.RISK.value:
+        elif rnd.kind == RoundKind.RISK:
             hint = f"请{esc(v.team_name)}选择分值（{'/'.join(map(str, rnd.stakes))}），选好后点“出题”。"
-        elif rnd.kind == RoundKind.REQUIRED.value:
+        elif rnd.kind == RoundKind.REQUIRED:
             hint = f"下一题由{esc(v.team_name)}必答：点“出题”。"
         else:
             hint = "点“出题”显示抢答题。"
@@ -260,15 +247,97 @@ def rounds_html(host: HostView | None) -> str:
         return '<p class="xf-hint">还没有轮次：在下面添加。</p>'
     rows = "".join(
         f"<tr><td>{r.index + 1}</td><td>{esc(r.title)}</td><td>{esc(r.kind_name)}</td><td>{r.asked}/{r.planned}</td>"
-        f"<td>{('/'.join(map(str, r.stakes)) if r.kind == RoundKind.RISK.value else f'+{r.points}/-{r.penalty}')}</td>"
-        f"<td>{r.answer_seconds} 秒{f' · 抢 {r.buzz_seconds} 秒' if r.kind == RoundKind.BUZZ.value else ''}</td></tr>"
+        f"<td>{('/'.join(map(str, r.stakes)) if r.kind == RoundKind.RISK else f'+{r.points}/-{r.penalty}')}</td>"
+        f"<td>{r.answer_seconds} 秒{f' · 抢 {r.buzz_seconds} 秒' if r.kind == RoundKind.BUZZ else ''}</td></tr>"
         for r in host.rounds
     )
     return ('<table class="xc-rounds"><thead><tr><th>轮</th><th>名称</th><th>类型</th><th>进度</th><th>分值</th>'
             f"<th>时间</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-# the tab --------------------------------------------------------------------------------------------
+# the tab: layout (one function a panel) ------------------------------------------------------------
+
+
+@dataclass
+class Login:
+    column: gr.Column
+    password: gr.Textbox
+    enter: gr.Button
+    message: gr.HTML
+
+
+@dataclass
+class Setup:
+    """Choosing a contest, and the form of a new one."""
+
+    chooser: gr.Dropdown
+    reload: gr.Button
+    box: gr.Accordion
+    name: gr.Textbox
+    teams: gr.Textbox
+    laws: gr.Dropdown
+    kinds: gr.CheckboxGroup
+    required: gr.Number
+    buzz: gr.Number
+    risk: gr.Number
+    create: gr.Button
+
+
+@dataclass
+class Host:
+    """The question-by-question controls."""
+
+    status: gr.HTML
+    round_pick: gr.Dropdown
+    start_round: gr.Button
+    stake: gr.Radio
+    draw: gr.Button
+    open_buzz: gr.Button
+    reveal: gr.Button
+    choice: gr.Radio
+    picks: gr.CheckboxGroup
+    text: gr.Textbox
+    auto: gr.Button
+    right: gr.Button
+    wrong: gr.Button
+    void_reason: gr.Textbox
+    void: gr.Button
+    finish: gr.Button
+
+
+@dataclass
+class Adjust:
+    team: gr.Dropdown
+    delta: gr.Number
+    reason: gr.Textbox
+    button: gr.Button
+
+
+@dataclass
+class Rounds:
+    """The rounds table, the form of a new round, and the exports."""
+
+    table: gr.HTML
+    kind: gr.Radio
+    name: gr.Textbox
+    count: gr.Number
+    points: gr.Number
+    penalty: gr.Number
+    answer: gr.Number
+    buzz: gr.Number
+    stakes: gr.Textbox
+    laws: gr.Dropdown
+    types: gr.CheckboxGroup
+    levels: gr.CheckboxGroup
+    add: gr.Button
+    export_xlsx: gr.Button
+    export_csv: gr.Button
+    exported: gr.File
+
+    @property
+    def form(self) -> list[Any]:
+        return [self.kind, self.name, self.count, self.points, self.penalty, self.answer, self.buzz, self.stakes,
+                self.laws, self.types, self.levels]
 
 
 @dataclass
@@ -292,6 +361,143 @@ class Console:
                 self.text, self.team_pick, self.seen]
 
 
+@dataclass
+class ContestTab:
+    authed: gr.State
+    code: gr.State
+    base: gr.State
+    login: Login
+    panel: gr.Column
+    setup: Setup
+    host: Host
+    adjust: Adjust
+    rounds: Rounds
+    logout: gr.Button
+    timer: gr.Timer
+    console: Console
+
+    @property
+    def session(self) -> list[Any]:
+        return [self.authed, self.code, self.base]
+
+
+def layout_login() -> Login:
+    with gr.Column(elem_classes=["xf-panel"], elem_id="xc-login") as column:
+        html_block('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
+                   '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>')
+        password = gr.Textbox(label="管理员密码", type="password", elem_id="xc-password", max_length=200)
+        enter = gr.Button("登录", variant="primary", elem_id="xc-login-btn")
+        message = html_block()
+    return Login(column, password, enter, message)
+
+
+def layout_setup() -> Setup:
+    with gr.Column(elem_classes=["xf-panel"]):
+        html_block(f'{CONSOLE_CSS}<h2 class="xf-section-title">知识竞赛</h2>')
+        with gr.Row(equal_height=True):
+            chooser = gr.Dropdown([], label="选择竞赛", elem_id="xc-contest", scale=4)
+            reload = gr.Button("刷新列表", variant="secondary", elem_id="xc-reload", scale=1, min_width=100)
+        with gr.Accordion("新建竞赛", open=False, elem_id="xc-new") as box:
+            name = gr.Textbox(label="竞赛名称", max_length=60, elem_id="xc-name",
+                              placeholder="例如：2026 年路政执法知识竞赛")
+            teams = gr.Textbox(label="参赛队伍（每行一个队名）", lines=4, max_length=1000, elem_id="xc-teams")
+            laws = gr.Dropdown([], multiselect=True, label="出题范围：法律（不选为题库全部）", elem_id="xc-laws")
+            kinds = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型", elem_id="xc-types")
+            with gr.Row():
+                required = gr.Number(2, label="必答题：每队题数", precision=0, minimum=0, maximum=20,
+                                     elem_id="xc-n-required")
+                buzz = gr.Number(10, label="抢答题：总题数", precision=0, minimum=0, maximum=100, elem_id="xc-n-buzz")
+                risk = gr.Number(1, label="风险题：每队题数", precision=0, minimum=0, maximum=10, elem_id="xc-n-risk")
+            create = gr.Button("创建竞赛", variant="primary", elem_id="xc-create")
+    return Setup(chooser, reload, box, name, teams, laws, kinds, required, buzz, risk, create)
+
+
+def layout_host() -> Host:
+    with gr.Column(elem_classes=["xf-panel"], elem_id="xc-host"):
+        status = html_block(status_html(None, 0), elem_id="xc-status")
+        with gr.Row(equal_height=True):
+            round_pick = gr.Dropdown([], label="轮次", elem_id="xc-round", scale=3)
+            start_round = gr.Button("开始本轮", variant="secondary", elem_id="xc-start-round", scale=1, min_width=110)
+        stake = gr.Radio([], label="风险分值（由答题队伍选择）", visible=False, elem_id="xc-stake")
+        with gr.Row():
+            draw = gr.Button("出题", variant="primary", elem_id="xc-draw", min_width=110)
+            open_buzz = gr.Button("开放抢答", variant="primary", elem_id="xc-open-buzz", min_width=110)
+            reveal = gr.Button("揭晓答案", variant="secondary", elem_id="xc-reveal", min_width=110)
+        choice = gr.Radio([], label="答题队伍的回答", visible=False, elem_id="xc-choice")
+        picks = gr.CheckboxGroup([], label="答题队伍的回答（多选）", visible=False, elem_id="xc-picks")
+        text = gr.Textbox(label="答题队伍的回答", visible=False, max_lines=4, elem_id="xc-text")
+        with gr.Row():
+            auto = gr.Button("自动判定", variant="primary", elem_id="xc-judge", min_width=110)
+            right = gr.Button("判为正确", variant="secondary", elem_id="xc-right", min_width=110)
+            wrong = gr.Button("判为错误", variant="secondary", elem_id="xc-wrong", min_width=110)
+        with gr.Accordion("作废本题 / 结束竞赛", open=False):
+            void_reason = gr.Textbox(label="作废原因", max_length=200, elem_id="xc-void-reason")
+            with gr.Row():
+                void = gr.Button("作废本题", variant="secondary", elem_id="xc-void")
+                finish = gr.Button("结束竞赛", variant="stop", elem_id="xc-finish")
+    return Host(status, round_pick, start_round, stake, draw, open_buzz, reveal, choice, picks, text, auto, right,
+                wrong, void_reason, void, finish)
+
+
+def layout_adjust() -> Adjust:
+    with gr.Column(elem_classes=["xf-panel"]):
+        html_block('<h3 class="xf-section-title">分数调整</h3>'
+                   '<p class="xf-hint">每次调整都会记录时间和原因，并写入导出的结果。</p>')
+        with gr.Row():
+            team = gr.Dropdown([], label="队伍", elem_id="xc-adjust-team", scale=2)
+            delta = gr.Number(0, label="加减分（扣分写负数）", precision=0, elem_id="xc-adjust-delta", scale=1)
+        reason = gr.Textbox(label="原因", max_length=200, elem_id="xc-adjust-reason")
+        button = gr.Button("调整分数", variant="secondary", elem_id="xc-adjust")
+    return Adjust(team, delta, reason, button)
+
+
+def layout_rounds(settings: QuizSettings) -> Rounds:
+    with gr.Column(elem_classes=["xf-panel"]):
+        with gr.Accordion("轮次设置", open=False, elem_id="xc-rounds-box"):
+            table = html_block(rounds_html(None), elem_id="xc-rounds")
+            kind = gr.Radio(KIND_CHOICES, value=RoundKind.BUZZ.value, label="类型", elem_id="xc-kind")
+            name = gr.Textbox(label="名称（可空）", max_length=30, elem_id="xc-round-name")
+            with gr.Row():
+                count = gr.Number(5, label="题数（必答/风险：每队）", precision=0, minimum=1, maximum=200)
+                points = gr.Number(settings.contest_points, label="答对得分", precision=0, minimum=0)
+                penalty = gr.Number(0, label="答错扣分", precision=0, minimum=0)
+            with gr.Row():
+                answer = gr.Number(settings.contest_answer_seconds, label="答题时间（秒）", precision=0)
+                buzz = gr.Number(settings.contest_buzz_seconds, label="抢答时间（秒）", precision=0)
+                stakes = gr.Textbox(",".join(map(str, settings.contest_stakes)), label="风险分值档位")
+            laws = gr.Dropdown([], multiselect=True, label="法律（不选为全部）")
+            types = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型")
+            levels = gr.CheckboxGroup(DIFFICULTY_CHOICES, value=[], label="难度（不选为全部）")
+            add = gr.Button("添加轮次", variant="secondary", elem_id="xc-add-round")
+        with gr.Row():
+            export_xlsx = gr.Button("导出结果（Excel）", variant="secondary", elem_id="xc-export-xlsx")
+            export_csv = gr.Button("导出结果（CSV）", variant="secondary", elem_id="xc-export-csv")
+        exported = gr.File(label="导出的文件", interactive=False, visible=False, elem_id="xc-export-file")
+    return Rounds(table, kind, name, count, points, penalty, answer, buzz, stakes, laws, types, levels, add,
+                  export_xlsx, export_csv, exported)
+
+
+def layout(authed: gr.State, settings: QuizSettings) -> ContestTab:
+    code = gr.State("")
+    base = gr.State("")
+    login = layout_login()
+    with gr.Column(visible=False, elem_id="xc-console") as panel:
+        setup = layout_setup()
+        links = html_block(elem_id="xc-links")
+        host = layout_host()
+        adjust = layout_adjust()
+        rounds = layout_rounds(settings)
+        logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xc-logout")
+    timer = gr.Timer(1.0, active=False)
+    seen = gr.State(-1)
+    console = Console(host.status, links, rounds.table, host.round_pick, host.stake, host.choice, host.picks,
+                      host.text, adjust.team, seen)
+    return ContestTab(authed, code, base, login, panel, setup, host, adjust, rounds, logout, timer, console)
+
+
+# the tab: handlers (plain functions of the service and the form values) ---------------------------------
+
+
 def contest_choices(contests: ContestService) -> list[tuple[str, str]]:
     return [(f"{s.name}（{s.code}）· {s.phase_name}", s.code) for s in contests.contests()]
 
@@ -300,147 +506,61 @@ def law_choices(contests: ContestService) -> list[str]:
     return contests.laws()
 
 
-def build_contest_tab(services: Services, contests: ContestService, authed: gr.State) -> None:
-    if not services.admin_enabled:
-        gr.Markdown(DISABLED_NOTE, elem_id="xc-disabled", elem_classes=["xf-panel"])
-        return
-    settings = contests.settings
-    code = gr.State("")
-    base = gr.State("")
-    with gr.Column(elem_classes=["xf-panel"], elem_id="xc-login") as login:
-        html_block('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
-                   '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>')
-        password = gr.Textbox(label="管理员密码", type="password", elem_id="xc-password", max_length=200)
-        enter = gr.Button("登录", variant="primary", elem_id="xc-login-btn")
-        message = html_block()
-    with gr.Column(visible=False, elem_id="xc-console") as panel:
-        with gr.Column(elem_classes=["xf-panel"]):
-            html_block(f'{CONSOLE_CSS}<h2 class="xf-section-title">知识竞赛</h2>')
-            with gr.Row(equal_height=True):
-                chooser = gr.Dropdown([], label="选择竞赛", elem_id="xc-contest", scale=4)
-                reload = gr.Button("刷新列表", variant="secondary", elem_id="xc-reload", scale=1, min_width=100)
-            with gr.Accordion("新建竞赛", open=False, elem_id="xc-new") as new_box:
-                name = gr.Textbox(label="竞赛名称", max_length=60, elem_id="xc-name",
-                                  placeholder="例如：2026 年路政执法知识竞赛")
-                teams = gr.Textbox(label="参赛队伍（每行一个队名）", lines=4, max_length=1000, elem_id="xc-teams")
-                laws = gr.Dropdown([], multiselect=True, label="出题范围：法律（不选为题库全部）", elem_id="xc-laws")
-                kinds = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型", elem_id="xc-types")
-                with gr.Row():
-                    n_required = gr.Number(2, label="必答题：每队题数", precision=0, minimum=0, maximum=20,
-                                           elem_id="xc-n-required")
-                    n_buzz = gr.Number(10, label="抢答题：总题数", precision=0, minimum=0, maximum=100,
-                                       elem_id="xc-n-buzz")
-                    n_risk = gr.Number(1, label="风险题：每队题数", precision=0, minimum=0, maximum=10,
-                                       elem_id="xc-n-risk")
-                create = gr.Button("创建竞赛", variant="primary", elem_id="xc-create")
-        links = html_block(elem_id="xc-links")
-        with gr.Column(elem_classes=["xf-panel"], elem_id="xc-host"):
-            status = html_block(status_html(None, 0), elem_id="xc-status")
-            with gr.Row(equal_height=True):
-                round_pick = gr.Dropdown([], label="轮次", elem_id="xc-round", scale=3)
-                start_round = gr.Button("开始本轮", variant="secondary", elem_id="xc-start-round", scale=1,
-                                        min_width=110)
-            stake = gr.Radio([], label="风险分值（由答题队伍选择）", visible=False, elem_id="xc-stake")
-            with gr.Row():
-                draw = gr.Button("出题", variant="primary", elem_id="xc-draw", min_width=110)
-                open_buzz = gr.Button("开放抢答", variant="primary", elem_id="xc-open-buzz", min_width=110)
-                reveal = gr.Button("揭晓答案", variant="secondary", elem_id="xc-reveal", min_width=110)
-            choice = gr.Radio([], label="答题队伍的回答", visible=False, elem_id="xc-choice")
-            picks = gr.CheckboxGroup([], label="答题队伍的回答（多选）", visible=False, elem_id="xc-picks")
-            text = gr.Textbox(label="答题队伍的回答", visible=False, max_lines=4, elem_id="xc-text")
-            with gr.Row():
-                auto = gr.Button("自动判定", variant="primary", elem_id="xc-judge", min_width=110)
-                right = gr.Button("判为正确", variant="secondary", elem_id="xc-right", min_width=110)
-                wrong = gr.Button("判为错误", variant="secondary", elem_id="xc-wrong", min_width=110)
-            with gr.Accordion("作废本题 / 结束竞赛", open=False):
-                void_reason = gr.Textbox(label="作废原因", max_length=200, elem_id="xc-void-reason")
-                with gr.Row():
-                    void = gr.Button("作废本题", variant="secondary", elem_id="xc-void")
-                    finish = gr.Button("结束竞赛", variant="stop", elem_id="xc-finish")
-        with gr.Column(elem_classes=["xf-panel"]):
-            html_block('<h3 class="xf-section-title">分数调整</h3>'
-                       '<p class="xf-hint">每次调整都会记录时间和原因，并写入导出的结果。</p>')
-            with gr.Row():
-                team_pick = gr.Dropdown([], label="队伍", elem_id="xc-adjust-team", scale=2)
-                delta = gr.Number(0, label="加减分（扣分写负数）", precision=0, elem_id="xc-adjust-delta", scale=1)
-            reason = gr.Textbox(label="原因", max_length=200, elem_id="xc-adjust-reason")
-            adjust = gr.Button("调整分数", variant="secondary", elem_id="xc-adjust")
-        with gr.Column(elem_classes=["xf-panel"]):
-            with gr.Accordion("轮次设置", open=False, elem_id="xc-rounds-box"):
-                rounds = html_block(rounds_html(None), elem_id="xc-rounds")
-                kind = gr.Radio(KIND_CHOICES, value=RoundKind.BUZZ.value, label="类型", elem_id="xc-kind")
-                round_name = gr.Textbox(label="名称（可空）", max_length=30, elem_id="xc-round-name")
-                with gr.Row():
-                    r_count = gr.Number(5, label="题数（必答/风险：每队）", precision=0, minimum=1, maximum=200)
-                    r_points = gr.Number(settings.contest_points, label="答对得分", precision=0, minimum=0)
-                    r_penalty = gr.Number(0, label="答错扣分", precision=0, minimum=0)
-                with gr.Row():
-                    r_answer = gr.Number(settings.contest_answer_seconds, label="答题时间（秒）", precision=0)
-                    r_buzz = gr.Number(settings.contest_buzz_seconds, label="抢答时间（秒）", precision=0)
-                    r_stakes = gr.Textbox(",".join(map(str, settings.contest_stakes)), label="风险分值档位")
-                r_laws = gr.Dropdown([], multiselect=True, label="法律（不选为全部）")
-                r_types = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型")
-                r_levels = gr.CheckboxGroup(DIFFICULTY_CHOICES, value=[], label="难度（不选为全部）")
-                add_round = gr.Button("添加轮次", variant="secondary", elem_id="xc-add-round")
-            with gr.Row():
-                export_xlsx = gr.Button("导出结果（Excel）", variant="secondary", elem_id="xc-export-xlsx")
-                export_csv = gr.Button("导出结果（CSV）", variant="secondary", elem_id="xc-export-csv")
-            exported = gr.File(label="导出的文件", interactive=False, visible=False, elem_id="xc-export-file")
-        logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xc-logout")
-    timer = gr.Timer(1.0, active=False)
-    seen = gr.State(-1)
-    console = Console(status, links, rounds, round_pick, stake, choice, picks, text, team_pick, seen)
-    private: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+def question_pick(laws: Sequence[str] | None, types: Sequence[str] | None, levels: Sequence[int] = ()) -> QuestionPick:
+    """The bank questions a round draws from, as the form chose them."""
+    return QuestionPick(tuple(laws or ()), tuple(question_type(t) for t in types or () if t in TYPES),
+                        tuple(int(x) for x in levels or ()))
 
-    def redraw(contest_code: str, where: str) -> tuple[Any, ...]:
-        """Every output of ``console.outputs`` from the contest's current state."""
-        if not contest_code:
-            return (status_html(None, 0), "", rounds_html(None), gr.update(choices=[], value=None),
-                    gr.update(visible=False), gr.update(visible=False), gr.update(visible=False),
-                    gr.update(visible=False), gr.update(choices=[], value=None), -1)
-        host = contests.host(contest_code)
-        v = host.screen
-        q = v.question
-        qtype = q.type if q is not None else ""
-        # shown from the moment the question is on (a buzz may come in without the host's doing)
-        answering = v.phase in (Phase.SHOWN, Phase.BUZZING, Phase.ANSWERING)
-        options = [(f"{o.letter}. {o.text}", o.letter) for o in q.options] if q is not None else []
-        rnd = v.round
-        risk = rnd is not None and rnd.kind == RoundKind.RISK.value and v.phase in (Phase.IDLE,
-                                                                                     Phase.REVEALED)
-        if rnd is not None and not v.round_done:
-            next_round: int | None = rnd.index
-        else:
-            later = [r.index for r in host.rounds if r.asked < r.planned and (rnd is None or r.index > rnd.index)]
-            next_round = later[0] if later else None
-        return (
-            status_html(host, time.time()),
-            links_html(host, where),
-            rounds_html(host),
-            gr.update(choices=[(f"第 {r.index + 1} 轮 · {r.title}（{r.asked}/{r.planned}）", r.index)
-                               for r in host.rounds], value=next_round),
-            gr.update(choices=[(f"{s} 分", s) for s in rnd.stakes] if risk and rnd else [], value=None, visible=risk),
-            gr.update(choices=JUDGE_CHOICES if qtype == "judge" else options, value=None,
-                      visible=answering and qtype in ("single", "judge")),
-            gr.update(choices=options, value=[], visible=answering and qtype == "multi"),
-            gr.update(value="", visible=answering and qtype not in ("single", "judge", "multi"),
-                      label="答题队伍的回答" + ("（主持人判定）" if qtype not in OBJECTIVE_TYPES else "")),
-            gr.update(choices=[(t.name, t.index) for t in host.teams], value=None),
-            v.version,
-        )
 
-    def skip_all() -> tuple[Any, ...]:
-        return tuple(gr.skip() for _ in console.outputs)
+def redraw(contests: ContestService, contest_code: str, where: str) -> tuple[Any, ...]:
+    """Every output of ``Console.outputs`` from the contest's current state."""
+    if not contest_code:
+        return (status_html(None, 0), "", rounds_html(None), gr.update(choices=[], value=None),
+                gr.update(visible=False), gr.update(visible=False), gr.update(visible=False),
+                gr.update(visible=False), gr.update(choices=[], value=None), -1)
+    host = contests.host(contest_code)
+    v = host.screen
+    q = v.question
+    qtype = q.type if q is not None else ""
+    answering = v.question_on
+    options = [(f"{o.letter}. {o.text}", o.letter) for o in q.options] if q is not None else []
+    rnd = v.round
+    risk = v.choosing_stake
+    return (
+        status_html(host, time.time()),
+        links_html(host, where),
+        rounds_html(host),
+        gr.update(choices=[(f"第 {r.index + 1} 轮 · {r.title}（{r.asked}/{r.planned}）", r.index)
+                           for r in host.rounds], value=host.next_round),
+        gr.update(choices=[(f"{s} 分", s) for s in rnd.stakes] if risk and rnd else [], value=None, visible=risk),
+        gr.update(choices=JUDGE_CHOICES if qtype == "judge" else options, value=None,
+                  visible=answering and qtype in ("single", "judge")),
+        gr.update(choices=options, value=[], visible=answering and qtype == "multi"),
+        gr.update(value="", visible=answering and qtype not in ("single", "judge", "multi"),
+                  label="答题队伍的回答" + ("（主持人判定）" if qtype not in OBJECTIVE_TYPES else "")),
+        gr.update(choices=[(t.name, t.index) for t in host.teams], value=None),
+        v.version,
+    )
 
-    def guarded(action: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
-        """Run a host action on the chosen contest; a refusal is a warning, the console redraws either way."""
 
+class HostActions:
+    """The host's actions on the chosen contest: each one service call; a refusal is a warning, and the console
+    redraws either way."""
+
+    def __init__(self, contests: ContestService, console: Console) -> None:
+        self.contests = contests
+        self.console = console
+
+    def skip_all(self) -> tuple[Any, ...]:
+        return tuple(gr.skip() for _ in self.console.outputs)
+
+    def guarded(self, action: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
         def run(ok: bool, contest_code: str, where: str, *args: Any) -> tuple[Any, ...]:
             if not ok:
                 raise gr.Error("请先登录。")
             if not contest_code:
                 gr.Warning("请先选择或新建一场竞赛。")
-                return skip_all()
+                return self.skip_all()
             try:
                 action(contest_code, *args)
             except ContestError as exc:
@@ -449,11 +569,50 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
             except Exception:
                 log.exception("contest action failed")
                 gr.Warning("操作失败，请重试；若一再失败请查看服务器日志。")
-            return redraw(contest_code, where)
+            return redraw(self.contests, contest_code, where)
 
         return run
 
-    session = [authed, code, base]
+    def add_round(self, c: str, k: str, title: str, count: float | None, points: float | None,
+                  penalty: float | None, answer_s: float | None, buzz_s: float | None, stakes_text: str,
+                  chosen_laws: list[str], chosen_types: list[str], levels: list[int]) -> None:
+        spec = RoundSpec(
+            RoundKind(k or RoundKind.BUZZ.value), (title or "").strip(), int(count or 0), int(points or 0),
+            int(penalty or 0), int(answer_s or 0), int(buzz_s or 0), parse_stakes(stakes_text),
+            question_pick(chosen_laws, chosen_types, levels),
+        )
+        self.contests.add_round(c, spec)
+
+    def start(self, c: str, index: int | None) -> None:
+        if index is None:
+            raise ContestError("请先选择轮次。")
+        self.contests.start_round(c, int(index))
+
+    def draw(self, c: str, stake_value: int | None) -> None:
+        self.contests.draw(c, int(stake_value) if stake_value not in (None, "") else None)
+
+    def judge(self, correct: bool | None) -> Callable[..., None]:
+        def act(c: str, choice: str | None, picks: list[str] | None, text: str | None) -> None:
+            self.contests.decide(c, choice, picks, text, correct)
+
+        return act
+
+    def adjust(self, c: str, team: int | None, change: float | None, why: str) -> None:
+        if team is None:
+            raise ContestError("请选择要调整分数的队伍。")
+        self.contests.adjust(c, int(team), int(change or 0), why or "")
+        gr.Info("分数已调整并记录。")
+
+
+# the tab: wiring ------------------------------------------------------------------------------------
+
+
+PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
+
+def wire_session(tab: ContestTab, services: Services, contests: ContestService) -> None:
+    """Login and logout; choosing, listing and creating contests."""
+    setup = tab.setup
 
     def on_admin(ok: bool, request: gr.Request) -> tuple[Any, ...]:
         skip = gr.skip()
@@ -466,20 +625,22 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
                 gr.update(choices=found, value=first), gr.update(choices=law_list, value=[]),
                 gr.update(choices=law_list, value=[]), gr.Timer(active=True))
 
-    wire_login(services, authed, password, enter, message)
-    authed.change(on_admin, [authed], [code, login, panel, base, chooser, laws, r_laws, timer], **private)
-    logout.click(lambda: False, outputs=[authed], **private)
+    wire_login(services, tab.authed, tab.login.password, tab.login.enter, tab.login.message)
+    tab.authed.change(on_admin, [tab.authed], [tab.code, tab.login.column, tab.panel, tab.base, setup.chooser,
+                                               setup.laws, tab.rounds.laws, tab.timer], **PRIVATE)
+    tab.logout.click(lambda: False, outputs=[tab.authed], **PRIVATE)
 
     def on_choose(ok: bool, chosen: str | None, where: str) -> tuple[Any, ...]:
         if not ok:
-            return ("", *skip_all())
+            return ("", *(gr.skip() for _ in tab.console.outputs))
         try:
-            return (chosen or "", *redraw(chosen or "", where))
+            return (chosen or "", *redraw(contests, chosen or "", where))
         except ContestError as exc:
             gr.Warning(esc(exc))
-            return ("", *redraw("", where))
+            return ("", *redraw(contests, "", where))
 
-    chooser.change(on_choose, [authed, chooser, base], [code, *console.outputs], **private)
+    setup.chooser.change(on_choose, [tab.authed, setup.chooser, tab.base], [tab.code, *tab.console.outputs],
+                         **PRIVATE)
 
     def on_reload(ok: bool, current: str) -> Any:
         if not ok:
@@ -487,17 +648,15 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
         found = contest_choices(contests)
         return gr.update(choices=found, value=current if any(c == current for _, c in found) else None)
 
-    reload.click(on_reload, [authed, code], [chooser], **private)
+    setup.reload.click(on_reload, [tab.authed, tab.code], [setup.chooser], **PRIVATE)
 
     def on_create(ok: bool, title: str, team_text: str, chosen_laws: list[str], chosen_types: list[str],
                   required: float | None, buzz: float | None, risk: float | None) -> Any:
         if not ok:
             raise gr.Error("请先登录。")
-        pick = QuestionPick(tuple(chosen_laws or ()), tuple(t for t in chosen_types or () if t in TYPES))  # type: ignore[misc]
-        specs = standard_rounds(int(required or 0), int(buzz or 0), int(risk or 0), pick, settings.contest_points,
-                                settings.contest_answer_seconds, settings.contest_buzz_seconds, settings.contest_stakes)
         try:
-            contest = contests.create(title or "", team_lines(team_text), specs)
+            contest = contests.create_standard(title or "", team_lines(team_text), int(required or 0),
+                                               int(buzz or 0), int(risk or 0), question_pick(chosen_laws, chosen_types))
         except ContestError as exc:
             log.info("contest not created: %s", exc)
             gr.Warning(esc(exc))
@@ -505,60 +664,32 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
         gr.Info(f"已创建竞赛“{esc(contest.name)}”，编号 {contest.code}。")
         return gr.update(choices=contest_choices(contests), value=contest.code), "", "", gr.Accordion(open=False)
 
-    create.click(on_create, [authed, name, teams, laws, kinds, n_required, n_buzz, n_risk],
-                 [chooser, name, teams, new_box], **private)
+    setup.create.click(on_create, [tab.authed, setup.name, setup.teams, setup.laws, setup.kinds, setup.required,
+                                   setup.buzz, setup.risk], [setup.chooser, setup.name, setup.teams, setup.box],
+                       **PRIVATE)
 
-    def act_add_round(c: str, k: str, title: str, count: float | None, points: float | None, penalty: float | None,
-                      answer_s: float | None, buzz_s: float | None, stakes_text: str, chosen_laws: list[str],
-                      chosen_types: list[str], levels: list[int]) -> None:
-        spec = RoundSpec(
-            RoundKind(k or RoundKind.BUZZ.value), (title or "").strip(), int(count or 0), int(points or 0),
-            int(penalty or 0), int(answer_s or 0), int(buzz_s or 0), parse_stakes(stakes_text),
-            QuestionPick(tuple(chosen_laws or ()), tuple(t for t in chosen_types or () if t in TYPES),  # type: ignore[misc]
-                         tuple(int(x) for x in levels or ())),
-        )
-        contests.add_round(c, spec)
 
-    def act_judge(c: str, choice_value: str | None, picks_value: list[str] | None, text_value: str | None,
-                  correct: bool | None) -> None:
-        host = contests.host(c)
-        v = host.screen
-        if v.phase in (Phase.JUDGED, Phase.REVEALED) and correct is not None:
-            contests.override(c, correct)
-            return
-        if v.phase != Phase.ANSWERING or v.question is None:
-            contests.judge(c, "", correct)  # raises the phase error
-            return
-        contests.judge(c, given_answer(v.question.type, choice_value, picks_value, text_value), correct)
+def wire_actions(tab: ContestTab, contests: ContestService) -> None:
+    """The host's buttons, each one service call and a redraw."""
+    acts = HostActions(contests, tab.console)
+    guarded, session, outputs, h = acts.guarded, tab.session, tab.console.outputs, tab.host
+    tab.rounds.add.click(guarded(acts.add_round), [*session, *tab.rounds.form], outputs, **PRIVATE)
+    h.start_round.click(guarded(acts.start), [*session, h.round_pick], outputs, **PRIVATE)
+    h.draw.click(guarded(acts.draw), [*session, h.stake], outputs, **PRIVATE)
+    h.open_buzz.click(guarded(lambda c: contests.open_buzz(c)), session, outputs, **PRIVATE)
+    h.reveal.click(guarded(lambda c: contests.reveal(c)), session, outputs, **PRIVATE)
+    judge_inputs = [*session, h.choice, h.picks, h.text]
+    h.auto.click(guarded(acts.judge(None)), judge_inputs, outputs, **PRIVATE)
+    h.right.click(guarded(acts.judge(True)), judge_inputs, outputs, **PRIVATE)
+    h.wrong.click(guarded(acts.judge(False)), judge_inputs, outputs, **PRIVATE)
+    h.void.click(guarded(lambda c, why: contests.void(c, why or "")), [*session, h.void_reason], outputs, **PRIVATE)
+    h.finish.click(guarded(lambda c: contests.finish(c)), session, outputs, **PRIVATE)
+    a = tab.adjust
+    a.button.click(guarded(acts.adjust), [*session, a.team, a.delta, a.reason], outputs, **PRIVATE)
 
-    def act_draw(c: str, stake_value: int | None) -> None:
-        contests.draw(c, int(stake_value) if stake_value not in (None, "") else None)
 
-    def act_start(c: str, index: int | None) -> None:
-        if index is None:
-            raise ContestError("请先选择轮次。")
-        contests.start_round(c, int(index))
-
-    def act_adjust(c: str, team: int | None, change: float | None, why: str) -> None:
-        if team is None:
-            raise ContestError("请选择要调整分数的队伍。")
-        contests.adjust(c, int(team), int(change or 0), why or "")
-        gr.Info("分数已调整并记录。")
-
-    outputs = console.outputs
-    add_round.click(guarded(act_add_round), [*session, kind, round_name, r_count, r_points, r_penalty, r_answer,
-                                             r_buzz, r_stakes, r_laws, r_types, r_levels], outputs, **private)
-    start_round.click(guarded(act_start), [*session, round_pick], outputs, **private)
-    draw.click(guarded(act_draw), [*session, stake], outputs, **private)
-    open_buzz.click(guarded(lambda c: contests.open_buzz(c)), session, outputs, **private)
-    reveal.click(guarded(lambda c: contests.reveal(c)), session, outputs, **private)
-    judge_inputs = [*session, choice, picks, text]
-    auto.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, None)), judge_inputs, outputs, **private)
-    right.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, True)), judge_inputs, outputs, **private)
-    wrong.click(guarded(lambda c, a, b, t: act_judge(c, a, b, t, False)), judge_inputs, outputs, **private)
-    void.click(guarded(lambda c, why: contests.void(c, why or "")), [*session, void_reason], outputs, **private)
-    finish.click(guarded(lambda c: contests.finish(c)), session, outputs, **private)
-    adjust.click(guarded(act_adjust), [*session, team_pick, delta, reason], outputs, **private)
+def wire_refresh(tab: ContestTab, contests: ContestService) -> None:
+    """The status redraw on the timer, and the exports."""
 
     def on_tick(ok: bool, contest_code: str, last: int) -> tuple[Any, Any]:
         """Redraw the status when the contest changed (a buzz) or a countdown runs; nothing else."""
@@ -568,11 +699,11 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
             view = contests.screen(contest_code)
         except ContestError:
             return gr.skip(), gr.skip()
-        if view.version == last and seconds_left(view, time.time()) is None:
+        if view.version == last and view.seconds_left(time.time()) is None:
             return gr.skip(), gr.skip()
         return status_html(contests.host(contest_code), time.time()), view.version
 
-    timer.tick(on_tick, [authed, code, seen], [status, seen], **private)
+    tab.timer.tick(on_tick, [tab.authed, tab.code, tab.console.seen], [tab.host.status, tab.console.seen], **PRIVATE)
 
     def do_export(ok: bool, contest_code: str, suffix: str) -> Any:
         if not ok:
@@ -585,5 +716,16 @@ def build_contest_tab(services: Services, contests: ContestService, authed: gr.S
         path = contests.export(contest_code, folder / f"竞赛结果-{contest_code}-{stamp}{suffix}")
         return gr.update(value=str(path), visible=True)
 
-    export_xlsx.click(lambda ok, c: do_export(ok, c, ".xlsx"), [authed, code], [exported], **private)
-    export_csv.click(lambda ok, c: do_export(ok, c, ".csv"), [authed, code], [exported], **private)
+    r = tab.rounds
+    r.export_xlsx.click(lambda ok, c: do_export(ok, c, ".xlsx"), [tab.authed, tab.code], [r.exported], **PRIVATE)
+    r.export_csv.click(lambda ok, c: do_export(ok, c, ".csv"), [tab.authed, tab.code], [r.exported], **PRIVATE)
+
+
+def build_contest_tab(services: Services, contests: ContestService, authed: gr.State) -> None:
+    if not services.admin_enabled:
+        gr.Markdown(DISABLED_NOTE, elem_id="xc-disabled", elem_classes=["xf-panel"])
+        return
+    tab = layout(authed, contests.settings)
+    wire_session(tab, services, contests)
+    wire_actions(tab, contests)
+    wire_refresh(tab, contests)

@@ -13,21 +13,21 @@ whether a session logged in is a ``gr.State`` each handler checks itself.
 from __future__ import annotations
 
 import html
-import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 import pandas as pd
 
 from quiz.exam.blueprint import DEFAULT_POINTS, Blueprint, parse_blueprint
+from quiz.exam.document import KIND_NAMES, PaperKind
 from quiz.exam.models import AuditAction, BlueprintError, ExamError, ExamInfo
 from quiz.exam.report import ExamReport
-from quiz.exam.service import ExamService
+from quiz.exam.service import ExamService, Format
 from quiz.models import QUESTION_TYPE_NAMES
 from xuefa.app.admin_tab import wire_login
 from xuefa.app.dialogs import html_block
@@ -38,7 +38,8 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-
 BLUEPRINT_COLUMNS = ["题型", "法律（可空）", "章节（可空）", "难度（1-3，可空）", "题数"]
 DEFAULT_ROWS = [["单选", "", "", "", 10], ["多选", "", "", "", 5], ["判断", "", "", "", 10]]
 POINT_TYPES = ("single", "multi", "judge", "blank", "short", "case")
-PAPER_KINDS = {"试卷": (False, False), "参考答案": (True, False), "答案与解析": (True, True)}
+PAPER_KINDS: dict[str, PaperKind] = {name: kind for kind, name in KIND_NAMES.items()}
+"""试卷/参考答案/答案与解析 → the paper kind (the results are 成绩)."""
 EXAMINEE_COLUMNS = ["排名", "警号", "姓名", "单位", "试卷", "状态", "得分", "满分", "合格", "交卷时间"]
 UNIT_COLUMNS = ["单位", "应考", "交卷", "平均分", "最高分", "最低分", "合格率%"]
 LAW_COLUMNS = ["法规", "题数", "作答人次", "正确率%", "得分率%"]
@@ -129,7 +130,7 @@ def blueprint_from_form(rows: Any, points: Sequence[float | None], duration: flo
         if level in ("不限", "全部", "-"):
             level = ""
         try:
-            number = float(count) if count else 0
+            number = float(count) if count else 0.0
         except ValueError as e:
             raise BlueprintError(f"蓝图第 {n} 行的题数“{count}”不是数字。") from e
         items.append({"type": qtype, "law": law, "chapter": chapter, "difficulty": level or None,
@@ -218,21 +219,12 @@ def export_file(exams: ExamService, exam_id: int, kind: str, fmt: str, variant: 
                 out_dir: Path | None = None) -> Path:
     """Write an export to a file and return its path: ``kind`` 试卷/参考答案/答案与解析 (fmt docx|pdf) or
     成绩 (xlsx)."""
-    info = exams.get_exam(exam_id)
-    if kind == "成绩":
-        data, name = exams.export_results(exam_id), f"{info.title}-成绩.xlsx"
-    else:
-        with_key, with_explanations = PAPER_KINDS[kind]
-        data = exams.export_paper(exam_id, variant, fmt, with_key, with_explanations)  # type: ignore[arg-type]
-        paper = f"-{variant}卷" if len(info.variants) > 1 else ""
-        name = f"{info.title}{paper}-{kind}.{fmt}"
     folder = out_dir or Path(tempfile.mkdtemp(prefix="xuefa-exam-"))
-    path = folder / re.sub(r'[\\/:*?"<>|\s]+', "_", name)
-    path.write_bytes(data)
-    return path
+    paper = None if kind == "成绩" else PAPER_KINDS[kind]
+    return exams.export_file(exam_id, folder, paper, cast(Format, fmt), variant)
 
 
-# the tab -------------------------------------------------------------------------------------------------
+# the tab: layout (one function a panel) -------------------------------------------------------------------
 
 
 @dataclass
@@ -242,97 +234,226 @@ class ExamConsole:
     exam: gr.Dropdown
 
 
-def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> ExamConsole | None:
-    if not services.admin_enabled:
-        gr.Markdown(DISABLED_NOTE, elem_id="xf-exam-disabled", elem_classes=["xf-panel"])
-        return None
-    private: dict[str, Any] = {"api_visibility": "private"}
-    with gr.Column(elem_classes=["xf-panel"], elem_id="xf-exam-login") as login:
+@dataclass
+class Login:
+    column: gr.Column
+    password: gr.Textbox
+    enter: gr.Button
+    message: gr.HTML
+
+
+@dataclass
+class NewExam:
+    """The blueprint form (a table and points per type, or YAML/JSON text) and the exam's name and times."""
+
+    title: gr.Textbox
+    duration: gr.Number
+    starts: gr.Textbox
+    ends: gr.Textbox
+    rows: gr.Dataframe
+    points: list[gr.Number]
+    allow_drafts: gr.Checkbox
+    partial: gr.Checkbox
+    variants: gr.Radio
+    text: gr.Code
+    check: gr.Button
+    create: gr.Button
+    shortfalls: gr.HTML
+
+    @property
+    def form(self) -> list[Any]:
+        """The inputs of ``blueprint_from_form`` (``form_blueprint``'s order)."""
+        return [self.rows, self.duration, self.allow_drafts, self.partial, self.text, *self.points]
+
+
+@dataclass
+class Manage:
+    exam: gr.Dropdown
+    refresh: gr.Button
+    info: gr.HTML
+    assemble: gr.Button
+    open: gr.Button
+    close: gr.Button
+    roster: gr.File
+    import_roster: gr.Button
+    unlock_id: gr.Textbox
+    unlock: gr.Button
+    release: gr.Button
+    unrelease: gr.Button
+
+
+@dataclass
+class Report:
+    button: gr.Button
+    summary: gr.HTML
+    distribution: gr.BarPlot
+    weakest: gr.BarPlot
+    examinees: gr.Dataframe
+    units: gr.Dataframe
+    laws: gr.Dataframe
+    questions: gr.Dataframe
+
+    @property
+    def outputs(self) -> list[Any]:
+        return [self.summary, self.distribution, self.weakest, self.examinees, self.units, self.laws, self.questions]
+
+
+@dataclass
+class Export:
+    kind: gr.Radio
+    fmt: gr.Radio
+    variant: gr.Radio
+    paper: gr.Button
+    results: gr.Button
+    download: gr.File
+
+
+@dataclass
+class Layout:
+    login: Login
+    console: gr.Column
+    status: gr.HTML
+    new: NewExam
+    manage: Manage
+    report: Report
+    export: Export
+    audit_button: gr.Button
+    audit: gr.Dataframe
+    logout: gr.Button
+
+
+def layout_login() -> Login:
+    with gr.Column(elem_classes=["xf-panel"], elem_id="xf-exam-login") as column:
         html_block('<h2 class="xf-section-title">考试管理 · 管理员登录</h2>')
         password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-exam-password", max_length=200)
         enter = gr.Button("登录", variant="primary", elem_id="xf-exam-login-btn")
-        login_message = html_block()
+        message = html_block()
+    return Login(column, password, enter, message)
+
+
+def layout_new() -> NewExam:
+    with gr.Accordion("新建考试", open=True, elem_id="xf-exam-new"):
+        title = gr.Textbox(label="考试名称", placeholder="2026年度交通运输行政执法人员法律知识考试", max_length=200,
+                           elem_id="xf-exam-title")
+        with gr.Row():
+            duration = gr.Number(90, label="考试时长（分钟）", precision=0, minimum=1, maximum=600)
+            starts = gr.Textbox(label="开始时间（北京时间，可空）", placeholder="2026-05-01 09:00")
+            ends = gr.Textbox(label="截止时间（可空）", placeholder="2026-05-01 11:00")
+        rows = gr.Dataframe(value=DEFAULT_ROWS, headers=BLUEPRINT_COLUMNS, column_count=5, interactive=True,
+                            label="蓝图：题型 × 法律（或章节）× 难度 × 题数（可增删行）", elem_id="xf-exam-rows")
+        with gr.Row():
+            points = [gr.Number(DEFAULT_POINTS[t], label=f"{QUESTION_TYPE_NAMES[t]}每题分值", minimum=0)
+                      for t in POINT_TYPES]
+        with gr.Row():
+            allow_drafts = gr.Checkbox(False, label="允许使用未审核（草稿）题目")
+            partial = gr.Checkbox(False, label="多选题少选按比例得分（错选不得分）")
+            variants = gr.Radio([("一套试卷", 1), ("A/B 两套（不重题）", 2)], value=1, label="试卷套数")
+        with gr.Accordion("或用 YAML/JSON 编写蓝图（填写后以此为准）", open=False):
+            gr.Markdown("例如：\n```yaml\n" + BLUEPRINT_HINT + "\n```")
+            text = gr.Code(value="", language="yaml", label="蓝图（YAML/JSON）", lines=8)
+        with gr.Row():
+            check = gr.Button("检查题库是否够用", elem_id="xf-exam-check")
+            create = gr.Button("创建考试", variant="primary", elem_id="xf-exam-create")
+        shortfalls = html_block(elem_id="xf-exam-shortfalls")
+    return NewExam(title, duration, starts, ends, rows, points, allow_drafts, partial, variants, text, check, create,
+                   shortfalls)
+
+
+def layout_manage() -> Manage:
+    with gr.Accordion("组卷、名单与开考", open=True, elem_id="xf-exam-manage"):
+        with gr.Row():
+            exam = gr.Dropdown([], label="选择考试", elem_id="xf-exam-pick", scale=4)
+            refresh = gr.Button("刷新", size="sm", scale=1)
+        info = html_block(elem_id="xf-exam-info")
+        with gr.Row():
+            assemble = gr.Button("按蓝图组卷（按上方“试卷套数”）", elem_id="xf-exam-assemble")
+            open_btn = gr.Button("开放考试", variant="primary", elem_id="xf-exam-open")
+            close_btn = gr.Button("结束考试（未交卷者统一交卷）", variant="stop", elem_id="xf-exam-close")
+        roster = gr.File(label="考生名单（XLSX/CSV：警号或执法证号/编号、姓名、单位）", file_types=[".xlsx", ".csv"],
+                         elem_id="xf-exam-roster")
+        import_btn = gr.Button("导入名单", elem_id="xf-exam-import")
+        with gr.Row():
+            unlock_id = gr.Textbox(label="解锁考生（警号）：换设备时使用", max_length=64, scale=3)
+            unlock = gr.Button("解锁", scale=1, elem_id="xf-exam-unlock")
+        with gr.Row():
+            release = gr.Button("公布成绩", variant="primary", elem_id="xf-exam-release")
+            unrelease = gr.Button("撤回公布", elem_id="xf-exam-unrelease")
+    return Manage(exam, refresh, info, assemble, open_btn, close_btn, roster, import_btn, unlock_id, unlock, release,
+                  unrelease)
+
+
+def layout_report() -> Report:
+    with gr.Accordion("成绩与分析", open=False, elem_id="xf-exam-report"):
+        button = gr.Button("刷新成绩与分析", elem_id="xf-exam-report-btn")
+        summary = html_block()
+        with gr.Row():
+            dist_plot = gr.BarPlot(x="分数段", y="人数", title="分数分布", y_lim=[0, None], height=260)
+            weak_plot = gr.BarPlot(x="法规", y="得分率%", title="最薄弱的法规", y_lim=[0, 100], height=260,
+                                   x_label_angle=-20)
+        examinees = gr.Dataframe(headers=EXAMINEE_COLUMNS, label="考生成绩", interactive=False, wrap=True)
+        units = gr.Dataframe(headers=UNIT_COLUMNS, label="单位统计", interactive=False)
+        laws = gr.Dataframe(headers=LAW_COLUMNS, label="各法规正确率", interactive=False, wrap=True)
+        questions = gr.Dataframe(headers=QUESTION_COLUMNS, label="试题分析（正确率、区分度 = 高分组正确率 − 低分组正确率，各 27%）",
+                                 interactive=False, wrap=True)
+    return Report(button, summary, dist_plot, weak_plot, examinees, units, laws, questions)
+
+
+def layout_export() -> Export:
+    with gr.Accordion("导出", open=False, elem_id="xf-exam-export"):
+        with gr.Row():
+            kind = gr.Radio(list(PAPER_KINDS), value="试卷", label="内容")
+            fmt = gr.Radio([("Word（DOCX）", "docx"), ("PDF", "pdf")], value="docx", label="格式")
+            variant = gr.Radio(["A", "B"], value="A", label="试卷")
+        with gr.Row():
+            paper = gr.Button("导出试卷文件", elem_id="xf-exam-export-paper")
+            results = gr.Button("导出成绩（XLSX）", elem_id="xf-exam-export-results")
+        download = gr.File(label="下载", interactive=False, elem_id="xf-exam-download")
+    return Export(kind, fmt, variant, paper, results, download)
+
+
+def layout() -> Layout:
+    login = layout_login()
     with gr.Column(visible=False, elem_id="xf-exam-console") as console:
         status = html_block(elem_id="xf-exam-status")
-        with gr.Accordion("新建考试", open=True, elem_id="xf-exam-new"):
-            title = gr.Textbox(label="考试名称", placeholder="2026年度交通运输行政执法人员法律知识考试", max_length=200,
-                               elem_id="xf-exam-title")
-            with gr.Row():
-                duration = gr.Number(90, label="考试时长（分钟）", precision=0, minimum=1, maximum=600)
-                starts = gr.Textbox(label="开始时间（北京时间，可空）", placeholder="2026-05-01 09:00")
-                ends = gr.Textbox(label="截止时间（可空）", placeholder="2026-05-01 11:00")
-            rows = gr.Dataframe(value=DEFAULT_ROWS, headers=BLUEPRINT_COLUMNS, column_count=5, interactive=True,
-                                label="蓝图：题型 × 法律（或章节）× 难度 × 题数（可增删行）", elem_id="xf-exam-rows")
-            with gr.Row():
-                points = [gr.Number(DEFAULT_POINTS[t], label=f"{QUESTION_TYPE_NAMES[t]}每题分值", minimum=0)
-                          for t in POINT_TYPES]
-            with gr.Row():
-                allow_drafts = gr.Checkbox(False, label="允许使用未审核（草稿）题目")
-                partial = gr.Checkbox(False, label="多选题少选按比例得分（错选不得分）")
-                variants = gr.Radio([("一套试卷", 1), ("A/B 两套（不重题）", 2)], value=1, label="试卷套数")
-            with gr.Accordion("或用 YAML/JSON 编写蓝图（填写后以此为准）", open=False):
-                gr.Markdown("例如：\n```yaml\n" + BLUEPRINT_HINT + "\n```")
-                text = gr.Code(value="", language="yaml", label="蓝图（YAML/JSON）", lines=8)
-            with gr.Row():
-                check = gr.Button("检查题库是否够用", elem_id="xf-exam-check")
-                create = gr.Button("创建考试", variant="primary", elem_id="xf-exam-create")
-            shortfalls = html_block(elem_id="xf-exam-shortfalls")
-        with gr.Accordion("组卷、名单与开考", open=True, elem_id="xf-exam-manage"):
-            with gr.Row():
-                exam = gr.Dropdown([], label="选择考试", elem_id="xf-exam-pick", scale=4)
-                refresh = gr.Button("刷新", size="sm", scale=1)
-            info = html_block(elem_id="xf-exam-info")
-            with gr.Row():
-                assemble = gr.Button("按蓝图组卷（按上方“试卷套数”）", elem_id="xf-exam-assemble")
-                open_btn = gr.Button("开放考试", variant="primary", elem_id="xf-exam-open")
-                close_btn = gr.Button("结束考试（未交卷者统一交卷）", variant="stop", elem_id="xf-exam-close")
-            roster = gr.File(label="考生名单（XLSX/CSV：警号或执法证号/编号、姓名、单位）", file_types=[".xlsx", ".csv"],
-                             elem_id="xf-exam-roster")
-            import_btn = gr.Button("导入名单", elem_id="xf-exam-import")
-            with gr.Row():
-                unlock_id = gr.Textbox(label="解锁考生（警号）：换设备时使用", max_length=64, scale=3)
-                unlock = gr.Button("解锁", scale=1, elem_id="xf-exam-unlock")
-            with gr.Row():
-                release = gr.Button("公布成绩", variant="primary", elem_id="xf-exam-release")
-                unrelease = gr.Button("撤回公布", elem_id="xf-exam-unrelease")
-        with gr.Accordion("成绩与分析", open=False, elem_id="xf-exam-report"):
-            report_btn = gr.Button("刷新成绩与分析", elem_id="xf-exam-report-btn")
-            summary = html_block()
-            with gr.Row():
-                dist_plot = gr.BarPlot(x="分数段", y="人数", title="分数分布", y_lim=[0, None], height=260)
-                weak_plot = gr.BarPlot(x="法规", y="得分率%", title="最薄弱的法规", y_lim=[0, 100], height=260,
-                                       x_label_angle=-20)
-            examinees_df = gr.Dataframe(headers=EXAMINEE_COLUMNS, label="考生成绩", interactive=False, wrap=True)
-            units_df = gr.Dataframe(headers=UNIT_COLUMNS, label="单位统计", interactive=False)
-            laws_df = gr.Dataframe(headers=LAW_COLUMNS, label="各法规正确率", interactive=False, wrap=True)
-            questions_df = gr.Dataframe(headers=QUESTION_COLUMNS, label="试题分析（正确率、区分度 = 高分组正确率 − 低分组正确率，各 27%）",
-                                        interactive=False, wrap=True)
-        with gr.Accordion("导出", open=False, elem_id="xf-exam-export"):
-            with gr.Row():
-                kind = gr.Radio(list(PAPER_KINDS), value="试卷", label="内容")
-                fmt = gr.Radio([("Word（DOCX）", "docx"), ("PDF", "pdf")], value="docx", label="格式")
-                variant = gr.Radio(["A", "B"], value="A", label="试卷")
-            with gr.Row():
-                export_btn = gr.Button("导出试卷文件", elem_id="xf-exam-export-paper")
-                results_btn = gr.Button("导出成绩（XLSX）", elem_id="xf-exam-export-results")
-            download = gr.File(label="下载", interactive=False, elem_id="xf-exam-download")
+        new = layout_new()
+        manage = layout_manage()
+        report = layout_report()
+        export = layout_export()
         with gr.Accordion("审计日志", open=False, elem_id="xf-exam-audit"):
-            audit_btn = gr.Button("刷新日志")
-            audit_df = gr.Dataframe(headers=AUDIT_COLUMNS, label="登录、交卷、拒绝的请求与管理操作（最新在前）", interactive=False, wrap=True)
+            audit_button = gr.Button("刷新日志")
+            audit = gr.Dataframe(headers=AUDIT_COLUMNS, label="登录、交卷、拒绝的请求与管理操作（最新在前）", interactive=False,
+                                 wrap=True)
         logout = gr.Button("退出登录", variant="secondary", size="sm")
+    return Layout(login, console, status, new, manage, report, export, audit_button, audit, logout)
 
-    def guard(ok: bool) -> None:
-        if not ok:
-            raise gr.Error("请先登录。")
 
-    def note(text: str, error: bool = False) -> str:
-        return f'<p class="{"xf-error" if error else "xf-ok"}">{esc(text)}</p>'
+# the tab: wiring (each handler checks the session's login itself) ------------------------------------------
 
-    def picked(exam_id: Any) -> int:
-        if exam_id in (None, ""):
-            raise ExamError("请先选择一场考试。")
-        return int(exam_id)
 
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def guard(ok: bool) -> None:
+    if not ok:
+        raise gr.Error("请先登录。")
+
+
+def note(text: str, error: bool = False) -> str:
+    return f'<p class="{"xf-error" if error else "xf-ok"}">{esc(text)}</p>'
+
+
+def picked(exam_id: Any) -> int:
+    if exam_id in (None, ""):
+        raise ExamError("请先选择一场考试。")
+    return int(exam_id)
+
+
+def form_blueprint(rows_v: Any, duration_v: Any, allow_v: bool, partial_v: bool, text_v: str, *points_v: Any
+                   ) -> Blueprint:
+    return blueprint_from_form(rows_v, points_v, duration_v, allow_v, partial_v, text_v)
+
+
+def wire_session(ui: Layout, services: Services, exams: ExamService, authed: gr.State) -> None:
     def on_admin(ok: bool) -> tuple[Any, ...]:
         if not ok:
             return gr.update(visible=True), gr.update(visible=False), gr.skip()
@@ -340,31 +461,31 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
         newest = choices[0][1] if choices else None
         return gr.update(visible=False), gr.update(visible=True), gr.update(choices=choices, value=newest)
 
-    wire_login(services, authed, password, enter, login_message)
-    authed.change(on_admin, [authed], [login, console, exam], **private)
-    logout.click(lambda: False, outputs=[authed], **private)
+    wire_login(services, authed, ui.login.password, ui.login.enter, ui.login.message)
+    authed.change(on_admin, [authed], [ui.login.column, ui.console, ui.manage.exam], **PRIVATE)
+    ui.logout.click(lambda: False, outputs=[authed], **PRIVATE)
 
-    def form(rows_v: Any, duration_v: Any, allow_v: bool, partial_v: bool, text_v: str, *points_v: Any) -> Blueprint:
-        return blueprint_from_form(rows_v, points_v, duration_v, allow_v, partial_v, text_v)
 
-    form_inputs = [rows, duration, allow_drafts, partial, text, *points]
+def wire_new(ui: Layout, exams: ExamService, authed: gr.State) -> None:
+    """Checking a blueprint against the bank, and creating the exam."""
+    new = ui.new
 
     def do_check(ok: bool, variants_v: int, *values: Any) -> str:
         guard(ok)
         try:
-            bp = form(*values)
+            bp = form_blueprint(*values)
             found = exams.check_blueprint(bp, int(variants_v or 1))
         except ExamError as e:
             return note(str(e), error=True)
         return shortfall_html([s.message for s in found],
                               f"题库够用：共 {bp.question_count} 题，满分 {bp.total_points:g} 分。")
 
-    check.click(do_check, [authed, variants, *form_inputs], [shortfalls], **private)
+    new.check.click(do_check, [authed, new.variants, *new.form], [new.shortfalls], **PRIVATE)
 
     def do_create(ok: bool, title_v: str, starts_v: str, ends_v: str, variants_v: int, *values: Any) -> tuple[Any, ...]:
         guard(ok)
         try:
-            bp = form(*values)
+            bp = form_blueprint(*values)
             info_v = exams.create_exam(title_v or "", bp, parse_time(starts_v), parse_time(ends_v))
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip(), gr.skip()
@@ -373,8 +494,13 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
                 gr.update(choices=exam_choices(exams), value=info_v.id), exam_summary(info_v),
                 shortfall_html([s.message for s in found]))
 
-    create.click(do_create, [authed, title, starts, ends, variants, *form_inputs],
-                 [status, exam, info, shortfalls], **private)
+    new.create.click(do_create, [authed, new.title, new.starts, new.ends, new.variants, *new.form],
+                     [ui.status, ui.manage.exam, ui.manage.info, new.shortfalls], **PRIVATE)
+
+
+def wire_manage(ui: Layout, exams: ExamService, authed: gr.State) -> None:
+    """The chosen exam's summary, and the organiser's actions on it (``run_action``)."""
+    m = ui.manage
 
     def show(ok: bool, exam_id: Any) -> str:
         guard(ok)
@@ -385,9 +511,9 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
         except ExamError as e:
             return note(str(e), error=True)
 
-    exam.change(show, [authed, exam], [info], **private)
-    refresh.click(lambda ok, exam_id: (gr.update(choices=exam_choices(exams)), show(ok, exam_id)),
-                  [authed, exam], [exam, info], **private)
+    m.exam.change(show, [authed, m.exam], [m.info], **PRIVATE)
+    m.refresh.click(lambda ok, exam_id: (gr.update(choices=exam_choices(exams)), show(ok, exam_id)),
+                    [authed, m.exam], [m.exam, m.info], **PRIVATE)
 
     def act(ok: bool, exam_id: Any, action: str, arg: Any = None) -> tuple[str, str, Any]:
         """Run one organiser action; the status line, the refreshed summary and the exam list."""
@@ -399,14 +525,20 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip()
 
-    outputs = [status, info, exam]
-    assemble.click(lambda ok, e, v: act(ok, e, "assemble", v), [authed, exam, variants], outputs, **private)
-    import_btn.click(lambda ok, e, f: act(ok, e, "roster", f), [authed, exam, roster], outputs, **private)
-    open_btn.click(lambda ok, e: act(ok, e, "open"), [authed, exam], outputs, **private)
-    close_btn.click(lambda ok, e: act(ok, e, "close"), [authed, exam], outputs, **private)
-    unlock.click(lambda ok, e, who: act(ok, e, "unlock", who), [authed, exam, unlock_id], outputs, **private)
-    release.click(lambda ok, e: act(ok, e, "release"), [authed, exam], outputs, **private)
-    unrelease.click(lambda ok, e: act(ok, e, "unrelease"), [authed, exam], outputs, **private)
+    outputs = [ui.status, m.info, m.exam]
+    chosen = [authed, m.exam]
+    m.assemble.click(lambda ok, e, v: act(ok, e, "assemble", v), [*chosen, ui.new.variants], outputs, **PRIVATE)
+    m.import_roster.click(lambda ok, e, f: act(ok, e, "roster", f), [*chosen, m.roster], outputs, **PRIVATE)
+    m.open.click(lambda ok, e: act(ok, e, "open"), chosen, outputs, **PRIVATE)
+    m.close.click(lambda ok, e: act(ok, e, "close"), chosen, outputs, **PRIVATE)
+    m.unlock.click(lambda ok, e, who: act(ok, e, "unlock", who), [*chosen, m.unlock_id], outputs, **PRIVATE)
+    m.release.click(lambda ok, e: act(ok, e, "release"), chosen, outputs, **PRIVATE)
+    m.unrelease.click(lambda ok, e: act(ok, e, "unrelease"), chosen, outputs, **PRIVATE)
+
+
+def wire_results(ui: Layout, exams: ExamService, authed: gr.State) -> None:
+    """The report, the exports and the audit log of the chosen exam."""
+    chosen = [authed, ui.manage.exam]
 
     def do_report(ok: bool, exam_id: Any) -> tuple[Any, ...]:
         guard(ok)
@@ -420,8 +552,7 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
                 gr.BarPlot(value=frames["weakest"]), frames["examinees"], frames["units"], frames["laws"],
                 frames["questions"])
 
-    report_btn.click(do_report, [authed, exam],
-                     [summary, dist_plot, weak_plot, examinees_df, units_df, laws_df, questions_df], **private)
+    ui.report.button.click(do_report, chosen, ui.report.outputs, **PRIVATE)
 
     def do_export(ok: bool, exam_id: Any, kind_v: str, fmt_v: str, variant_v: str) -> tuple[Any, Any]:
         guard(ok)
@@ -430,16 +561,27 @@ def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> 
         except ExamError as e:
             return note(str(e), error=True), None
 
-    export_btn.click(do_export, [authed, exam, kind, fmt, variant], [status, download], **private)
-    results_btn.click(lambda ok, e: do_export(ok, e, "成绩", "xlsx", "A"), [authed, exam], [status, download],
-                      **private)
+    x = ui.export
+    x.paper.click(do_export, [*chosen, x.kind, x.fmt, x.variant], [ui.status, x.download], **PRIVATE)
+    x.results.click(lambda ok, e: do_export(ok, e, "成绩", "xlsx", "A"), chosen, [ui.status, x.download], **PRIVATE)
 
     def do_audit(ok: bool, exam_id: Any) -> pd.DataFrame:
         guard(ok)
         return audit_frame(exams, int(exam_id) if exam_id not in (None, "") else None)
 
-    audit_btn.click(do_audit, [authed, exam], [audit_df], **private)
-    return ExamConsole(exam)
+    ui.audit_button.click(do_audit, chosen, [ui.audit], **PRIVATE)
+
+
+def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> ExamConsole | None:
+    if not services.admin_enabled:
+        gr.Markdown(DISABLED_NOTE, elem_id="xf-exam-disabled", elem_classes=["xf-panel"])
+        return None
+    ui = layout()
+    wire_session(ui, services, exams, authed)
+    wire_new(ui, exams, authed)
+    wire_manage(ui, exams, authed)
+    wire_results(ui, exams, authed)
+    return ExamConsole(ui.manage.exam)
 
 
 def run_action(exams: ExamService, exam_id: int, action: str, arg: Any = None) -> str:

@@ -19,12 +19,11 @@ import gradio as gr
 
 from kb.citations import law_key
 from kb.models import Citation
-from quiz.checklist.items import ChecklistError, load_checklist
-from quiz.checklist.store import ChecklistStore
+from quiz.checklist.items import ChecklistError
 from quiz.generation.generate import UnknownChapter
 from quiz.models import QUESTION_TYPE_NAMES
-from quiz.practice.runs import Practice, checklist_mastery
-from quiz.practice.sets import import_checklist, new_practice_set
+from quiz.practice.runs import Practice
+from quiz.practice.sets import import_checklist_file, new_practice_set, progress, review_set, take_over
 from quiz.source import citation_label
 from xuefa.app import library
 from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
@@ -108,7 +107,7 @@ def source_unit(services: Services, citation: Citation) -> str | None:
     return hit.unit_id if hit is not None else None
 
 
-# the tab ---------------------------------------------------------------------------------------------
+# the tab: layout (one function a panel) ---------------------------------------------------------------
 
 
 @dataclass
@@ -144,32 +143,88 @@ class PracticeTab:
                    api_visibility="private", show_progress="hidden")
 
 
-def progress_views(practice: Practice, who: Identity) -> tuple[str, str]:
-    """Mastery per law and per checklist item of the officer (HTML)."""
-    if not who.user:
-        return mastery_html([]), checklist_html(checklist_mastery(ChecklistStore(practice.bank).items(), []))
-    items = ChecklistStore(practice.bank).items()
-    return (
-        mastery_html(practice.mastery_by_law(who.user)),
-        checklist_html(checklist_mastery(items, practice.mastery_by_checklist_item(who.user))),
-    )
+@dataclass
+class Who:
+    """The officer's identity: shown, and the form to give or change it."""
+
+    html: gr.HTML
+    box: gr.Accordion
+    badge: gr.Textbox
+    name: gr.Textbox
+    save: gr.Button
+    forget: gr.Button
 
 
-def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None, *,
-                       authed: gr.State) -> PracticeTab:
-    """``authed``: the session's admin flag, shared by the tabs (the checklist loader asks for the password
-    only while it is unset)."""
-    identity = gr.BrowserState(dict(NO_IDENTITY), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
-    run_state = gr.State(PracticeRun())
+@dataclass
+class Setup:
+    """What to practise, and the buttons that start a run."""
 
+    laws: gr.Dropdown
+    chapters: gr.Dropdown
+    types: gr.CheckboxGroup
+    count: gr.Slider
+    start: gr.Button
+    wrong: gr.Button
+    drill: gr.Button
+
+
+@dataclass
+class Run:
+    """The question of the run, the answer widgets and the feedback."""
+
+    question: gr.HTML
+    choice: gr.Radio
+    picks: gr.CheckboxGroup
+    blank: gr.Textbox
+    submit: gr.Button
+    next: gr.Button
+    feedback: gr.HTML
+
+
+@dataclass
+class ChecklistAdmin:
+    password: gr.Textbox
+    upload: gr.File
+    load: gr.Button
+    report: gr.HTML
+
+
+@dataclass
+class Layout:
+    identity: gr.BrowserState
+    run_state: gr.State
+    who: Who
+    setup: Setup
+    run: Run
+    mastery: gr.HTML
+    checklist: gr.HTML
+
+    @property
+    def outputs(self) -> list[Any]:
+        """What ``run_view`` fills, in order."""
+        r = self.run
+        return [self.identity, self.run_state, r.question, r.choice, r.picks, r.blank, r.submit, r.next, r.feedback,
+                self.mastery, self.checklist]
+
+    @property
+    def id_outputs(self) -> list[Any]:
+        w = self.who
+        return [self.identity, w.html, w.badge, w.name, w.box, self.mastery, self.checklist]
+
+
+def layout_who() -> Who:
     with gr.Column(elem_classes=["xf-panel", "xf-practice-who"]):
-        who = html_block(LOADING_IDENTITY, elem_id="xf-p-who")
-        with gr.Accordion("填写或更换警号", open=False, elem_id="xf-p-id") as id_box:
+        html = html_block(LOADING_IDENTITY, elem_id="xf-p-who")
+        with gr.Accordion("填写或更换警号", open=False, elem_id="xf-p-id") as box:
             badge = gr.Textbox(label="警号", max_length=40, elem_id="xf-p-badge")
             name = gr.Textbox(label="姓名（可选）", max_length=40, elem_id="xf-p-name")
             with gr.Row(elem_classes=["xf-p-actions"]):
-                save_id = gr.Button("保存", variant="primary", elem_id="xf-p-save-id", min_width=120)
-                forget_id = gr.Button("改为匿名", variant="secondary", elem_id="xf-p-forget-id", min_width=120)
+                save = gr.Button("保存", variant="primary", elem_id="xf-p-save-id", min_width=120)
+                forget = gr.Button("改为匿名", variant="secondary", elem_id="xf-p-forget-id", min_width=120)
+    return Who(html, box, badge, name, save, forget)
+
+
+def layout_setup(services: Services) -> Setup:
     with gr.Column(elem_classes=["xf-panel", "xf-practice-setup"]):
         laws = gr.Dropdown(law_titles(services), value=[], multiselect=True, label="法律（不选为全部）",
                            elem_id="xf-p-laws")
@@ -182,6 +237,10 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             start = gr.Button("开始练习", variant="primary", elem_id="xf-p-start", min_width=120)
             wrong = gr.Button("错题本", variant="secondary", elem_id="xf-p-wrong", min_width=120)
             drill = gr.Button("应知应会练习", variant="secondary", elem_id="xf-p-checklist", min_width=120)
+    return Setup(laws, chapters, types, count, start, wrong, drill)
+
+
+def layout_run(clickable: bool) -> Run:
     with gr.Column(elem_classes=["xf-panel", "xf-practice-run"]):
         question = html_block(question_html(PracticeRun()), elem_id="xf-p-question")
         choice = gr.Radio([], label="选择答案", visible=False, elem_id="xf-p-choice", elem_classes=["xf-choices"])
@@ -191,40 +250,86 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         with gr.Row(elem_classes=["xf-p-actions"]):
             submit = gr.Button("提交", variant="primary", visible=False, elem_id="xf-p-submit", min_width=120)
             nxt = gr.Button("下一题", variant="secondary", visible=False, elem_id="xf-p-next", min_width=120)
-        feedback = html_block("", clickable=article is not None, elem_id="xf-p-feedback")
+        feedback = html_block("", clickable=clickable, elem_id="xf-p-feedback")
+    return Run(question, choice, picks, blank, submit, nxt, feedback)
+
+
+def layout(services: Services, clickable: bool) -> Layout:
+    identity = gr.BrowserState(dict(NO_IDENTITY), storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
+    run_state = gr.State(PracticeRun())
+    who = layout_who()
+    setup = layout_setup(services)
+    run = layout_run(clickable)
     mastery = html_block(mastery_html([]), elem_id="xf-p-mastery")
     checklist_view = html_block(checklist_html([]), elem_id="xf-p-clm")
+    return Layout(identity, run_state, who, setup, run, mastery, checklist_view)
 
-    common: dict[str, Any] = {"api_visibility": "private", "show_progress": "minimal"}
-    outputs = [identity, run_state, question, choice, picks, blank, submit, nxt, feedback, mastery, checklist_view]
-    skip_all = (gr.skip(),) * len(outputs)
 
-    def view(run: PracticeRun, who: Identity, stored: bool, feedback_value: str = "") -> tuple[Any, ...]:
-        q = run.current
-        asking = q is not None and not run.answered
-        kind = q.type if q is not None else ""
-        choices = option_choices(q) if q is not None and kind in ("single", "judge", "multi") else []
-        if run.answered:  # keep the officer's answer on screen, locked
-            widgets = tuple(gr.update(interactive=False) for _ in range(3))
-        else:
-            widgets = (
-                gr.update(choices=choices if kind in ("single", "judge") else [], value=None,
-                          visible=kind in ("single", "judge"), interactive=True),
-                gr.update(choices=choices if kind == "multi" else [], value=[], visible=kind == "multi",
-                          interactive=True),
-                gr.update(value="", visible=kind in TEXT_TYPES, interactive=True,
-                          lines=4 if kind in ("short", "case") else 1),
-            )
-        return (
-            who.as_value() if stored else gr.skip(),
-            run,
-            question_html(run),
-            *widgets,
-            gr.update(visible=asking),
-            gr.update(visible=q is not None and run.answered),
-            feedback_value,
-            *progress_views(practice, who),
+def layout_checklist_admin() -> ChecklistAdmin:
+    with gr.Accordion("导入应知应会清单（管理员）", open=False, elem_id="xf-p-admin"):
+        html_block('<p class="xf-hint">支持 Markdown/TXT、Word（.docx）、CSV、Excel（.xlsx）格式的清单；'
+                   "每项需注明依据条款。导入后按清单逐项出题，官兵的掌握情况逐项统计。"
+                   "同名清单再次导入会替换原有条目。</p>")
+        password = gr.Textbox(label="管理员密码", type="password", max_length=200, elem_id="xf-p-admin-pw")
+        upload = gr.File(label="选择清单文件", file_types=CHECKLIST_FILE_TYPES, type="filepath", elem_id="xf-p-clfile")
+        load = gr.Button("导入清单并出题", variant="primary", elem_id="xf-p-clload")
+        report = html_block(elem_id="xf-p-clreport")
+    return ChecklistAdmin(password, upload, load, report)
+
+
+# the tab: rendering ----------------------------------------------------------------------------------------
+
+
+def progress_views(practice: Practice, who: Identity) -> tuple[str, str]:
+    """Mastery per law and per checklist item of the officer (HTML)."""
+    done = progress(practice, who.user)
+    return mastery_html(done.laws), checklist_html(done.items)
+
+
+def run_view(practice: Practice, run: PracticeRun, who: Identity, stored: bool,
+             feedback_value: str = "") -> tuple[Any, ...]:
+    """Every output of ``Layout.outputs`` for the run as it stands."""
+    q = run.current
+    asking = q is not None and not run.answered
+    kind = q.type if q is not None else ""
+    choices = option_choices(q) if q is not None and kind in ("single", "judge", "multi") else []
+    if run.answered:  # keep the officer's answer on screen, locked
+        widgets = tuple(gr.update(interactive=False) for _ in range(3))
+    else:
+        widgets = (
+            gr.update(choices=choices if kind in ("single", "judge") else [], value=None,
+                      visible=kind in ("single", "judge"), interactive=True),
+            gr.update(choices=choices if kind == "multi" else [], value=[], visible=kind == "multi",
+                      interactive=True),
+            gr.update(value="", visible=kind in TEXT_TYPES, interactive=True,
+                      lines=4 if kind in ("short", "case") else 1),
         )
+    return (
+        who.as_value() if stored else gr.skip(),
+        run,
+        question_html(run),
+        *widgets,
+        gr.update(visible=asking),
+        gr.update(visible=q is not None and run.answered),
+        feedback_value,
+        *progress_views(practice, who),
+    )
+
+
+# the tab: wiring -------------------------------------------------------------------------------------------
+
+
+COMMON: dict[str, Any] = {"api_visibility": "private", "show_progress": "minimal"}
+
+
+def size_of(n: float | None) -> int:
+    return max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
+
+
+def wire_setup(ui: Layout, services: Services, practice: Practice) -> None:
+    """The law and chapter choices, and the three ways to start a run."""
+    skip_all = (gr.skip(),) * len(ui.outputs)
+    s = ui.setup
 
     def on_laws(chosen: list[str] | None, current: list[str] | None) -> Any:
         titles = [t for t in chosen or () if t]
@@ -232,7 +337,7 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         valid = {value for _, value in options}
         return gr.update(choices=options, value=[v for v in current or () if v in valid])
 
-    laws.change(on_laws, [laws, chapters], [chapters], api_visibility="private", show_progress="hidden")
+    s.laws.change(on_laws, [s.laws, s.chapters], [s.chapters], api_visibility="private", show_progress="hidden")
 
     def on_start(value: Any, run: PracticeRun, chosen_laws: list[str], chosen_chapters: list[str],
                  chosen_types: list[str], n: float) -> tuple[Any, ...]:
@@ -241,7 +346,7 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         known = set(law_titles(services))
         titles = [t for t in chosen_laws or () if t in known]
         pairs = chapter_pairs(chosen_chapters, titles)
-        size = max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
+        size = size_of(n)
         try:
             questions = new_practice_set(services.kb, practice.bank, size, laws=titles, types=kinds, chapters=pairs)
         except UnknownChapter:
@@ -256,30 +361,38 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
             return skip_all
         note = "" if len(questions) == size else f"所选范围只出了 {len(questions)} 题。"
         run.start(questions, note)
-        return view(run, who, new)
+        return run_view(practice, run, who, new)
 
     def on_wrong_book(value: Any, run: PracticeRun) -> tuple[Any, ...]:
         who, new = ensure(Identity.from_value(value))
-        due = practice.due(who.user, limit=WRONG_BOOK_RUN)
-        note = f"错题本：{len(due)} 道到期复习的题。"
-        if not due:
-            due = [e.question for e in practice.wrong_book(who.user)][:WRONG_BOOK_RUN]
-            note = f"错题本中暂无到期的题，先复习最近到期的 {len(due)} 题。"
-        if not due:
+        found = review_set(practice, who.user, WRONG_BOOK_RUN)
+        if not found.questions:
             gr.Info("错题本是空的：答错的题会自动加入。", **INFO)
             return (who.as_value() if new else gr.skip(), *skip_all[1:])
-        run.start(due, note)
-        return view(run, who, new)
+        n = len(found.questions)
+        run.start(found.questions, f"错题本：{n} 道到期复习的题。" if found.due
+                  else f"错题本中暂无到期的题，先复习最近到期的 {n} 题。")
+        return run_view(practice, run, who, new)
 
     def on_drill(value: Any, run: PracticeRun, n: float) -> tuple[Any, ...]:
         who, new = ensure(Identity.from_value(value))
-        size = max(MIN_COUNT, min(MAX_COUNT, int(n or DEFAULT_COUNT)))
-        questions = practice.session_questions(who.user, size, checklist_only=True)
+        questions = practice.session_questions(who.user, size_of(n), checklist_only=True)
         if not questions:
             gr.Info("题库中还没有应知应会清单的题：请管理员先导入清单。", **INFO)
             return (who.as_value() if new else gr.skip(), *skip_all[1:])
         run.start(questions, f"应知应会练习：{len(questions)} 题（到期复习和未练过的清单题优先）。")
-        return view(run, who, new)
+        return run_view(practice, run, who, new)
+
+    state = [ui.identity, ui.run_state]
+    s.start.click(on_start, [*state, s.laws, s.chapters, s.types, s.count], ui.outputs, **COMMON)
+    s.wrong.click(on_wrong_book, state, ui.outputs, **COMMON)
+    s.drill.click(on_drill, [*state, s.count], ui.outputs, **COMMON)
+
+
+def wire_answers(ui: Layout, services: Services, practice: Practice, article: ArticleDialog | None) -> None:
+    """Submitting an answer, the next question, and the feedback's article links."""
+    skip_all = (gr.skip(),) * len(ui.outputs)
+    r = ui.run
 
     def on_submit(value: Any, run: PracticeRun, c: str | None, p: list[str] | None, t: str | None) -> tuple[Any, ...]:
         q = run.current
@@ -294,22 +407,19 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         run.answered = True
         run.right += int(result.correct)
         units = [source_unit(services, c) for c in q.sources] if article is not None else None
-        return view(run, who, new, feedback_html(q, result, units))
+        return run_view(practice, run, who, new, feedback_html(q, result, units))
 
     def on_next(value: Any, run: PracticeRun) -> tuple[Any, ...]:
         if run.current is None or not run.answered:
             return skip_all
         run.index += 1
         run.answered = False
-        return view(run, Identity.from_value(value), False)
+        return run_view(practice, run, Identity.from_value(value), False)
 
-    start.click(on_start, [identity, run_state, laws, chapters, types, count], outputs, **common)
-    wrong.click(on_wrong_book, [identity, run_state], outputs, **common)
-    drill.click(on_drill, [identity, run_state, count], outputs, **common)
-    submit.click(on_submit, [identity, run_state, choice, picks, blank], outputs, **common)
-    blank.submit(on_submit, [identity, run_state, choice, picks, blank], outputs, **common)
-    nxt.click(on_next, [identity, run_state], outputs, **common)
-
+    answer = [ui.identity, ui.run_state, r.choice, r.picks, r.blank]
+    r.submit.click(on_submit, answer, ui.outputs, **COMMON)
+    r.blank.submit(on_submit, answer, ui.outputs, **COMMON)
+    r.next.click(on_next, [ui.identity, ui.run_state], ui.outputs, **COMMON)
     if article is not None:
         def on_feedback_click(evt: gr.EventData) -> tuple[Any, Any]:
             data = click_data(evt)
@@ -317,10 +427,11 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
                 return gr.skip(), gr.skip()
             return ArticleDialog.show(services, data["unit"][:200])
 
-        feedback.click(on_feedback_click, None, article.outputs, api_visibility="private", show_progress="hidden")
+        r.feedback.click(on_feedback_click, None, article.outputs, api_visibility="private", show_progress="hidden")
 
-    # identity ----------------------------------------------------------------------------------------
-    id_outputs = [identity, who, badge, name, id_box, mastery, checklist_view]
+
+def wire_identity(ui: Layout, practice: Practice) -> None:
+    """Saving the 警号/姓名 (taking over this browser's anonymous history), or going anonymous."""
 
     def on_save_id(value: Any, given_badge: str, given_name: str) -> tuple[Any, ...]:
         before = Identity.from_value(value)
@@ -329,9 +440,9 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         except IdentityError as exc:
             log.warning("practice: identity refused: %s", exc)
             gr.Warning(str(exc), **WARNING)
-            return (gr.skip(),) * len(id_outputs)
-        if before.anonymous and before.user and practice.has_history(before.user):
-            moved = practice.adopt(before.user, now.user)
+            return (gr.skip(),) * len(ui.id_outputs)
+        moved = take_over(practice, before.user, now.user) if before.anonymous else None
+        if moved is not None:
             gr.Info(f"已把本机此前的 {moved} 条练习记录转入警号 {now.badge}。", **INFO)
         return (now.as_value(), identity_html(now), now.badge, now.name, gr.update(open=False),
                 *progress_views(practice, now))
@@ -340,44 +451,50 @@ def build_practice_tab(services: Services, practice: Practice, article: ArticleD
         who, _ = ensure(Identity())
         return (who.as_value(), identity_html(who), "", "", gr.update(open=False), *progress_views(practice, who))
 
-    save_id.click(on_save_id, [identity, badge, name], id_outputs, **common)
-    forget_id.click(on_forget_id, None, id_outputs, **common)
+    ui.who.save.click(on_save_id, [ui.identity, ui.who.badge, ui.who.name], ui.id_outputs, **COMMON)
+    ui.who.forget.click(on_forget_id, None, ui.id_outputs, **COMMON)
 
-    # admin: load a checklist -------------------------------------------------------------------------
+
+def wire_checklist_admin(ui: Layout, admin: ChecklistAdmin, services: Services, practice: Practice,
+                         authed: gr.State) -> None:
+    """Loading a checklist: the password unless the session is admin already, then the file."""
+
+    def on_load_checklist(ok: bool, given: str, path: str | None, value: Any) -> tuple[Any, ...]:
+        skip = gr.skip()
+        if not ok and not check_password(services, given or ""):
+            time.sleep(FAILED_LOGIN_DELAY_S)
+            return False, skip, error_html("管理员密码不正确。"), skip, skip
+        if not path:
+            return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
+        try:
+            done = import_checklist_file(services.kb, practice.bank, Path(path), CHECKLIST_SEED,
+                                         limits=services.ingest.limits)
+        except ChecklistError as exc:
+            log.warning("checklist upload refused: %s", exc)
+            return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip
+        loaded = done.checklist
+        log.info("checklist %r loaded: %d items, %d questions (%d new), %d answered questions remembered",
+                 loaded.title, len(loaded.items), len(done.made.questions), done.added, done.remembered)
+        who = Identity.from_value(value)
+        report_html = import_report_html(loaded.title, len(loaded.items), done.made, done.added, done.remembered)
+        return (True, gr.update(visible=False), report_html,
+                gr.update(value=None), progress_views(practice, who)[1])
+
+    authed.change(lambda ok: gr.update(visible=not ok), [authed], [admin.password], **COMMON)
+    admin.load.click(on_load_checklist, [authed, admin.password, admin.upload, ui.identity],
+                     [authed, admin.password, admin.report, admin.upload, ui.checklist],
+                     concurrency_limit=1, concurrency_id="checklist", **COMMON)
+
+
+def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None, *,
+                       authed: gr.State) -> PracticeTab:
+    """``authed``: the session's admin flag, shared by the tabs (the checklist loader asks for the password
+    only while it is unset)."""
+    ui = layout(services, clickable=article is not None)
+    wire_setup(ui, services, practice)
+    wire_answers(ui, services, practice, article)
+    wire_identity(ui, practice)
     if services.admin_enabled:
-        with gr.Accordion("导入应知应会清单（管理员）", open=False, elem_id="xf-p-admin"):
-            html_block('<p class="xf-hint">支持 Markdown/TXT、Word（.docx）、CSV、Excel（.xlsx）格式的清单；'
-                       "每项需注明依据条款。导入后按清单逐项出题，官兵的掌握情况逐项统计。"
-                       "同名清单再次导入会替换原有条目。</p>")
-            password = gr.Textbox(label="管理员密码", type="password", max_length=200, elem_id="xf-p-admin-pw")
-            upload = gr.File(label="选择清单文件", file_types=CHECKLIST_FILE_TYPES, type="filepath",
-                             elem_id="xf-p-clfile")
-            load = gr.Button("导入清单并出题", variant="primary", elem_id="xf-p-clload")
-            report = html_block(elem_id="xf-p-clreport")
-
-        def on_load_checklist(ok: bool, given: str, path: str | None, value: Any) -> tuple[Any, ...]:
-            skip = gr.skip()
-            if not ok and not check_password(services, given or ""):
-                time.sleep(FAILED_LOGIN_DELAY_S)
-                return False, skip, error_html("管理员密码不正确。"), skip, skip
-            if not path:
-                return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
-            try:
-                loaded = load_checklist(Path(path), limits=services.ingest.limits)
-            except ChecklistError as exc:
-                log.warning("checklist upload refused: %s", exc)
-                return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip
-            done = import_checklist(services.kb, practice.bank, loaded, seed=CHECKLIST_SEED)
-            log.info("checklist %r loaded: %d items, %d questions (%d new), %d answered questions remembered",
-                     loaded.title, len(loaded.items), len(done.made.questions), done.added, done.remembered)
-            who = Identity.from_value(value)
-            report_html = import_report_html(loaded.title, len(loaded.items), done.made, done.added, done.remembered)
-            return (True, gr.update(visible=False), report_html,
-                    gr.update(value=None), progress_views(practice, who)[1])
-
-        authed.change(lambda ok: gr.update(visible=not ok), [authed], [password], **common)
-        load.click(on_load_checklist, [authed, password, upload, identity],
-                   [authed, password, report, upload, checklist_view],
-                   concurrency_limit=1, concurrency_id="checklist", **common)
-
-    return PracticeTab(laws, identity, who, badge, name, mastery, checklist_view, services, practice)
+        wire_checklist_admin(ui, layout_checklist_admin(), services, practice, authed)
+    return PracticeTab(ui.setup.laws, ui.identity, ui.who.html, ui.who.badge, ui.who.name, ui.mastery, ui.checklist,
+                       services, practice)
