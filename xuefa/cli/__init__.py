@@ -1,0 +1,50 @@
+"""The ``xuefa`` command: one click group over the services of ``xuefa.services``, one module per group of
+commands (``knowledge``: ingest, import, remove, laws, search, show, eval, ask; ``memory``; ``quiz``; ``bank``;
+``practice``; ``exam``; ``contest``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xuefa.cli.bank import bank
+from xuefa.cli.common import settings_of
+from xuefa.cli.contest import contest
+from xuefa.cli.exam import exam
+from xuefa.cli.knowledge import COMMANDS
+from xuefa.cli.memory import memory
+from xuefa.cli.practice import practice
+from xuefa.cli.quiz import quiz
+from xuefa.settings import SettingsError, load_settings
+
+
+@click.group()
+@click.option("--home", type=click.Path(path_type=Path), envvar="XUEFA_HOME",
+              help="Knowledge-base folder (default: $XUEFA_HOME or ~/.local/share/xuefa).")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Settings YAML (default: <home>/settings.yaml).")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
+    """学法通 xuefa: legal study, Q&A and exams for transport law-enforcement officers."""
+    try:
+        ctx.obj = load_settings(home=home, config=config)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the app (loads the starter corpus on the first start with an empty knowledge base)."""
+    from xuefa.app.startup import launch
+
+    launch(settings_of(ctx), host=host, port=port)
+
+
+for command in (*COMMANDS, memory, quiz, bank, practice, exam, contest):
+    cli.add_command(command)
+
+__all__ = ["cli"]
