@@ -22,6 +22,7 @@ KEY_POINT_HIT = 0.6
 OPEN_PASS = 0.6
 
 Given = str | bool | Sequence[str]
+"""An answer to grade: letters as text or one by one (``"a, c"``, ``["C", "A"]``), true/false, or text."""
 
 
 @dataclass(frozen=True)

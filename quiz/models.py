@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, TypeGuard, cast, get_args
 
 from kb.citations import citation_from_json as citation_from_json
 from kb.citations import citation_to_json
@@ -33,10 +33,15 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
+def is_question_type(value: str) -> TypeGuard[QuestionType]:
+    """Is ``value`` a type's key (``single`` …)?"""
+    return value in get_args(QuestionType)
+
+
 def question_type(value: str) -> QuestionType:
     """``single`` or 单选 → ``single``; ValueError for anything else."""
-    if value in get_args(QuestionType):
-        return cast(QuestionType, value)
+    if is_question_type(value):
+        return value
     for key, name in QUESTION_TYPE_NAMES.items():
         if value.strip() in (name, name + "题"):
             return cast(QuestionType, key)

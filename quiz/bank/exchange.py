@@ -58,7 +58,7 @@ def export_xlsx(questions: Iterable[Question], path: Path) -> int:
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "题库"
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:

@@ -7,18 +7,19 @@ hash each question was built on with the knowledge base's current one and flags 
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kb.citations import citation_to_json, law_key
 from quiz.db import QuestionRow, database_url, make_engine
-from quiz.models import Question, QuestionType, ReviewStatus, citation_from_json
+from quiz.models import Question, QuestionType, ReviewStatus, citation_from_json, question_type
 from quiz.settings import QuizSettings
 from quiz.source import ArticleIndex, UnitSource
 from quiz.text import normalize
@@ -140,14 +141,14 @@ class QuestionBank:
         with self.session() as s:
             return int(s.scalar(stmt) or 0)
 
-    def laws(self) -> list[tuple[str, int]]:
+    def laws(self) -> builtins.list[tuple[str, int]]:
         """Laws in the bank with their question counts."""
         stmt = select(QuestionRow.law, func.count()).group_by(QuestionRow.law).order_by(QuestionRow.law)
         with self.session() as s:
             return [(law, int(n)) for law, n in s.execute(stmt)]
 
     # re-checking against the knowledge base ---------------------------------------------------------
-    def mark_changed(self, kb: UnitSource | ArticleIndex) -> list[int]:
+    def mark_changed(self, kb: UnitSource | ArticleIndex) -> builtins.list[int]:
         """Flag questions whose cited articles changed (or vanished) since they were made; approved ones
         go back to draft. Returns the ids newly flagged."""
         index = kb if isinstance(kb, ArticleIndex) else ArticleIndex.from_source(kb)
@@ -174,7 +175,7 @@ def _change(hashes: dict[str, str], current: dict[str, str]) -> str:
     return ""
 
 
-def _select(where: QuestionFilter):  # type: ignore[no-untyped-def]
+def _select(where: QuestionFilter) -> Select[QuestionRow]:
     stmt = select(QuestionRow)
     if where.laws:
         stmt = stmt.where(QuestionRow.law_key.in_([law_key(name) for name in where.laws]))
@@ -224,7 +225,7 @@ def _fill(row: QuestionRow, q: Question) -> None:
 def to_question(row: QuestionRow) -> Question:
     return Question(
         id=row.id,
-        type=row.type,  # type: ignore[arg-type]
+        type=question_type(row.type),
         stem=row.stem,
         options=dict(row.options or {}),
         answer=row.answer,

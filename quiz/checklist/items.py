@@ -29,6 +29,15 @@ from kb.models import Citation
 
 ChecklistKind = Literal["问答", "知识点"]
 
+
+def checklist_kind(value: str) -> ChecklistKind:
+    """A stored kind back as its type; ValueError for anything else."""
+    if value == "问答":
+        return "问答"
+    if value == "知识点":
+        return "知识点"
+    raise ValueError(f"unknown checklist item kind {value!r}")
+
 _PART_RE = re.compile(r"^#{2,3}\s*(.+)$")
 _PART_NUMERAL_RE = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.．部分]*\s*|\d+[、.．]\s*)")
 _POINT_RE = re.compile(r"^(\d+)\s*[.．、]\s*(.+)$")

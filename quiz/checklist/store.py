@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 from kb.citations import citation_from_json, citation_to_json
 from kb.models import Citation
 from quiz.bank.store import QuestionBank
-from quiz.checklist.items import Checklist, ChecklistItem
-from quiz.db import ChecklistItemRow
+from quiz.checklist.items import Checklist, ChecklistItem, checklist_kind
+from quiz.db import ChecklistItemRow, rowcount
 
 
 class ChecklistStore:
@@ -49,7 +49,7 @@ class ChecklistStore:
 
     def remove(self, title: str) -> int:
         with self.bank.session() as s, s.begin():
-            return int(s.execute(delete(ChecklistItemRow).where(ChecklistItemRow.checklist == title)).rowcount or 0)
+            return rowcount(s.execute(delete(ChecklistItemRow).where(ChecklistItemRow.checklist == title)))
 
 
 def _text(value: str) -> str:
@@ -64,7 +64,7 @@ def _item(row: ChecklistItemRow) -> ChecklistItem:
     return ChecklistItem(
         number=row.number,
         part=row.part,
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=checklist_kind(row.kind),
         question=row.question,
         answer=row.answer,
         citations=tuple(citation_from_json(c) for c in row.citations or ()),

@@ -12,10 +12,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from quiz.exam.document import Block
 from quiz.exam.models import FontMissing
 from quiz.exam.report import ExamReport
+
+if TYPE_CHECKING:
+    from docx.oxml.text.font import CT_RPr
 
 DOCX_FONT = "宋体"
 DOCX_HEADING_FONT = "黑体"
@@ -81,10 +85,16 @@ def to_docx(content: Sequence[Block]) -> bytes:
     return out.getvalue()
 
 
-def _east_asian(element: object, font: str) -> None:
+class _RunPropertiesOwner(Protocol):
+    """A run's or a style's element: python-docx gives both ``get_or_add_rPr``."""
+
+    def get_or_add_rPr(self) -> CT_RPr: ...
+
+
+def _east_asian(element: _RunPropertiesOwner, font: str) -> None:
     from docx.oxml.ns import qn
 
-    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = element.get_or_add_rPr()
     rfonts = rpr.get_or_add_rFonts()
     rfonts.set(qn("w:ascii"), font)
     rfonts.set(qn("w:hAnsi"), font)
@@ -165,7 +175,7 @@ def results_xlsx(report: ExamReport) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
-    sheets = [
+    sheets: list[tuple[str, list[str], list[list[object]]]] = [
         ("成绩", ["排名", "警号/编号", "姓名", "单位", "试卷", "状态", "得分", "满分", "是否合格", "开始时间", "交卷时间", "交卷方式"],
          [[e.rank, e.officer_id, e.name, e.unit, e.variant, e.state, e.score, e.total,
            None if e.passed is None else ("合格" if e.passed else "不合格"), _time(e.started_at),
@@ -181,7 +191,7 @@ def results_xlsx(report: ExamReport) -> bytes:
         ("分数分布", ["分数段", "人数"], [[b.label, b.count] for b in report.distribution]),
     ]
     for i, (name, header, rows) in enumerate(sheets):
-        sheet = book.active if i == 0 else book.create_sheet()
+        sheet = book.worksheets[0] if i == 0 else book.create_sheet()
         sheet.title = name
         sheet.append(header)
         for cell in sheet[1]:
@@ -193,8 +203,8 @@ def results_xlsx(report: ExamReport) -> bytes:
             sheet.column_dimensions[col[0].column_letter].width = width
         sheet.freeze_panes = "A2"
         if name == "试题分析":
-            for row in sheet.iter_rows(min_row=2):
-                row[5].alignment = Alignment(wrap_text=True, vertical="top")
+            for cells in sheet.iter_rows(min_row=2):
+                cells[5].alignment = Alignment(wrap_text=True, vertical="top")
     head = book.create_sheet("概况")
     exam = report.exam
     for label, value in (("考试", exam.title), ("考试码", exam.code), ("满分", exam.total_points),

@@ -10,9 +10,9 @@ import hmac
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from quiz.exam.models import Given
+from quiz.exam.models import PaperAnswer
 from quiz.models import LETTERS, parse_judge
 
 PINNED_OPTION_WORDS = ("以上", "都正确", "均正确", "都不正确", "均不正确", "都对", "都不对")
@@ -42,7 +42,7 @@ class Slot:
         return cls(str(data["id"]), int(data["eq"]), str(data["type"]), tuple(data.get("options") or ()))
 
     # answers: display ⇄ paper ---------------------------------------------------------------------------
-    def to_paper(self, given: Any) -> Given:
+    def to_paper(self, given: Any) -> PaperAnswer:
         """Check an answer as sent by the page and express it in the paper's letters (None: cleared)."""
         if given is None or given == "" or given == []:
             return None
@@ -72,7 +72,12 @@ class Slot:
             raise BadAnswer(f"答案太长（最多 {limit} 字）。")
         return given
 
-    def to_display(self, value: Given) -> Given:
+    @overload
+    def to_display(self, value: str) -> str: ...
+    @overload
+    def to_display(self, value: PaperAnswer) -> PaperAnswer: ...
+
+    def to_display(self, value: PaperAnswer) -> PaperAnswer:
         """An answer or key in the paper's letters → the examinee's display letters."""
         if value is None or self.type not in ("single", "multi") or not isinstance(value, str):
             return value

@@ -9,8 +9,9 @@ from typing import Any
 
 from quiz.models import QuestionType
 
-Given = str | bool | None
-"""An examinee's answer as the page sends it: letters (``A``, ``ACD``), true/false, or text."""
+PaperAnswer = str | bool | None
+"""An examinee's answer on an exam paper as the page sends it and the sitting stores it: letters (``A``,
+``ACD``), true/false, or text; None: not answered. (What practice and contests grade is quiz.grading.Given.)"""
 
 
 class ExamStatus(StrEnum):
@@ -201,7 +202,7 @@ class ExamineePaper:
     submitted: bool
     total_points: float
     questions: tuple[PaperQuestion, ...]
-    answers: dict[str, Given]
+    answers: dict[str, PaperAnswer]
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ class ResultQuestion:
     type_name: str
     stem: str
     options: tuple[PaperOption, ...]
-    given: Given  # in the examinee's display letters
+    given: PaperAnswer  # in the examinee's display letters
     answer: str | bool  # in the examinee's display letters
     correct: bool
     points: float  # the question's full value

@@ -159,7 +159,7 @@ def build_report(exam: ExamInfo, takers: Sequence[Taker], paper: Sequence[PaperI
     examinees = tuple(
         ExamineeLine(
             t.officer_id, t.name, t.unit, t.variant, _state(t), t.score, totals.get(t.variant, total),
-            (scores.index(t.score) + 1) if t.officer_id in finished else None,
+            (scores.index(t.score) + 1) if t.officer_id in finished and t.score is not None else None,
             (t.score >= totals[t.variant] * pass_share) if t.officer_id in finished and t.score is not None
             else None,
             t.started_at, t.submitted_at, t.submitted_by,

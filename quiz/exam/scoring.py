@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quiz.exam.models import Given
+from quiz.exam.models import PaperAnswer
 from quiz.grading import grade, letters, same_text
 from quiz.models import Question
 
@@ -30,7 +30,7 @@ def blank_keys(question: Question) -> list[str]:
     return keys + [p for p in question.key_points if p.strip()]
 
 
-def score(question: Question, given: Given, points: float, multi_partial: bool = False) -> Scored:
+def score(question: Question, given: PaperAnswer, points: float, multi_partial: bool = False) -> Scored:
     if given is None or (isinstance(given, str) and not given.strip()):
         return Scored(0.0, False)
     if question.type == "multi":

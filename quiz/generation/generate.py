@@ -106,11 +106,13 @@ def _scope(
         if found is None:
             raise UnknownArticle(f"not in the knowledge base: 《{citation.law}》{citation_label(citation)}")
         wanted_articles.setdefault(found.law, set()).add(found.label)
-    out: dict[str, Callable[[Article], bool]] = {}
-    for law in dict.fromkeys([*wanted_chapters, *wanted_articles]):
-        in_chapters, labels = wanted_chapters.get(law), wanted_articles.get(law)
-        out[law] = lambda a, c=in_chapters, ls=labels: (c is None or a.chapter in c) and (ls is None or a.label in ls)
-    return out
+    return {law: _in_scope(wanted_chapters.get(law), wanted_articles.get(law))
+            for law in dict.fromkeys([*wanted_chapters, *wanted_articles])}
+
+
+def _in_scope(chapters: set[str] | None, labels: set[str] | None) -> Callable[[Article], bool]:
+    """In scope: in one of ``chapters`` and one of the article ``labels`` (None: any)."""
+    return lambda a: (chapters is None or a.chapter in chapters) and (labels is None or a.label in labels)
 
 
 def _checklist_by_law(items: Iterable[ChecklistItem], index: ArticleIndex) -> dict[str, list[tuple[ChecklistItem, Article]]]:

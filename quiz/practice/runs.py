@@ -19,14 +19,15 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.card import CardDict
 from sqlalchemy import select, update
 
 from quiz.bank.store import QuestionBank, QuestionFilter, to_question
 from quiz.checklist.items import ChecklistItem
-from quiz.db import AttemptRow, CardRow, QuestionRow, as_utc, utcnow
+from quiz.db import AttemptRow, CardRow, QuestionRow, as_utc, rowcount, utcnow
 from quiz.grading import Given, Grade, grade
 from quiz.models import Question, QuestionType, ReviewStatus
 from quiz.settings import QuizSettings
@@ -120,7 +121,8 @@ class Practice:
             entry = s.get(CardRow, (user_id, question_id))
             if entry is None and result.correct:
                 return result
-            card = Card(card_id=question_id) if entry is None else Card.from_dict(entry.card)  # type: ignore[arg-type]
+            # the column holds what Card.to_dict wrote (below)
+            card = Card(card_id=question_id) if entry is None else Card.from_dict(cast(CardDict, entry.card))
             card, _ = self.scheduler.review_card(card, Rating.Good if result.correct else Rating.Again, now)
             if entry is None:
                 entry = CardRow(user_id=user_id, question_id=question_id, card={}, due=now, lapses=0, added_at=now)
@@ -230,9 +232,9 @@ class Practice:
         if not from_user or from_user == to_user:
             return 0
         with self.bank.session() as s, s.begin():
-            moved = s.execute(
+            moved = rowcount(s.execute(
                 update(AttemptRow).where(AttemptRow.user_id == from_user).values(user_id=to_user)
-            ).rowcount
+            ))
             theirs = {c.question_id for c in s.scalars(select(CardRow).where(CardRow.user_id == to_user))}
             for card in s.scalars(select(CardRow).where(CardRow.user_id == from_user)).all():
                 if card.question_id in theirs:

@@ -56,6 +56,8 @@ def test_blueprint_from_the_form_and_from_text() -> None:
     assert "第 1 行" in str(e.value)
     with pytest.raises(BlueprintError):
         blueprint_from_form([], [1] * 6, 30, False, False)
+    with pytest.raises(BlueprintError):  # an empty count (on Python 3.11 it was an AttributeError: int.is_integer)
+        blueprint_from_form([["单选", "", "", "", ""]], [1] * 6, 30, False, False)
 
 
 def test_times_are_beijing_time() -> None:

@@ -20,7 +20,7 @@ from quiz.generation.generators.llm import (
 )
 from quiz.generation.generators.multi import MultipleChoice
 from quiz.generation.generators.single import SingleChoice
-from quiz.models import QuestionType
+from quiz.models import QuestionType, is_question_type
 
 
 class UnknownQuestionType(KeyError):
@@ -38,13 +38,12 @@ class QuestionTypes(Mapping[str, Generator]):
     """A read-only registry ``type → generator``; looking up a type it lacks raises UnknownQuestionType."""
 
     def __init__(self, generators: Mapping[QuestionType, Generator]) -> None:
-        self._generators: dict[str, Generator] = dict(generators)
+        self._generators: dict[QuestionType, Generator] = dict(generators)
 
     def __getitem__(self, key: str) -> Generator:
-        try:
+        if is_question_type(key) and key in self._generators:
             return self._generators[key]
-        except KeyError:
-            raise UnknownQuestionType(key, list(self._generators)) from None
+        raise UnknownQuestionType(key, list(self._generators))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._generators)
@@ -54,7 +53,7 @@ class QuestionTypes(Mapping[str, Generator]):
 
     def with_llm(self, complete: Complete, max_calls: int = MAX_CALLS) -> QuestionTypes:
         """This registry plus ``short`` and ``case`` through ``complete`` (at most ``max_calls`` per run)."""
-        return QuestionTypes({**self._generators, **llm_question_types(complete, max_calls)})  # type: ignore[dict-item]
+        return QuestionTypes({**self._generators, **llm_question_types(complete, max_calls)})
 
 
 QUESTION_TYPES = QuestionTypes(

@@ -42,20 +42,21 @@ class Context:
     def enumeration_pool(self) -> list[PoolItem]:
         """Every 项 of every closed enumeration in the index (built on first use, kept with the index)."""
         cached = self.index.memo.get("enumeration_pool")
-        if cached is None:
-            pool: list[PoolItem] = []
-            seen: set[str] = set()
-            for article in self.index.articles:
-                for enum in enumerations(article):
-                    for text in enum.items:
-                        key = normalize(text)
-                        if key not in seen and not _SELF_REFERENCE.search(text):
-                            seen.add(key)
-                            pool.append(PoolItem(
-                                article.law, article.label, article.chapter, text, enum.noun, frozenset(bigrams(text))
-                            ))
-            self.index.memo["enumeration_pool"] = cached = pool
-        return cached  # type: ignore[return-value]
+        if isinstance(cached, list):
+            return cached
+        pool: list[PoolItem] = []
+        seen: set[str] = set()
+        for article in self.index.articles:
+            for enum in enumerations(article):
+                for text in enum.items:
+                    key = normalize(text)
+                    if key not in seen and not _SELF_REFERENCE.search(text):
+                        seen.add(key)
+                        pool.append(PoolItem(
+                            article.law, article.label, article.chapter, text, enum.noun, frozenset(bigrams(text))
+                        ))
+        self.index.memo["enumeration_pool"] = pool
+        return pool
 
 
 class Generator(Protocol):

@@ -125,6 +125,6 @@ class LLMQuestion:
         return []
 
 
-def llm_question_types(complete: Complete, max_calls: int = MAX_CALLS) -> dict[str, LLMQuestion]:
+def llm_question_types(complete: Complete, max_calls: int = MAX_CALLS) -> dict[QuestionType, LLMQuestion]:
     """``short`` and ``case`` generators for ``QuestionTypes.with_llm``."""
     return {"short": LLMQuestion("short", complete, max_calls), "case": LLMQuestion("case", complete, max_calls)}
