@@ -482,6 +482,9 @@ def _damaged_mark(paragraph: str) -> re.Match[str] | None:
     return match if whole[0] in "（(" or any(c in whole for c in "）)") or whole.endswith(" ") else None
 
 
+_DATE_END = re.compile(r"[0-9〇零一二三四五六七八九十]{1,4}年[0-9〇零一二三四五六七八九十]{1,2}月[0-9〇零一二三四五六七八九十]{1,3}日$")
+
+
 def _fix_clause_ends(paragraphs: list[str]) -> list[str]:
     """In the articles' body, a clause or item that ends on a bare character lost its final mark: 。, or ；
     for an item another item follows."""
@@ -492,6 +495,8 @@ def _fix_clause_ends(paragraphs: list[str]) -> list[str]:
             started = True
         if not started or is_heading_line(paragraph) or not re.search(f"[{_CJK}]$", paragraph):
             continue
+        if len(paragraph) < 10 or _DATE_END.search(paragraph):
+            continue  # a signature, a date, a short caption: not a clause
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
         item = bool(ITEM_START.match(paragraph))
         out[i] = paragraph + ("；" if item and ITEM_START.match(nxt) else "。")

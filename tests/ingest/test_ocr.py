@@ -263,6 +263,11 @@ def test_mend_fixes_what_the_structure_proves() -> None:
     ]
 
 
+def test_mend_leaves_signatures_and_dates_without_a_full_stop() -> None:
+    text = "第一条 本条例自公布之日起施行。\n交通运输部\n2021年1月22日"
+    assert mend(text) == text
+
+
 def test_mend_leaves_latin_and_numbers_alone() -> None:
     text = "第一条 本办法自2021年1月1日起施行,参照GB 1589-2016 (货车) 标准, 见 www.mot.gov.cn."
     assert mend(text) == "第一条 本办法自2021年1月1日起施行，参照GB 1589-2016 （货车） 标准， 见 www.mot.gov.cn."
