@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from chat.models import Answer
-from kb.coverage import CoverageGap, GapKind
+from kb.coverage import CoverageGap, GapKind, gap_to_json
 from kb.models import Citation
 from kb.numbers import article_label, int_to_cn
 
@@ -95,8 +95,5 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
             continue
         seen.add(c.unit_id or "")
         citations.append({"law": law_title(c), "article": article_text(c), "text": c.quote})
-    lacking = [{"title": g.document.title, "level": g.document.level.value, "kind": g.kind.value,
-                "version_date": g.document.version_date.isoformat() if g.document.version_date else None,
-                "held_version": g.held_version.isoformat() if g.held_version else None} for g in answer.lacking]
     return {"answer": render_answer_text(answer), "grounded": answer.grounded, "citations": citations,
-            "lacking": lacking}
+            "lacking": [gap_to_json(g) for g in answer.lacking]}

@@ -49,6 +49,13 @@ class CoverageGap:
     """The version the knowledge base holds (``OLDER``)."""
 
 
+def gap_to_json(gap: CoverageGap) -> dict[str, str | None]:
+    document = gap.document
+    return {"title": document.title, "level": document.level.value, "kind": gap.kind.value,
+            "version_date": document.version_date.isoformat() if document.version_date else None,
+            "held_version": gap.held_version.isoformat() if gap.held_version else None}
+
+
 def load_foundation(path: Path) -> tuple[FoundationDocument, ...]:
     """Read a foundation list (TSV: title, level, issuing_body, version_date, source, topics; ``#`` comments)."""
     try:

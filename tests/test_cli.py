@@ -81,6 +81,28 @@ def test_search_show_and_unchanged_reingest(home: Path, files: Path) -> None:
     assert code == 0 and "unchanged" in out
 
 
+def test_laws_missing_lists_the_foundation_documents_absent_or_outdated(home: Path, tmp_path: Path) -> None:
+    foundation = tmp_path / "foundation.tsv"
+    foundation.write_text(
+        "title\tlevel\tissuing_body\tversion_date\tsource\ttopics\n"
+        "公路超限检测站管理示例规定\t部门规章\t交通运输部\t2021-08-11\t\t超限\n"
+        "关于开展执法练兵的通知\t规范性文件\t\t\t\t\n"
+        "公路安全保护条例\t行政法规\t国务院\t2011-03-07\t\t超限;卸载\n", encoding="utf-8")
+    config = tmp_path / "settings.yaml"
+    config.write_text(f"kb:\n  foundation: {foundation}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(home), "--config", str(config), "laws", "--missing", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    assert json.loads(result.output) == [
+        {"title": "公路超限检测站管理示例规定", "level": "部门规章", "kind": "older", "version_date": "2021-08-11",
+         "held_version": "2011-06-24"},
+        {"title": "公路安全保护条例", "level": "行政法规", "kind": "absent", "version_date": "2011-03-07",
+         "held_version": None},
+    ]
+    result = CliRunner().invoke(cli, ["--home", str(home), "--config", str(config), "laws", "--missing"])
+    assert "缺少  公路安全保护条例" in result.output and "2 documents missing or outdated" in result.output
+
+
 def test_newer_version_supersedes_and_eval_contract(home: Path, tmp_path: Path) -> None:
     newer = tmp_path / "rule-2021.md"
     newer.write_text(RULE_V2, encoding="utf-8")

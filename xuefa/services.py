@@ -94,6 +94,11 @@ def without_memory(settings: Settings) -> Settings:
     return settings.model_copy(update={"kb": settings.kb.model_copy(update={"retrieval": retrieval})})
 
 
+def coverage(settings: Settings, kb: KnowledgeBase) -> list[CoverageGap]:
+    """The documents of ``kb.foundation`` the knowledge base lacks or holds only in an older version."""
+    return coverage_gaps(foundation_documents(settings.kb.foundation), kb.documents())
+
+
 def open_bank(settings: Settings) -> QuestionBank:
     """The question bank (SQLite in the home folder, or ``quiz.database_url``)."""
     return QuestionBank.open(settings.home, settings.quiz)

@@ -20,6 +20,7 @@ from gradio.events import Dependency
 
 from chat.feedback import FeedbackRow
 from chat.render import render_citation
+from kb.coverage import CoverageGap, GapKind
 from xuefa.answered import review_feedback
 from xuefa.app import render
 from xuefa.app.dialogs import html_block
@@ -43,7 +44,25 @@ def documents_html(services: Services) -> str:
         f"{render.esc(render.version_text(d.meta.version_date))} · {d.unit_count} 条</span></li>"
         for d in docs
     )
-    return f'<div class="xf-ingest"><p class="xf-result-head">知识库现有 {len(docs)} 部法规文件</p><ul>{rows}</ul></div>'
+    listing = f'<div class="xf-ingest"><p class="xf-result-head">知识库现有 {len(docs)} 部法规文件</p><ul>{rows}</ul></div>'
+    return gaps_html(services.gaps()) + listing
+
+
+def gaps_html(gaps: list[CoverageGap]) -> str:
+    """The documents enforcement rests on that the knowledge base lacks or holds in an older version."""
+    if not gaps:
+        return ""
+
+    def line(gap: CoverageGap) -> str:
+        current = render.version_text(gap.document.version_date)
+        state = (f"知识库为{render.version_text(gap.held_version)}，现行为{current}" if gap.kind is GapKind.OLDER
+                 else f"缺少 · 现行为{current}")
+        return (f"<li><span class=\"xf-file\">{render.esc(gap.document.title)}</span>"
+                f"<span class=\"xf-outcome\">{render.esc(gap.document.level.value)} · {render.esc(state)}</span></li>")
+
+    return (f'<div class="xf-ingest" id="xf-gaps"><p class="xf-result-head">执法常用法规中，知识库缺少或版本较旧的有 '
+            f'{len(gaps)} 部（涉及这些领域的问题，回答会提示缺少哪部文件；请导入现行版本）</p>'
+            f'<ul>{"".join(line(g) for g in gaps)}</ul></div>')
 
 
 def review_label(row: FeedbackRow) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
+from kb.coverage import CoverageGap, GapKind, gap_to_json
 from kb.models import SearchFilters, StoredDocument
 from xuefa.cli.common import progress_bars, settings_of
-from xuefa.services import knowledge_base, open_services, without_memory
+from xuefa.services import coverage, knowledge_base, open_services, without_memory
 
 
 @click.command()
@@ -81,11 +82,18 @@ def _doc_json(doc: StoredDocument) -> dict[str, Any]:
 
 @click.command()
 @click.option("--all", "include_superseded", is_flag=True, help="Also list superseded versions.")
+@click.option("--missing", is_flag=True,
+              help="The documents enforcement rests on (setting kb.foundation) that are absent or held in an older "
+              "version.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def laws(ctx: click.Context, include_superseded: bool, as_json: bool) -> None:
-    """List the documents in the knowledge base."""
-    with knowledge_base(settings_of(ctx)) as kb:
+def laws(ctx: click.Context, include_superseded: bool, missing: bool, as_json: bool) -> None:
+    """List the documents in the knowledge base (--missing: what it lacks)."""
+    settings = settings_of(ctx)
+    with knowledge_base(settings) as kb:
+        if missing:
+            _echo_gaps(coverage(settings, kb), as_json)
+            return
         docs = kb.documents(include_superseded=include_superseded)
     if as_json:
         click.echo(json.dumps([_doc_json(d) for d in docs], ensure_ascii=False, indent=1))
@@ -94,6 +102,19 @@ def laws(ctx: click.Context, include_superseded: bool, as_json: bool) -> None:
         status = "" if d.status.value == "active" else "  [superseded]"
         click.echo(f"{d.meta.title}  {d.meta.level.value}  {d.meta.version_date or '-'}  {d.unit_count}{status}")
     click.echo(f"{len(docs)} documents")
+
+
+def _echo_gaps(gaps: list[CoverageGap], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([gap_to_json(g) for g in gaps], ensure_ascii=False, indent=1))
+        return
+    for g in gaps:
+        current = g.document.version_date or "-"
+        if g.kind is GapKind.OLDER:
+            click.echo(f"旧版  {g.document.title}  {g.document.level.value}  现行 {current}，知识库 {g.held_version}")
+        else:
+            click.echo(f"缺少  {g.document.title}  {g.document.level.value}  现行 {current}")
+    click.echo(f"{len(gaps)} documents missing or outdated")
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
