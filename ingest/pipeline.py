@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.benchmarks import benchmark_document, is_benchmark_file, read_benchmark, unresolved_citations
 from ingest.errors import IngestError
 from ingest.loaders import load_file
 from ingest.manifest import read_manifest
@@ -23,6 +24,8 @@ class FileReport:
     path: Path
     outcome: AddOutcome | None = None
     error: str = ""
+    unresolved: tuple[str, ...] = ()
+    """A discretion benchmark's cited articles the knowledge base does not hold (``路政第5行：《…》第N条``)."""
 
     @property
     def ok(self) -> bool:
@@ -93,9 +96,23 @@ def ingest_file(
     try:
         if not path.exists():
             raise IngestError(path, "no such file")
+        if is_benchmark_file(path, settings):
+            return ingest_benchmark(kb, path, settings, hints, unit_progress)
         parsed = parse_document(load_file(path, settings), hints)
         if not parsed.units:
             raise IngestError(path, "no articles or sections found in the text")
         return FileReport(path, kb.add(parsed, str(path.resolve()), unit_progress))
     except IngestError as exc:
         return FileReport(path, error=exc.reason)
+
+
+def ingest_benchmark(
+    kb: KnowledgeBase, path: Path, settings: IngestSettings, hints: DocumentMeta | None = None,
+    unit_progress: Progress | None = None,
+) -> FileReport:
+    """A discretion benchmark (XLSX, or DOCX table): one unit per violation × step; the articles its rows cite
+    that the knowledge base lacks are listed in the report."""
+    bench = read_benchmark(path, settings)
+    outcome = kb.add(benchmark_document(bench, hints), str(path.resolve()), unit_progress)
+    missing = unresolved_citations(bench, sorted(kb.known_law_keys()), kb.lookup)
+    return FileReport(path, outcome, unresolved=tuple(missing))
