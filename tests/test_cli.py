@@ -219,3 +219,12 @@ def test_eval_cross_fitted_by_folds_and_per_type(tmp_path: Path) -> None:
     assert metrics["by_type"]["penalty"]["questions"] == 2
     code, out = run(home, "eval", str(questions), "--json")
     assert "folds" not in json.loads(out) and json.loads(out)["queries"] == 8
+
+
+def test_ingest_of_a_benchmark_lists_the_cited_articles_the_kb_lacks(tmp_path: Path) -> None:
+    from tests.benchmark_tables import write_two_row_header_xlsx
+
+    table = write_two_row_header_xlsx(tmp_path / "裁量基准.xlsx")
+    code, out = run(tmp_path / "home", "ingest", str(table))
+    assert code == 0
+    assert "not in the kb" in out and "《中华人民共和国公路法》" in out

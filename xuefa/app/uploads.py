@@ -72,7 +72,10 @@ def ingest_upload(
         log.exception("ingest of %s failed", name)
         report, error = None, f"处理出错（{type(exc).__name__}: {exc}）"
     if report is not None and report.ok and report.outcome is not None:
-        return UploadResult(name, True, describe(report.outcome))
+        summary = describe(report.outcome)
+        if report.unresolved:
+            summary += f"；所引条文中知识库没有的 {len(report.unresolved)} 处：{'、'.join(report.unresolved[:5])}"
+        return UploadResult(name, True, summary)
     if backup is None:
         target.unlink(missing_ok=True)
     else:

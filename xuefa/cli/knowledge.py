@@ -19,7 +19,8 @@ from xuefa.services import coverage, knowledge_base, open_services, without_memo
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Ingest files or folders (PDF, DOCX, Markdown/TXT, HTML) into the knowledge base."""
+    """Ingest files or folders (PDF, DOCX, Markdown/TXT, HTML, scans and photos, 裁量基准 XLSX) into the
+    knowledge base."""
     from ingest.pipeline import ingest_paths
 
     settings = settings_of(ctx)
@@ -34,6 +35,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         if f.outcome:
             extra = f" (supersedes {len(f.outcome.superseded)} older)" if f.outcome.superseded else ""
             click.echo(f"{f.outcome.action:>20}  {f.outcome.title}  {f.outcome.units} units{extra}  ← {f.path}")
+            for citation in f.unresolved:
+                click.echo(f"{'not in the kb':>20}  {citation}")
     for f in report.failed:
         click.echo(f"{'error':>20}  {f.path}: {f.error}", err=True)
     ok = len(report.files) - len(report.failed)
