@@ -23,6 +23,7 @@ system-deps:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: system-deps install lint
 	$(BIN)/pytest -n 2 --dist loadgroup

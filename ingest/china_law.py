@@ -123,7 +123,8 @@ def build_document(law: LawInfo, rows: Iterable[sqlite3.Row]) -> ParsedDocument:
         short_title=law.short_title,
         source=law.source_key,
     )
-    return ParsedDocument(meta=meta, units=tuple(units), content_hash=_content_hash(law.title, units))
+    parsed_units = tuple(units)
+    return ParsedDocument(meta=meta, units=parsed_units, content_hash=_content_hash(law.title, parsed_units))
 
 
 def split_clauses(text: str) -> tuple[Clause, ...]:

@@ -444,18 +444,19 @@ def apply_hints(meta: DocumentMeta, hints: DocumentMeta | None) -> DocumentMeta:
     """Hints win where they say something (a non-empty, non-default value)."""
     if hints is None:
         return meta
-    changes: dict[str, object] = {}
     if hints.title:
-        changes["title"] = hints.title
-        changes["short_title"] = hints.short_title or short_title(hints.title)
-    elif hints.short_title:
-        changes["short_title"] = hints.short_title
-    if hints.level is not Level.OTHER:
-        changes["level"] = hints.level
-    if hints.validity is not Validity.CURRENT:
-        changes["validity"] = hints.validity
-    for name in ("issuing_body", "version_date", "doc_number", "history", "source"):
-        value = getattr(hints, name)
-        if value:
-            changes[name] = value
-    return replace(meta, **changes)
+        title, short = hints.title, hints.short_title or short_title(hints.title)
+    else:
+        title, short = meta.title, hints.short_title or meta.short_title
+    return replace(
+        meta,
+        title=title,
+        short_title=short,
+        level=hints.level if hints.level is not Level.OTHER else meta.level,
+        validity=hints.validity if hints.validity is not Validity.CURRENT else meta.validity,
+        issuing_body=hints.issuing_body or meta.issuing_body,
+        version_date=hints.version_date or meta.version_date,
+        doc_number=hints.doc_number or meta.doc_number,
+        history=hints.history or meta.history,
+        source=hints.source or meta.source,
+    )

@@ -98,8 +98,8 @@ def fit_adapter(
     dim = questions[0].vector.shape[-1]
     rng = np.random.default_rng(fit.seed)
     weights = np.eye(dim, dtype=np.float32)
-    moment1 = np.zeros_like(weights)
-    moment2 = np.zeros_like(weights)
+    moment1: np.ndarray = np.zeros_like(weights)  # Adam's moments take the gradient's dtype after a step
+    moment2: np.ndarray = np.zeros_like(weights)
     step = 0
     by_corpus: dict[str, list[int]] = {}
     for i, q in enumerate(questions):
@@ -110,12 +110,12 @@ def fit_adapter(
         for corpus, rows in by_corpus.items():
             order = rng.permutation(rows)
             batches += [(corpus, order[i : i + fit.batch_size]) for i in range(0, len(order), fit.batch_size)]
-        rng.shuffle(batches)  # type: ignore[arg-type]
+        rng.shuffle(batches)
         total = 0.0
-        for corpus, rows in batches:
-            loss, grad = _loss_and_gradient(weights, vectors[rows], [questions[i].positives for i in rows],
+        for corpus, batch in batches:
+            loss, grad = _loss_and_gradient(weights, vectors[batch], [questions[i].positives for i in batch],
                                             passages[corpus], fit.temperature)
-            grad += 2 * fit.l2 * (weights - np.eye(dim, dtype=np.float32)) * len(rows) / len(questions)
+            grad += 2 * fit.l2 * (weights - np.eye(dim, dtype=np.float32)) * len(batch) / len(questions)
             total += loss
             step += 1
             moment1 = 0.9 * moment1 + 0.1 * grad

@@ -95,6 +95,10 @@ def fit_adapter_on(sources: Sequence[Source], keep: Callable[[TrainingQuestion],
     return fit_adapter(questions, passages, embedder, fit)
 
 
+def _outside_fold(fold: int, folds: int) -> Callable[[TrainingQuestion], bool]:
+    return lambda t: fold_of(t.question_id, folds) != fold
+
+
 def held_out_memory(source: Source, fold: int, folds: int) -> QuestionMemory:
     """A memory of the source's fitted-on questions outside ``fold`` (never a question of the fold itself)."""
     rest = [q for q in [*source.train, *source.extra] if fold_of(q.id, folds) != fold]
@@ -117,7 +121,7 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
     for k in range(folds):
         adapter = None
         if adapter_fit is not None:
-            adapter = fit_adapter_on(sources, lambda t, k=k: fold_of(t.question_id, folds) != k, embedder, adapter_fit)
+            adapter = fit_adapter_on(sources, _outside_fold(k, folds), embedder, adapter_fit)
         fold_adapters.append(adapter)
         for source in sources:
             in_fold = [q for q in [*source.train, *source.extra] if fold_of(q.id, folds) == k]

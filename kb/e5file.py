@@ -237,15 +237,15 @@ class Tokenizer:
         for i in range(n):
             if best[i] <= np.float32(-1e29):
                 continue
-            for e in range(i + 1, n + 1):
-                length = starts[e] - starts[i]
+            for end in range(i + 1, n + 1):
+                length = starts[end] - starts[i]
                 if length > self.max_piece_bytes:
                     break
-                idx = self.pieces.get(buf[starts[i] : starts[e]], -1)
+                idx = self.pieces.get(buf[starts[i] : starts[end]], -1)
                 if idx >= 0 and idx != self.unk:
                     score = np.float32(best[i] + self.scores[idx])
-                    if score > best[e]:
-                        best[e], back[e] = score, (idx, i)
+                    if score > best[end]:
+                        best[end], back[end] = score, (idx, i)
             fallback = np.float32(best[i] + self.unk_score)
             if fallback > best[i + 1]:
                 best[i + 1], back[i + 1] = fallback, (-1, i)

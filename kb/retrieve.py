@@ -22,6 +22,7 @@ from kb.ranker import FEATURES
 
 if TYPE_CHECKING:
     from kb.base import KnowledgeBase
+    from kb.rerank import CrossEncoderReranker
 
 SHARE_DEPTH = 20
 """How many of the best dense (and BM25) candidates a law's share is measured over."""
@@ -65,7 +66,7 @@ def doc_of(unit_id: str) -> str:
 class Retriever:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._reranker = None
+        self._reranker: CrossEncoderReranker | None = None  # loaded on the first rerank
 
     def named_laws(self, query: str) -> set[str]:
         """Law keys the query names, longest match winning (道路交通安全法实施条例 over 道路交通安全法)."""
