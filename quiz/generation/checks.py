@@ -11,8 +11,14 @@ The checks re-derive everything from the question and the cited articles, not fr
   amount or authority the article does not use;
 - 多选: every key option occurs in the article; every distractor occurs nowhere in it and resembles none
   of its sentences;
-- 判断: the true statement is the article's own text; the false one is the article's text with one
-  recognised change (quiz.generation.mutations) that makes it wrong against the article;
+- 判断: the true statement is the article's own text, or its paraphrase (quiz.generation.paraphrases) that
+  reads back to it; the false one is the article's text with one recognised change
+  (quiz.generation.mutations) that makes it wrong against the article, paraphrased alike or not;
+- situations (单选 and 判断 on a case, quiz.generation.situations): the cited article's text is read again
+  into its penalty rules; the case states the conduct of exactly one rule and, for a bracketed rule, an
+  amount of 违法所得 that selects exactly one bracket; the key is that bracket's (or the rule's)
+  consequence or the authority the rule names; every wrong option or claim is a sibling bracket's
+  consequence, the key with one amount or authority changed, or a text with an amount the article never uses;
 - 简答/案例分析: every key point is supported by the article.
 """
 
@@ -22,6 +28,24 @@ import re
 
 from kb.numbers import SMALL_NUMERALS
 from quiz.generation.mutations import trace
+from quiz.generation.paraphrases import restore
+from quiz.generation.situations import (
+    BLANK_ENDING,
+    JUDGE_MARK,
+    MULTI_ENDING,
+    SINGLE_ENDINGS,
+    TIME_ASK,
+    Branch,
+    Rule,
+    as_option,
+    case_value,
+    conduct_in,
+    fine_range,
+    parts,
+    rules,
+    selected,
+)
+from quiz.generation.terms import find_authorities
 from quiz.models import BLANK, SLOT, Question
 from quiz.quantities import find_quantities, quantity_keys
 from quiz.source import ArticleIndex
@@ -137,7 +161,103 @@ def _checklist_supported(text: str, article: str) -> bool:
     return quantity_keys(text) <= quantity_keys(article) and coverage(text, article) >= MIN_CHECKLIST_COVERAGE
 
 
+def _case(stem: str, article: str, bracket: bool = True) -> tuple[Rule, Branch | None] | str:
+    """The rule of the article the case falls under and the bracket its amount selects; or a problem."""
+    case = stem.split("根据《")[0]
+    found = conduct_in(case, rules(article))
+    if len({id(rule) for rule, _ in found}) != 1:
+        return "the case states the conduct of no penalty rule of the article, or of several"
+    rule = found[0][0]
+    if not rule.branches or not bracket:
+        return rule, None
+    value = case_value(case)
+    if value is None:
+        return "the case states no amount of 违法所得 for the article's brackets"
+    chosen = selected(rule, value)
+    if len(chosen) != 1:
+        return f"the case's amount selects {len(chosen)} brackets of the article, not exactly one"
+    return rule, chosen[0]
+
+
+def _claim(rule: Rule, branch: Branch | None, text: str, article: str) -> bool | None:
+    """Whether a consequence is right for the case (True), provably wrong (False), or neither (None)."""
+    right = as_option(branch.consequence) if branch else rule.consequence
+    if normalize(text) == normalize(right):
+        return True
+    if branch is not None and any(
+        normalize(text) == normalize(as_option(b.consequence)) for b in rule.branches if b is not branch
+    ):
+        return False
+    change = trace(text, right, article)
+    if change is not None and change.kind in ("quantity", "authority"):
+        return False
+    if not contains(article, text) and quantity_keys(text) - quantity_keys(article):
+        return False
+    return None
+
+
+def _other_authority(name: str, right: str, article: str) -> bool:
+    """``name`` is ``right`` with its authority swapped for one the article never names."""
+    terms, own = find_authorities(name), find_authorities(right)
+    if len(terms) != 1 or len(own) != 1 or contains(article, terms[0].text):
+        return False
+    return normalize(name) == normalize(right.replace(own[0].text, terms[0].text))
+
+
+def _single_situation(q: Question, article: str) -> list[str]:
+    found = _case(q.stem, article, bracket=not q.stem.endswith(SINGLE_ENDINGS[2]))
+    if isinstance(found, str):
+        return [found]
+    rule, branch = found
+    key = q.options[q.keys[0]]
+    distractors = [t for letter, t in q.options.items() if letter != q.keys[0]]
+    if q.stem.endswith(SINGLE_ENDINGS[2]):
+        if normalize(key) != normalize(rule.authority):
+            return ["key is not the authority the article names for the case"]
+        bad = [d for d in distractors if not _other_authority(d, rule.authority, article)]
+        return [f"distractor {bad[0]!r} is not an authority the article never names"] if bad else []
+    if _claim(rule, branch, key, article) is not True:
+        return ["key not supported: it is not the consequence the article gives for the case"]
+    bad = [d for d in distractors if _claim(rule, branch, d, article) is not False]
+    return [f"distractor {bad[0]!r} is not provably wrong for the case"] if bad else []
+
+
+def _judge_situation(q: Question, article: str) -> list[str]:
+    m = re.search(rf"根据《[^》]+》，(.*?){JUDGE_MARK}(.+?)。?$", q.stem)
+    if m is None:
+        return ["a case statement needs an authority and its handling"]
+    found = _case(q.stem, article)
+    if isinstance(found, str):
+        return [found]
+    rule, branch = found
+    authority, claim = m.group(1), m.group(2)
+    right_authority = normalize(authority) == normalize(rule.authority)
+    verdict = _claim(rule, branch, claim, article)
+    if q.answer is True:
+        return [] if right_authority and verdict is True else ["the true case statement is not the article's"]
+    if (right_authority and verdict is False) or (verdict is True and _other_authority(authority, rule.authority, article)):
+        return []
+    return ["the false case statement is not provably wrong against the article"]
+
+
+def _single_time(q: Question, article: str) -> list[str]:
+    """在一起案件的办理中，<trigger>。根据《…》，<left>多长期限<right>？: the article says <trigger>的，<left><key><right>
+    and uses none of the distractors' values."""
+    case, _, rest = q.stem.partition("根据《")
+    trigger = trim_end(re.sub(r"^[^，：]*[，：]", "", case, count=1))
+    left, _, right = rest.split("》", 1)[-1].lstrip("，").rstrip("？").partition(TIME_ASK)
+    key = q.options[q.keys[0]]
+    if not rest or not contains(article, f"{trigger}的，{left}{key}{right}"):
+        return ["key not supported: the case's trigger with the key filled in is not in the article"]
+    bad = [d for letter, d in q.options.items() if letter != q.keys[0] and not _option_wrong(d, article)]
+    return [f"distractor {bad[0]!r} is a time limit the article uses"] if bad else []
+
+
 def _single(q: Question, article: str) -> list[str]:
+    if q.stem.endswith(SINGLE_ENDINGS):
+        return _single_situation(q, article)
+    if TIME_ASK in q.stem and q.stem.endswith("？") and SLOT not in q.stem:
+        return _single_time(q, article)
     key = q.options[q.keys[0]]
     distractors = [t for letter, t in q.options.items() if letter != q.keys[0]]
     if q.checklist_item:
@@ -163,7 +283,20 @@ def _single(q: Question, article: str) -> list[str]:
     return []
 
 
+def _blank_situation(q: Question, article: str) -> list[str]:
+    found = _case(q.stem, article)
+    if isinstance(found, str):
+        return [found]
+    rule, branch = found
+    right = fine_range(branch.consequence if branch else rule.consequence)
+    if not right or normalize(right) != normalize(str(q.answer)) or not contains(article, right):
+        return ["key not supported: it is not the fine the article sets for the case"]
+    return []
+
+
 def _blank(q: Question, article: str) -> list[str]:
+    if q.stem.endswith(BLANK_ENDING):
+        return _blank_situation(q, article)
     answer = str(q.answer)
     if q.checklist_item:
         quantities = find_quantities(answer)
@@ -180,7 +313,32 @@ def _segments(article: str) -> list[str]:
     return [s for s in re.split(r"[。；：\n]", article) if len(s.strip()) >= 4]
 
 
+def _multi_situation(q: Question, article: str) -> list[str]:
+    """Keys: exactly the measures the article gives for the case; distractors: a sibling bracket's, or a
+    measure the article never gives (an amount it never uses, or a kind of measure it does not have)."""
+    found = _case(q.stem, article)
+    if isinstance(found, str):
+        return [found]
+    rule, branch = found
+    right = {normalize(p) for p in parts(rule.consequence) + (parts(branch.consequence) if branch else [])}
+    keys = {normalize(q.options[k]) for k in q.keys}
+    if keys != right:
+        return ["the keys are not exactly the measures the article gives for the case"]
+    siblings = {normalize(p) for b in rule.branches if b is not branch for p in parts(b.consequence)}
+    for letter, text in q.options.items():
+        if letter in q.keys or normalize(text) in siblings:
+            continue
+        kinds = [k for k in ("罚款", "没收", "吊销", "责令", "警告", "暂扣", "拘留", "停业", "取缔", "撤销", "收缴", "扣留")
+                 if k in text]
+        unknown_amount = bool(quantity_keys(text) - quantity_keys(article))
+        if contains(article, text) or not kinds or not (unknown_amount or not any(k in article for k in kinds)):
+            return [f"distractor {letter} is not provably outside what the article gives for the case"]
+    return []
+
+
 def _multi(q: Question, article: str) -> list[str]:
+    if q.stem.endswith(MULTI_ENDING):
+        return _multi_situation(q, article)
     keys = set(q.keys)
     segments = _segments(article)
     for letter, text in q.options.items():
@@ -197,13 +355,16 @@ def _multi(q: Question, article: str) -> list[str]:
 
 
 def _judge(q: Question, article: str) -> list[str]:
-    statement = trim_end(strip_prefix(q.stem))
+    if JUDGE_MARK in q.stem:
+        return _judge_situation(q, article)
     evidence = trim_end(q.evidence)
+    statement = restore(trim_end(strip_prefix(q.stem)), evidence)
     if q.checklist_item:
         if not evidence or not _checklist_supported(evidence, article):
             return ["the checklist point is not supported by the article"]
     elif not evidence:
         evidence = _closest_segment(statement, article)
+        statement = restore(trim_end(strip_prefix(q.stem)), evidence)
     elif not contains(article, evidence):
         return ["the statement's evidence is not in the article"]
     if q.answer is True:

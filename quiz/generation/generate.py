@@ -3,7 +3,8 @@
 Laws take turns (one question per law per round) and each law cycles through the chosen types, so a run
 covers the laws and the types evenly; an article is used once per run while the law has unused ones.
 Every candidate goes through quiz.generation.checks; a question that fails is dropped, never emitted. Stems are
-unique within a run. ``chapters`` narrows a law to some of its chapters (章, the top heading of its
+unique within a run. A generator with a ``prefers(article, ctx)`` method gets two articles it prefers
+for each other one (the types prefer penalty articles, which give situation items). ``chapters`` narrows a law to some of its chapters (章, the top heading of its
 articles); ``articles`` to single articles.
 """
 
@@ -147,6 +148,10 @@ class _Run:
     ) -> Iterator[Question]:
         used = self.used.setdefault(law, set())
         deferred: list[Question] = []
+        prefers = getattr(gen, "prefers", None)
+        if prefers is not None:  # e.g. penalty articles for the types that make situation items of them
+            articles = _favour([a for a in articles if prefers(a, self.ctx)],
+                               [a for a in articles if not prefers(a, self.ctx)])
         pairs = list(checklist)
         self.ctx.rng.shuffle(pairs)
         for candidates in _interleave(
@@ -166,6 +171,18 @@ class _Run:
         for question in deferred:
             if self.accept(question):
                 yield question
+
+
+FAVOURED_RUN = 3
+
+
+def _favour(favoured: list[Article], others: list[Article]) -> list[Article]:
+    """FAVOURED_RUN favoured articles, then one other, and so on: situations first, chapters still mixed."""
+    out: list[Article] = []
+    while favoured or others:
+        out += favoured[:FAVOURED_RUN] + others[:1]
+        favoured, others = favoured[FAVOURED_RUN:], others[1:]
+    return out
 
 
 def _interleave(*sources: Iterator[list[Question]]) -> Iterator[list[Question]]:

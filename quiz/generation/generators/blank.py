@@ -1,4 +1,6 @@
-"""填空: a statement of the article with one key term left blank; the answer is the missing text.
+"""填空: for a penalty article, a case and the range of the fine it sets for it left blank
+(quiz.generation.generators.situation); otherwise a statement of the article with one key term left
+blank; the answer is the missing text.
 
 What is blanked, in order of preference: an amount, time limit or count (五日, 二百元), a competent
 authority (公安机关交通管理部门), a key legal term (听证, 法制审核, 当场收缴). The blanked text occurs once
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from quiz.checklist.items import ChecklistItem
 from quiz.generation.generators.base import Context, build, stem_prefix
+from quiz.generation.generators.situation import blank_situations, has_situations
 from quiz.generation.statements import statements
 from quiz.generation.terms import Term, find_authorities, find_terms
 from quiz.models import BLANK, Question, QuestionType
@@ -22,7 +25,14 @@ CHECKLIST_ANSWER_MAX = 150
 class FillBlank:
     type: QuestionType = "blank"
 
+    def prefers(self, article: Article, ctx: Context) -> bool:
+        """Penalty articles first: they give situation items."""
+        return has_situations(article, ctx)
+
     def from_article(self, article: Article, ctx: Context) -> list[Question]:
+        situations = blank_situations(article, ctx)
+        if situations:
+            return situations
         out: list[Question] = []
         for st in statements(article):
             text = st.text

@@ -1,4 +1,5 @@
-"""多选: 下列属于…的有 from an article's enumeration （一）…（六）.
+"""多选: for a penalty article, a case and the measures the article gives for it
+(quiz.generation.generators.situation); otherwise 下列属于…的有 from an article's enumeration （一）…（六）.
 
 The keys are 项 of the article; the distractors are 项 of other enumerations of the corpus (same law and
 chapter preferred, same grammatical shape) that occur nowhere in this article and resemble none of its
@@ -14,6 +15,7 @@ from kb.numbers import SMALL_NUMERALS
 from quiz.checklist.items import ChecklistItem
 from quiz.generation.checks import ECHO_RUN, giveaway
 from quiz.generation.generators.base import Context, PoolItem, build, lettered
+from quiz.generation.generators.situation import has_situations, multi_situations
 from quiz.generation.statements import Enumeration, enumerations
 from quiz.models import SLOT, Question, QuestionType
 from quiz.source import Article
@@ -137,7 +139,14 @@ class MultipleChoice:
                              generator=generator, checklist=checklist)
         return None
 
+    def prefers(self, article: Article, ctx: Context) -> bool:
+        """Penalty articles first: they give situation items."""
+        return has_situations(article, ctx)
+
     def from_article(self, article: Article, ctx: Context) -> list[Question]:
+        situations = multi_situations(article, ctx)
+        if situations:
+            return situations
         out = []
         for enum in enumerations(article):
             stem = self._stem(enum, article)

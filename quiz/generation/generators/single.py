@@ -1,4 +1,5 @@
-"""单选: a statement of the article with one amount, time limit, count or authority left open.
+"""单选: a case met on duty (quiz.generation.generators.situation) for a penalty article; otherwise a
+statement of the article with one amount, time limit, count or authority left open.
 
 The key is the article's own value; the three distractors are values of the same family that the
 article never uses (五日/七日/十日 where the article has 五日 only) or authorities of the same group the
@@ -10,6 +11,12 @@ from __future__ import annotations
 
 from quiz.checklist.items import ChecklistItem
 from quiz.generation.generators.base import Context, build, lettered, stem_prefix
+from quiz.generation.generators.situation import (
+    has_situations,
+    has_time_cases,
+    single_situations,
+    time_situations,
+)
 from quiz.generation.statements import statements
 from quiz.generation.terms import authority_alternatives, find_authorities
 from quiz.models import SLOT, Question, QuestionType
@@ -22,8 +29,16 @@ CHECKLIST_ANSWER_MAX = 150
 class SingleChoice:
     type: QuestionType = "single"
 
+    def prefers(self, article: Article, ctx: Context) -> bool:
+        """Penalty articles and procedures with a time limit first: they give situation items."""
+        return has_situations(article, ctx) or has_time_cases(article, ctx)
+
     def from_article(self, article: Article, ctx: Context) -> list[Question]:
-        """Amount/time-limit questions when the article has any, else authority questions."""
+        """Situation items when the article is a penalty rule, else amount/time-limit questions, else
+        authority questions."""
+        situations = single_situations(article, ctx) or time_situations(article, ctx)
+        if situations:
+            return situations
         out: list[Question] = []
         by_authority: list[Question] = []
         forbidden = quantity_keys(article.body)

@@ -1,0 +1,350 @@
+"""Situations from the structure of a penalty article: who did what, what follows, and in which bracket.
+
+A penalty 款 reads ``[违反本法第N条规定，]<conduct>的，由<authority><consequence>[；<bracket>的，<consequence>…]``
+or ``有下列行为之一的，由<authority><consequence>：（一）<conduct>的；…``. ``rules(body)`` reads every such
+款 of an article's text into ``Rule`` (the conducts it covers, the authority, the consequence) and its
+``Branch`` es when the consequence depends on an amount (违法所得十万元以上的… / 不足十万元的… / 没有违法所得的…).
+
+A situation states one conduct as a case met on duty and, for a bracketed rule, an amount of 违法所得 that
+falls in exactly one bracket. ``case_value`` reads that amount back from a stem, ``selected`` names the
+branches it falls in: the generators and the key check (quiz.generation.checks) both re-read the cited
+article's text, so a key is accepted only if the case's numbers select exactly one branch and the key is
+that branch's consequence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from quiz.generation.terms import find_authorities
+from quiz.quantities import find_quantities
+from quiz.text import normalize, strip_marker, trim_end
+
+_PENALTY = re.compile(r"罚款|没收|吊销|责令|警告|暂扣|拘留|停业|取缔|撤销")
+_VIOLATION_LEAD = re.compile(
+    r"^(?:违反(?:本(?:法|规定|办法|条例|细则)|《[^》]{2,30}》)(?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?"
+    r"(?:、第[零一二三四五六七八九十百千]+条)*)?(?:的)?(?:有关)?(?:规定)?，)"
+)
+_LIST_CONDITION = re.compile(r"有下列(?:违法)?(?:行为|情形)之一")
+_AUTHORITY_LEAD = re.compile(r"^由(.{2,30}?)(?=责令|处|没收|给予|予以|吊销|依法|依照|强制|扣留|收缴|约束|暂扣|取缔|撤销)")
+_DANGLING = re.compile(
+    r"前款|前项|前两款|本条|上述|其他|有关规定|依照|依法|第[零一二三四五六七八九十百千、]+条|该|本法|本规定|本条例|本办法|本细则|；|，由"
+)
+_INCOME = "违法所得"
+_BY_REFERENCE = re.compile(r"^依照《[^》]{2,30}》第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?的?规定，")
+_REFERENCE = re.compile(r"前款|前项|前两款|本条|上述|原处罚")
+_BRANCH = re.compile(
+    r"^(?P<none>没有违法所得或者)?违法所得(?:在|数额)?(?:(?P<over>超过|不足|低于)(?P<a>[^的，；]+?)|(?P<b>[^的，；]+?)(?P<dir>以上|以下))的$"
+)
+MAX_CONDUCT = 60
+MIN_CONDUCT = 6
+MAX_CONSEQUENCE = 46
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One bracket: 违法所得 in [low, high) (bounds as the article's words make them) → consequence."""
+
+    condition: str  # as the article writes it, or 有违法所得 for the implicit one
+    consequence: str
+    low: float  # -1 for none
+    high: float  # math.inf for none
+    low_inclusive: bool = True
+    high_inclusive: bool = False
+
+    def selects(self, value: float) -> bool:
+        above = value >= self.low if self.low_inclusive else value > self.low
+        below = value <= self.high if self.high_inclusive else value < self.high
+        return above and below
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One penalty 款: the conducts it covers, who acts, what follows, and its brackets if any."""
+
+    conducts: tuple[str, ...]  # without 违反…规定， and the closing 的
+    authority: str  # "" if the 款 names none
+    consequence: str  # the consequence before any bracket, without 由<authority>
+    branches: tuple[Branch, ...] = ()
+
+
+def _amount(text: str) -> float | None:
+    found = find_quantities(text)
+    if len(found) != 1 or found[0].family != "元":
+        return None
+    return found[0].value
+
+
+def _branch(condition: str, consequence: str) -> Branch | None:
+    """违法所得十万元以上的 → [100000, inf); 没有违法所得或者违法所得不足二万元的 → [0, 20000); …"""
+    if condition == "没有违法所得的":
+        return Branch(condition, consequence, 0, 0, True, True)
+    if condition == "有违法所得的":
+        return Branch(condition, consequence, 0, math.inf, False, False)
+    m = _BRANCH.match(condition)
+    if not m:
+        return None
+    value = _amount(m.group("a") or m.group("b") or "")
+    if value is None:
+        return None
+    low_none = 0.0
+    if m.group("over") == "超过":
+        return Branch(condition, consequence, value, math.inf, False, False)
+    if m.group("over") in ("不足", "低于"):
+        return Branch(condition, consequence, low_none, value, m.group("none") is not None, False)
+    if m.group("dir") == "以上":
+        return Branch(condition, consequence, value, math.inf, True, False)
+    return Branch(condition, consequence, low_none, value, m.group("none") is not None, True)
+
+
+def _segments(text: str) -> list[str]:
+    """The consequence's ，/；-segments, up to a ；-part that is not a bracket (构成犯罪的…, 造成…后果，…)."""
+    out: list[str] = []
+    for n, chunk in enumerate(trim_end(text).split("；")):
+        segs = [s for s in chunk.split("，") if s]
+        if n and segs and not (_INCOME in segs[0] and segs[0].endswith("的")):
+            break
+        out += segs
+    return out
+
+
+def _split_consequence(rest: str) -> tuple[str, list[Branch]] | None:
+    """The consequence before the brackets and the brackets; None if a bracket cannot be read."""
+    main: list[str] = []
+    branches: list[Branch] = []
+    condition = ""
+    current: list[str] = []
+    for seg in _segments(rest):
+        if seg.startswith(("对其直接负责", "对直接负责", "对负有", "对有关责任人员", "对单位直接负责")):
+            continue  # the penalty of the people in charge, not of the party the case is about
+        if seg.endswith("的") and (_INCOME in seg or seg.startswith("没有违法所得")):
+            if condition:
+                branch = _branch(condition, "，".join(current))
+                if branch is None:
+                    return None
+                branches.append(branch)
+            condition, current = seg, []
+        elif seg.endswith("的"):  # 构成犯罪的, 情节严重的, 逾期不改正的: another rule, not a bracket
+            break
+        elif condition:
+            current.append(seg)
+        else:
+            main.append(seg)
+    if condition:
+        if not current:
+            return None
+        branch = _branch(condition, "，".join(current))
+        if branch is None:
+            return None
+        branches.append(branch)
+    if branches and all(b.low == 0 and b.high == 0 for b in branches):
+        # 没收违法所得，可以处违法所得三倍以下的罚款，没有违法所得的，可以处二万元以下的罚款: the multiple of the
+        # main consequence is the implicit 有违法所得 bracket.
+        multiple = [s for s in main if _INCOME in s and "倍" in s]
+        if len(multiple) != 1:
+            return None
+        main.remove(multiple[0])
+        branches.insert(0, Branch("有违法所得的", multiple[0], 0, math.inf, False, False))
+    return "，".join(main), branches
+
+
+def _complement(main: str, branch: Branch) -> list[Branch]:
+    """One bracket (没有违法所得或者违法所得不足二万元的，处…) and a multiple of 违法所得 in the main consequence
+    (没收违法所得，并处违法所得二倍以上十倍以下的罚款): the multiple is the other bracket (违法所得二万元以上).
+    A lone bracket that only adds a measure (有违法所得的，没收违法所得) is no choice: none."""
+    if branch.low > 0 or branch.high in (0, math.inf):
+        return []
+    segments = main.split("，")
+    multiple = [s for s in segments if _INCOME in s and "倍" in s and "罚款" in s]
+    if len(multiple) != 1:
+        return []
+    other = Branch("违法所得达到上述数额的", multiple[0], branch.high, math.inf, not branch.high_inclusive, False)
+    return [other, branch]
+
+
+def _strip_authority(consequence: str) -> tuple[str, str]:
+    """由交通运输主管部门责令改正… → (交通运输主管部门, 责令改正…); the authority only when it is one the
+    quiz knows (terms.AUTHORITY_GROUPS) and names no one it acts against (…对船长…)."""
+    m = _AUTHORITY_LEAD.match(consequence)
+    if not m:
+        lead = find_authorities(consequence[:24])
+        if lead and re.match(r"^(?:县级以上(?:地方)?(?:人民政府)?)?$", consequence[: lead[0].start]) and re.match(
+            r"^(?:可以|应当|责令|处)", consequence[lead[0].end :]
+        ):
+            return consequence[: lead[0].end], consequence[lead[0].end :]
+        return "", consequence
+    authority = re.sub(r"(?:依据|依照|按照)职责(?:分工)?$", "", m.group(1))
+    terms = find_authorities(authority)
+    if not terms or "对" in authority[terms[0].end :] or len(authority) > 24:
+        return "", consequence[m.end() :]
+    return authority, consequence[m.end() :]
+
+
+def _conduct(condition: str, listed: bool = False) -> str:
+    """违反本法第二十五条规定，未经批准擅自施工的 → 未经批准擅自施工 ("" if it is no conduct); a 项 of a list
+    (``listed``) may lack the closing 的."""
+    text = strip_marker(trim_end(condition.strip()))
+    text = _VIOLATION_LEAD.sub("", text)
+    if text.endswith("的"):
+        return text[:-1]
+    return text if listed else ""
+
+
+def _usable_conduct(text: str) -> bool:
+    return MIN_CONDUCT <= len(text) <= MAX_CONDUCT and not _DANGLING.search(text) and "：" not in text
+
+
+def rules(body: str) -> list[Rule]:
+    """Every penalty 款 of an article's text that a situation can be built on."""
+    out: list[Rule] = []
+    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        items: list[str] = []
+        j = i + 1
+        while j < len(lines) and re.match(r"^[（(][一二三四五六七八九十]+[)）]", lines[j]):
+            items.append(lines[j])
+            j += 1
+        i = j
+        sentence = re.split(r"(?<=。)", line)[0]
+        if not _PENALTY.search(sentence) or "的，" not in sentence:
+            continue
+        head, rest = sentence.split("的，", 1)
+        if "；" in head or "，由" in head:  # the first 的， closes a later clause, not the condition
+            continue
+        heads = [head]
+        while rest.startswith("或者") and "的，" in rest:  # …的，或者违反本法第五十一条规定，…的，由…
+            more, rest = rest[2:].split("的，", 1)
+            heads.append(more)
+        condition = head + "的"
+        if items and line.rstrip().endswith(("：", ":")) and _LIST_CONDITION.search(condition) and len(heads) == 1:
+            conducts = tuple(c for c in (_conduct(x, listed=True) for x in items) if _usable_conduct(c))
+            rest = rest.rstrip("：:")
+        elif not items:
+            found = [_conduct(h + "的") for h in heads]
+            conducts = tuple(c for c in found if _usable_conduct(c) and not _LIST_CONDITION.search(c))
+        else:
+            continue
+        if not conducts:
+            continue
+        rest = _BY_REFERENCE.sub("", rest)
+        authority, consequence = _strip_authority(rest)
+        split = _split_consequence(consequence)
+        if split is None:
+            continue
+        main, branches = split
+        if len(branches) == 1 and _complement(main, branches[0]):
+            implicit = branches = _complement(main, branches[0])
+            main = "，".join(s for s in main.split("，") if s != implicit[0].consequence)
+        elif len(branches) == 1:
+            branches = []
+        if branches and not all("罚款" in b.consequence for b in branches):
+            continue
+        if _REFERENCE.search(main + "".join(b.consequence for b in branches)):
+            continue
+        if not main and not branches:
+            continue
+        if not _PENALTY.search(main + "".join(b.consequence for b in branches)):
+            continue
+        out.append(Rule(conducts, authority, main, tuple(branches)))
+    return out
+
+
+def case_value(stem: str) -> float | None:
+    """The 违法所得 a case states: 违法所得12万元 → 120000; 尚无违法所得 → 0; None if it states none."""
+    if re.search(r"(?:没有|尚无|无)违法所得", stem):
+        return 0.0
+    m = re.search(r"违法所得(?:为|共计|约|合计)?([\d.]+万?元|[零一二两三四五六七八九十百千万]+元)", stem)
+    return _amount(m.group(1)) if m else None
+
+
+def selected(rule: Rule, value: float) -> list[Branch]:
+    return [b for b in rule.branches if b.selects(value)]
+
+
+def values_for(rule: Rule, branch: Branch) -> list[float]:
+    """Amounts of 违法所得 that fall in ``branch`` and no other (the boundary first when it is included)."""
+    tries: list[float] = []
+    if branch.low == 0 and branch.high == 0:
+        tries.append(0.0)
+    else:
+        if branch.low > 0:
+            if branch.low_inclusive:
+                tries.append(branch.low)
+            tries += [branch.low * 2, branch.low * 1.5]
+        if branch.high < math.inf:
+            tries += [branch.high / 2, branch.high * 0.4]
+        if branch.low <= 0 and branch.high == math.inf:
+            tries += [30000.0, 50000.0, 8000.0]
+    out = []
+    for v in tries:
+        if v >= 0 and selected(rule, v) == [branch] and v not in out:
+            out.append(v)
+    return out
+
+
+def say_amount(value: float) -> str:
+    """An amount as an officer writes it: 120000 → 12万元, 8000 → 8000元, 0 → (no amount)."""
+    v = int(value) if float(value).is_integer() else value
+    if isinstance(v, int) and v >= 10000 and v % 1000 == 0:
+        w = v / 10000
+        return f"{int(w) if w.is_integer() else w}万元"
+    return f"{v}元"
+
+
+def conduct_in(stem: str, candidates: list[Rule]) -> list[tuple[Rule, str]]:
+    """The rules whose conduct a stem states (the longest conduct wins when one contains another)."""
+    norm = normalize(stem)
+    found = [(r, c) for r in candidates for c in r.conducts if normalize(c) in norm]
+    if len(found) > 1:
+        longest = max(len(c) for _, c in found)
+        found = [(r, c) for r, c in found if len(c) == longest]
+    return found
+
+
+def short_enough(text: str) -> bool:
+    return 0 < len(text) <= MAX_CONSEQUENCE
+
+
+def as_option(consequence: str) -> str:
+    """并处违法所得二倍以上五倍以下罚款 → 处违法所得二倍以上五倍以下罚款 (options read alike)."""
+    return consequence[1:] if consequence.startswith("并") else consequence
+
+
+_PART_LEAD = re.compile(r"^(?:并可以|并|可以|同时|还应当|应当|依法)")
+_MEASURE = re.compile(r"罚款|没收|吊销|责令|警告|暂扣|拘留|停业|取缔|撤销|收缴|扣留|强制拆除|注销")
+
+
+def parts(consequence: str) -> list[str]:
+    """责令停止违法行为，可以处三万元以下的罚款 → [责令停止违法行为, 处三万元以下的罚款]: each measure alone."""
+    out = []
+    for seg in re.split(r"[，；]", consequence):
+        seg = _PART_LEAD.sub("", seg.strip())
+        if seg and _MEASURE.search(seg):
+            out.append(seg)
+    return out
+
+
+_FINE = re.compile(r"处(?:以)?((?:违法所得)?[^，；、处]{1,16}?(?:以上[^，；、]{1,12}?)?以下)(?:的)?罚款")
+
+
+def fine_range(consequence: str) -> str:
+    """处二万元以上五万元以下的罚款 → 二万元以上五万元以下 ("" if the consequence has no one fine range)."""
+    found = _FINE.findall(consequence)
+    return found[0] if len(found) == 1 and find_quantities(found[0]) else ""
+
+
+BLANK_ENDING = "可以对其处____的罚款。"
+
+
+def is_measure(text: str) -> bool:
+    return bool(_MEASURE.search(text))
+
+
+MULTI_ENDING = "对其的处理措施有（  ）"
+JUDGE_MARK = "对其的处理是："
+TIME_ASK = "多长期限"
+SINGLE_ENDINGS = ("对其应当如何处理？", "对其罚款应当如何确定？", "应当由哪个部门对其实施处罚？")
