@@ -149,6 +149,16 @@ def situation_supported(q: Question, article: str) -> bool:
         return all(not _in(o, article) or _condition_holds(o, article, amount) is False for o in others)
     if q.type == "blank":
         return _in(str(q.answer), article) and _condition_holds(str(q.answer), article, amount) is not False
+    if q.type == "judge" and q.stem.endswith("这一做法符合法定期限。"):
+        m = re.search(r"[，：]([^，：]+)，于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。根据", q.stem)
+        if m is None:
+            return False
+        day = cn_to_int(m.group(3))
+        found = re.search(re.escape(normalize(m.group(2))) + r"([\d零一二两三四五六七八九十百]+)" + m.group(4) + "内", article)
+        limit = cn_to_int(found.group(1)) if found else None
+        if day is None or limit is None or normalize(m.group(1)) + "的，" not in article:
+            return False
+        return (day < limit) is bool(q.answer) and abs(day - limit) >= 1
     if q.type == "judge":
         m = re.search(r"》，(.*?)对其的处理是：(.+?)。?$", q.stem)
         if m is None:

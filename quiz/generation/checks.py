@@ -35,11 +35,13 @@ from quiz.generation.situations import (
     MULTI_ENDING,
     SINGLE_ENDINGS,
     TIME_ASK,
+    TIME_JUDGE_MARK,
     Branch,
     Rule,
     as_option,
     case_value,
     conduct_in,
+    day_verdict,
     fine_range,
     parts,
     rules,
@@ -354,9 +356,31 @@ def _multi(q: Question, article: str) -> list[str]:
     return []
 
 
+def _judge_time(q: Question, article: str) -> list[str]:
+    """<trigger>，于<event><link>第k日<action>: the article says <trigger>的，…<event><link>N日内<action>, and k
+    is well inside N (true) or well past it (false)."""
+    case = q.stem.split("根据《")[0]
+    m = re.search(r"[，：]([^，：]+)，于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。$", case)
+    if m is None:
+        return ["a time-limit case needs its trigger, the event, the day and the act"]
+    trigger, event, unit, action = m.group(1), m.group(2), m.group(4), m.group(5)
+    days = find_quantities(m.group(3) + unit)
+    text = normalize(article)
+    found = re.search(re.escape(normalize(event)) + r"([^，；。]{1,6}?)内[，]?" + re.escape(normalize(action)), text)
+    limits = find_quantities(found.group(1)) if found else []
+    if not contains(article, f"{trigger}的，") or len(days) != 1 or len(limits) != 1 or limits[0].unit != unit:
+        return ["the case's trigger, event and act are not one time limit of the article"]
+    verdict = day_verdict(days[0].value, limits[0].value)
+    if verdict is None or verdict is not q.answer:
+        return ["the day of the case does not prove the answer against the article's time limit"]
+    return []
+
+
 def _judge(q: Question, article: str) -> list[str]:
     if JUDGE_MARK in q.stem:
         return _judge_situation(q, article)
+    if q.stem.endswith(TIME_JUDGE_MARK):
+        return _judge_time(q, article)
     evidence = trim_end(q.evidence)
     statement = restore(trim_end(strip_prefix(q.stem)), evidence)
     if q.checklist_item:

@@ -24,7 +24,7 @@ from quiz.text import normalize, strip_marker, trim_end
 
 _PENALTY = re.compile(r"罚款|没收|吊销|责令|警告|暂扣|拘留|停业|取缔|撤销")
 _VIOLATION_LEAD = re.compile(
-    r"^(?:违反(?:本(?:法|规定|办法|条例|细则)|《[^》]{2,30}》)(?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?"
+    r"^(?:违反(?:本(?:法|规定|办法|条例|细则)|《[^》]{2,30}》|法律[^，]{0,12}规定)(?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?"
     r"(?:、第[零一二三四五六七八九十百千]+条)*)?(?:的)?(?:有关)?(?:规定)?，)"
 )
 _LIST_CONDITION = re.compile(r"有下列(?:违法)?(?:行为|情形)之一")
@@ -68,6 +68,7 @@ class Rule:
     authority: str  # "" if the 款 names none
     consequence: str  # the consequence before any bracket, without 由<authority>
     branches: tuple[Branch, ...] = ()
+    subject: str = ""  # who the list's 项 are about (道路危险化学品运输托运人有下列行为之一的 → 道路危险化学品运输托运人)
 
 
 def _amount(text: str) -> float | None:
@@ -223,7 +224,10 @@ def rules(body: str) -> list[Rule]:
         if items and line.rstrip().endswith(("：", ":")) and _LIST_CONDITION.search(condition) and len(heads) == 1:
             conducts = tuple(c for c in (_conduct(x, listed=True) for x in items) if _usable_conduct(c))
             rest = rest.rstrip("：:")
+            subject = _VIOLATION_LEAD.sub("", condition.split("有下列")[0]).rstrip("，")
+            subject = subject if len(subject) <= 20 and "，" not in subject else ""
         elif not items:
+            subject = ""
             found = [_conduct(h + "的") for h in heads]
             conducts = tuple(c for c in found if _usable_conduct(c) and not _LIST_CONDITION.search(c))
         else:
@@ -249,7 +253,7 @@ def rules(body: str) -> list[Rule]:
             continue
         if not _PENALTY.search(main + "".join(b.consequence for b in branches)):
             continue
-        out.append(Rule(conducts, authority, main, tuple(branches)))
+        out.append(Rule(conducts, authority, main, tuple(branches), subject))
     return out
 
 
@@ -347,4 +351,16 @@ def is_measure(text: str) -> bool:
 MULTI_ENDING = "对其的处理措施有（  ）"
 JUDGE_MARK = "对其的处理是："
 TIME_ASK = "多长期限"
+TIME_JUDGE_MARK = "这一做法符合法定期限。"
+TIME_LINKS = ("之日起", "后", "起")
+
+
+def day_verdict(day: float, limit: float) -> bool | None:
+    """Whether acting on day ``day`` keeps a limit of ``limit`` days: well inside True, well past False,
+    at the edge (where counting conventions differ) None."""
+    if day <= limit - 1:
+        return True
+    if day >= limit + 2:
+        return False
+    return None
 SINGLE_ENDINGS = ("对其应当如何处理？", "对其罚款应当如何确定？", "应当由哪个部门对其实施处罚？")

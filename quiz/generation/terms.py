@@ -12,6 +12,7 @@ from dataclasses import dataclass
 AUTHORITY_GROUPS: dict[str, tuple[str, ...]] = {
     "department": (
         "交通运输主管部门",
+        "交通主管部门",
         "公安机关交通管理部门",
         "公路管理机构",
         "道路运输管理机构",

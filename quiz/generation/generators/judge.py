@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from quiz.checklist.items import ChecklistItem
 from quiz.generation.generators.base import Context, build, stem_prefix
-from quiz.generation.generators.situation import has_situations, judge_situations
+from quiz.generation.generators.situation import (
+    has_situations,
+    has_time_cases,
+    judge_situations,
+    judge_time_situations,
+)
 from quiz.generation.mutations import Mutation, authority_mutations, mutations, quantity_mutations
 from quiz.generation.paraphrases import paraphrase, restore
 from quiz.generation.statements import statements
@@ -22,7 +27,7 @@ from quiz.source import Article
 from quiz.text import trim_end
 
 TRUE_SHARE = 0.5
-PATIENCE = 12
+PATIENCE = 40
 CHECKLIST_POINT_MAX = 140
 
 
@@ -49,12 +54,14 @@ class TrueFalse:
         return change.apply(text), change
 
     def prefers(self, article: Article, ctx: Context) -> bool:
-        """Penalty articles first: they give case statements."""
-        return has_situations(article, ctx)
+        """Penalty articles and procedures with a time limit first: they give case statements."""
+        return has_situations(article, ctx) or has_time_cases(article, ctx)
 
     def from_article(self, article: Article, ctx: Context) -> list[Question]:
         """True statements or false ones (each with probability TRUE_SHARE, as the article allows)."""
         true, false = judge_situations(article, ctx)
+        if not true and not false:
+            true, false = judge_time_situations(article, ctx)
         for st in [] if true or false else statements(article):
             reworded = _reworded(st.text, st.text)
             if reworded is not None:

@@ -23,9 +23,12 @@ from quiz.generation.situations import (
     MULTI_ENDING,
     SINGLE_ENDINGS,
     TIME_ASK,
+    TIME_JUDGE_MARK,
+    TIME_LINKS,
     Branch,
     Rule,
     as_option,
+    day_verdict,
     fine_range,
     is_measure,
     parts,
@@ -112,9 +115,12 @@ def has_situations(article: Article, ctx: Context) -> bool:
     return bool(penalty_rules(article, ctx))
 
 
-def case_text(conduct: str, rng: random.Random, law: str = "") -> str:
-    """未经批准擅自施工 → 执法人员…发现，某建设单位未经批准擅自施工"""
+def case_text(conduct: str, rng: random.Random, law: str = "", subject: str = "") -> str:
+    """未经批准擅自施工 → 执法人员…发现，某建设单位未经批准擅自施工; ``subject``: whom the article's list is
+    about (事故发生单位主要负责人), named before the conduct."""
     opener = rng.choice(OPENERS)
+    if subject and not _SUBJECT_ANY.search(conduct[:12]):
+        return f"{opener}某{subject.removeprefix('某')}{conduct}"
     if "，" in conduct and not _VERB_START.match(conduct):
         return f"{opener}{conduct}"  # a conduct in two parts names its own actors
     if not _VERB_START.match(conduct) and _SUBJECT_RE.match(conduct):
@@ -147,7 +153,7 @@ def _ordered(text: str) -> bool:
     """No range of ``text`` runs backwards (三万元以上二万元以下)."""
     found = find_quantities(text)
     return all(
-        not (a.family == b.family and text[a.end : b.start] == "以上" and a.value >= b.value)
+        not (a.family == b.family and text[a.end : b.start] in ("以上", "至", "到") and a.value >= b.value)
         for a, b in itertools.pairwise(found)
     )
 
@@ -190,7 +196,7 @@ def _branch_cases(rule: Rule, conduct: str, law: str, ctx: Context) -> list[tupl
             continue
         value = values[0] if ctx.rng.random() < 0.5 else ctx.rng.choice(values)
         amount = "尚无违法所得" if value == 0 else f"违法所得{say_amount(value)}"
-        out.append((f"{case_text(conduct, ctx.rng, law)}，{amount}", branch))
+        out.append((f"{case_text(conduct, ctx.rng, law, rule.subject)}，{amount}", branch))
     return out
 
 
@@ -214,7 +220,7 @@ def single_situations(article: Article, ctx: Context) -> list[Question]:
             distractors = _distractors(rule.consequence, [], article, ctx)
             if len(distractors) == DISTRACTORS:
                 options, answer = lettered([rule.consequence], distractors, ctx.rng)
-                stem = f"{case_text(conduct, ctx.rng, article.law)}。根据《{law}》，{SINGLE_ENDINGS[0]}"
+                stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{law}》，{SINGLE_ENDINGS[0]}"
                 out.append(_build("single", stem, answer, article, f"{conduct}的，{rule.consequence}",
                                   "single.situation.consequence", options))
         authority = _authority_item(rule, conduct, article, ctx)
@@ -264,6 +270,7 @@ def time_situations(article: Article, ctx: Context) -> list[Question]:
     return out
 
 
+_TRANSPORT = ("交通运输主管部门", "交通主管部门", "道路运输管理机构", "公路管理机构", "航道管理机构", "港口行政管理部门")
 MULTI_OPTIONS = 5
 MAX_PART = 30
 
@@ -285,7 +292,7 @@ def multi_situations(article: Article, ctx: Context) -> list[Question]:
                 siblings = [p for b in rule.branches if b is not branch for p in parts(b.consequence)]
                 cases.append((case, parts(rule.consequence) + parts(branch.consequence), siblings))
         else:
-            cases.append((case_text(conduct, ctx.rng, article.law), parts(rule.consequence), []))
+            cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), parts(rule.consequence), []))
         for case, keys, siblings in cases:
             keys = list(dict.fromkeys(keys))
             if len(keys) < 2 or any(len(k) > MAX_PART or not contains(article.body, k) for k in keys):
@@ -315,7 +322,7 @@ def blank_situations(article: Article, ctx: Context) -> list[Question]:
         conduct = ctx.rng.choice(rule.conducts)
         cases = [(case, branch.consequence) for case, branch in _branch_cases(rule, conduct, article.law, ctx)]
         if not rule.branches:
-            cases.append((case_text(conduct, ctx.rng, article.law), rule.consequence))
+            cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence))
         for case, consequence in cases:
             answer = fine_range(consequence)
             if answer and not fine_range(rule.consequence if rule.branches else ""):
@@ -330,19 +337,53 @@ def _same_kind(measure: str, body: str) -> bool:
     return any(k in measure and k in body for k in kinds)
 
 
+_ACT_ON = re.compile(r"(?:在|自)([^，；在自]{2,30}?)$")
+
+
+def judge_time_situations(article: Article, ctx: Context) -> tuple[list[Question], list[Question]]:
+    """当事人要求听证的，应当在行政机关告知后五日内提出 → …当事人要求听证，于行政机关告知后第三日提出。这一做法
+    符合法定期限 (true), or 第七日 (false): the day is well inside or well past the limit."""
+    true: list[Question] = []
+    false: list[Question] = []
+    for text, trigger, tail, q in time_cases(article):
+        if q.family not in ("日", "工作日") or q.value < 3 or not tail[q.end :].startswith("内"):
+            continue
+        link = next((w for w in TIME_LINKS if tail[: q.start].endswith(w)), "")
+        m = _ACT_ON.search(tail[: q.start - len(link)]) if link else None
+        action = tail[q.end + 1 :].lstrip("，")
+        if m is None or not 2 <= len(action) <= 25 or "，" in action:
+            continue
+        event = m.group(1)
+        head = f"{ctx.rng.choice(PROCEDURE_OPENERS)}{trigger}，于{event}{link}"
+        tailword = f"{q.unit}{action}。根据《{article.short_law}》，{TIME_JUDGE_MARK}"
+        inside, past = q.value - 1 - ctx.rng.randrange(max(1, int(q.value) // 2)), q.value + max(2, q.value // 2)
+        for day, answer in ((inside, True), (past, False)):
+            if day_verdict(day, q.value) is not answer or day < 1:
+                continue
+            number = render(day, q).removesuffix(q.unit)
+            stem = f"{head}第{number}{tailword}"
+            note = "。在期限之内，正确。" if answer else "。已超过法定期限，错误。"
+            (true if answer else false).append(
+                _build("judge", stem, answer, article, text, "judge.situation.time", note=note)
+            )
+    return true, false
+
+
 def _authority_item(rule: Rule, conduct: str, article: Article, ctx: Context) -> Question | None:
     terms = find_authorities(rule.authority)
     if len(terms) != 1:
         return None
     term = terms[0]
     alternatives = authority_alternatives(term, article.normalized)
+    if term.text in _TRANSPORT:  # 交通运输主管部门 and its 机构 overlap in practice: none is provably wrong
+        alternatives = [a for a in alternatives if a not in _TRANSPORT]
     if len(alternatives) < DISTRACTORS:
         return None
     picked = ctx.rng.sample(alternatives, DISTRACTORS)
     options, answer = lettered(
         [rule.authority], [rule.authority.replace(term.text, name) for name in picked], ctx.rng
     )
-    stem = f"{case_text(conduct, ctx.rng, article.law)}。根据《{article.short_law}》，{SINGLE_ENDINGS[2]}"
+    stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{article.short_law}》，{SINGLE_ENDINGS[2]}"
     return _build("single", stem, answer, article, f"{conduct}的，由{rule.authority}{rule.consequence}",
                   "single.situation.authority", options)
 
@@ -360,7 +401,7 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
                 siblings = [as_option(b.consequence) for b in rule.branches if b is not branch]
                 cases.append((case, as_option(branch.consequence), siblings))
         elif short_enough(rule.consequence) and quantity_keys(rule.consequence):
-            cases.append((case_text(conduct, ctx.rng, article.law), rule.consequence, []))
+            cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence, []))
         for case, key, siblings in cases:
             head = f"{case}。根据《{law}》，"
             true.append(_build("judge", f"{head}{rule.authority}{JUDGE_MARK}{key}。", True, article,
