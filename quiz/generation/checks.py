@@ -33,6 +33,7 @@ from quiz.generation.situations import (
     BLANK_ENDING,
     JUDGE_MARK,
     MULTI_ENDING,
+    OVERLAPPING_AUTHORITIES,
     SINGLE_ENDINGS,
     TIME_ASK,
     TIME_JUDGE_MARK,
@@ -202,6 +203,8 @@ def _other_authority(name: str, right: str, article: str) -> bool:
     """``name`` is ``right`` with its authority swapped for one the article never names."""
     terms, own = find_authorities(name), find_authorities(right)
     if len(terms) != 1 or len(own) != 1 or contains(article, terms[0].text):
+        return False
+    if terms[0].text in OVERLAPPING_AUTHORITIES and own[0].text in OVERLAPPING_AUTHORITIES:
         return False
     return normalize(name) == normalize(right.replace(own[0].text, terms[0].text))
 

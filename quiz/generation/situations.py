@@ -30,8 +30,12 @@ _VIOLATION_LEAD = re.compile(
 _LIST_CONDITION = re.compile(r"有下列(?:违法)?(?:行为|情形)之一")
 _AUTHORITY_LEAD = re.compile(r"^由(.{2,30}?)(?=责令|处|没收|给予|予以|吊销|依法|依照|强制|扣留|收缴|约束|暂扣|取缔|撤销)")
 _DANGLING = re.compile(
-    r"前款|前项|前两款|本条|上述|其他|有关规定|依照|依法|第[零一二三四五六七八九十百千、]+条|该|本法|本规定|本条例|本办法|本细则|；|，由"
+    r"前款|前项|前两款|本条|上述|其他|有关规定|依照|依法|第[零一二三四五六七八九十百千、]+条|该|本法|本规定|本条例|本办法|本细则|；|，由|"
+    r"罚款|处以|以下规定"
 )
+_INNER_VIOLATION = re.compile(r"违反本(?:法|规定|办法|条例|细则)(?:的)?(?:有关)?规定[，,]?")
+_AUTHORITY_FIRST = re.compile(r"^[^，]{0,30}(?:部门|机构|机关)(?:、[^，]{0,20})?对")
+_OFFICIAL = re.compile(r"^[^，]{0,16}(?:行政机关|实施机关|工作人员|执法人员|主管部门|管理机构|监督管理部门)")
 _INCOME = "违法所得"
 _BY_REFERENCE = re.compile(r"^依照《[^》]{2,30}》第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?的?规定，")
 _REFERENCE = re.compile(r"前款|前项|前两款|本条|上述|原处罚")
@@ -188,6 +192,7 @@ def _conduct(condition: str, listed: bool = False) -> str:
     (``listed``) may lack the closing 的."""
     text = strip_marker(trim_end(condition.strip()))
     text = _VIOLATION_LEAD.sub("", text)
+    text = _INNER_VIOLATION.sub("", text)
     if text.endswith("的"):
         return text[:-1]
     return text if listed else ""
@@ -214,8 +219,8 @@ def rules(body: str) -> list[Rule]:
         if not _PENALTY.search(sentence) or "的，" not in sentence:
             continue
         head, rest = sentence.split("的，", 1)
-        if "；" in head or "，由" in head:  # the first 的， closes a later clause, not the condition
-            continue
+        if "；" in head or "，由" in head or _AUTHORITY_FIRST.match(head):
+            continue  # the first 的， closes a later clause, or the authority comes first (…部门对…的，应当…)
         heads = [head]
         while rest.startswith("或者") and "的，" in rest:  # …的，或者违反本法第五十一条规定，…的，由…
             more, rest = rest[2:].split("的，", 1)
@@ -232,8 +237,8 @@ def rules(body: str) -> list[Rule]:
             conducts = tuple(c for c in found if _usable_conduct(c) and not _LIST_CONDITION.search(c))
         else:
             continue
-        if not conducts:
-            continue
+        if not conducts or _OFFICIAL.match(subject or conducts[0]):
+            continue  # an agency or its staff as the party: accountability (处分), not a case met on duty
         rest = _BY_REFERENCE.sub("", rest)
         authority, consequence = _strip_authority(rest)
         split = _split_consequence(consequence)
@@ -247,7 +252,7 @@ def rules(body: str) -> list[Rule]:
             branches = []
         if branches and not all("罚款" in b.consequence for b in branches):
             continue
-        if _REFERENCE.search(main + "".join(b.consequence for b in branches)):
+        if _REFERENCE.search(main + "".join(b.consequence for b in branches)) or "处分" in main:
             continue
         if not main and not branches:
             continue
@@ -348,6 +353,9 @@ def is_measure(text: str) -> bool:
     return bool(_MEASURE.search(text))
 
 
+# 交通运输主管部门 and the 机构 under it overlap in practice (many places merged them): swapping one for
+# another is not provably wrong
+OVERLAPPING_AUTHORITIES = ("交通运输主管部门", "交通主管部门", "道路运输管理机构", "公路管理机构", "航道管理机构", "港口行政管理部门")
 MULTI_ENDING = "对其的处理措施有（  ）"
 JUDGE_MARK = "对其的处理是："
 TIME_ASK = "多长期限"

@@ -21,6 +21,7 @@ from quiz.generation.situations import (
     BLANK_ENDING,
     JUDGE_MARK,
     MULTI_ENDING,
+    OVERLAPPING_AUTHORITIES,
     SINGLE_ENDINGS,
     TIME_ASK,
     TIME_JUDGE_MARK,
@@ -60,9 +61,12 @@ _VERB_START = re.compile(
     r"^(?:未|擅自|非法|使用|不|在|将|以|违反|伪造|拒|超|从事|为|对|向|利用|采用|通过|有|没有|无|出租|出借|转让|聘用|"
     r"指使|强|允许|造成|驾驶|饮酒|醉酒|涂改|买卖|租借|发现|隐瞒|提供|冒用|损坏|占用|挖掘|设置|承运|运输|装载|组织|招用)"
 )
-_SUBJECT_ANY = re.compile(r"经营者|经营人|管理者|企业|单位|公司|驾驶人|驾驶员|所有人|管理人|机构|承运人|托运人|船员|船长")
+_SUBJECT_ANY = re.compile(
+    r"经营者|经营人|管理者|企业|单位|公司|驾驶人|驾驶员|所有人|管理人|机构|承运人|托运人|船员|船长|车辆|船舶"
+)
+_DRIVING = re.compile(r"^(?:驾驶|饮酒|醉酒)")
 _SUBJECTS = (  # (a word of the conduct or of the law's title, who the case is about)
-    ("驾驶", "驾驶人王某"),
+    ("指使", "某货运企业负责人张某"),
     ("船员", "船员李某"),
     ("港口", "某港口企业"),
     ("危险货物", "某危险货物运输企业"),
@@ -121,8 +125,10 @@ def case_text(conduct: str, rng: random.Random, law: str = "", subject: str = ""
     opener = rng.choice(OPENERS)
     if subject and not _SUBJECT_ANY.search(conduct[:12]):
         return f"{opener}某{subject.removeprefix('某')}{conduct}"
-    if "，" in conduct and not _VERB_START.match(conduct):
+    if "，" in conduct and (not _VERB_START.match(conduct) or _SUBJECT_ANY.search(conduct.split("，")[0])):
         return f"{opener}{conduct}"  # a conduct in two parts names its own actors
+    if _DRIVING.match(conduct):
+        return f"{opener}驾驶人王某{conduct}"
     if not _VERB_START.match(conduct) and _SUBJECT_RE.match(conduct):
         return f"{opener}{conduct}" if conduct.startswith("某") else f"{opener}某{conduct}"
     if not _VERB_START.match(conduct) and _SUBJECT_ANY.search(conduct[:24]):
@@ -162,6 +168,7 @@ def _changes(key: str, article: Article, ctx: Context) -> list[str]:
     changes: list[Mutation] = quantity_mutations(key, article.body, ctx.rng) + authority_mutations(
         key, article.body, ctx.rng
     )
+    changes = [c for c in changes if not (c.kind == "authority" and c.old in _TRANSPORT and c.new in _TRANSPORT)]
     changed = [c.apply(key) for c in changes]
     return [t for t in changed if not contains(article.body, t) and _ordered(t)]
 
@@ -270,7 +277,7 @@ def time_situations(article: Article, ctx: Context) -> list[Question]:
     return out
 
 
-_TRANSPORT = ("交通运输主管部门", "交通主管部门", "道路运输管理机构", "公路管理机构", "航道管理机构", "港口行政管理部门")
+_TRANSPORT = OVERLAPPING_AUTHORITIES
 MULTI_OPTIONS = 5
 MAX_PART = 30
 
@@ -282,7 +289,7 @@ def multi_situations(article: Article, ctx: Context) -> list[Question]:
     pool = [
         p for c in _sibling_consequences(article, ctx) for p in parts(c)
         if len(p) <= MAX_PART and is_measure(p) and not contains(article.body, p)
-        and (quantity_keys(p) - quantity_keys(article.body) or not _same_kind(p, article.body))
+        and quantity_keys(p) - quantity_keys(article.body)
     ]
     for rule in penalty_rules(article, ctx):
         conduct = ctx.rng.choice(rule.conducts)
@@ -329,12 +336,6 @@ def blank_situations(article: Article, ctx: Context) -> list[Question]:
                 stem = f"{case}。根据《{article.short_law}》，{BLANK_ENDING}"
                 out.append(_build("blank", stem, answer, article, consequence, "blank.situation"))
     return out
-
-
-def _same_kind(measure: str, body: str) -> bool:
-    """The article has a measure of this kind (both 吊销…, both 罚款 …)."""
-    kinds = ("罚款", "没收", "吊销", "责令", "警告", "暂扣", "拘留", "停业", "取缔", "撤销", "收缴", "扣留")
-    return any(k in measure and k in body for k in kinds)
 
 
 _ACT_ON = re.compile(r"(?:在|自)([^，；在自]{2,30}?)$")
@@ -410,7 +411,10 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
             wrong += [(rule.authority, c, "改变了罚款数额或处罚主体") for c in _changes(key, article, ctx)]
             terms = find_authorities(rule.authority)
             if len(terms) == 1:
-                for name in authority_alternatives(terms[0], article.normalized)[:2]:
+                names = authority_alternatives(terms[0], article.normalized)
+                if terms[0].text in _TRANSPORT:
+                    names = [n for n in names if n not in _TRANSPORT]
+                for name in names[:2]:
                     wrong.append((rule.authority.replace(terms[0].text, name), key, "改变了处罚主体"))
             if wrong:
                 authority, claim, why = ctx.rng.choice(wrong)
