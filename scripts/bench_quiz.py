@@ -128,6 +128,18 @@ def supported(q: Question, article: str) -> bool:
     return True
 
 
+def key_supported(q: Question, article: str) -> bool:
+    """Any generated question's key re-checked on the raw text: situation items and paraphrased 判断 by
+    scripts/bench_situations.py's checks, the recitation items by ``supported``."""
+    from scripts.bench_situations import judge_supported, situation_supported  # it imports this module
+
+    if ".situation" in q.generator:
+        return situation_supported(q, article)
+    if q.type == "judge" and not q.checklist_item:
+        return judge_supported(q, article)
+    return supported(q, article)
+
+
 def as_markdown(q: Question, n: int) -> str:
     names = {"single": "单选", "multi": "多选", "judge": "判断", "blank": "填空", "short": "简答", "case": "案例"}
     lines = [f"**{n}. [{names[q.type]}·难度{q.difficulty}]** {q.stem}", ""]
@@ -178,7 +190,7 @@ def main() -> int:
         texts = [raw.get(k) for k in keys]
         if keys and all(t is not None for t in texts):
             cited += 1
-            if supported(q, "".join(t for t in texts if t)):
+            if key_supported(q, "".join(t for t in texts if t)):
                 supported_n += 1
             else:
                 unsupported.append(q)

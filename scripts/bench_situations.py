@@ -36,10 +36,10 @@ from scripts.bench_quiz import (
     _one_change_away,
     _sentences,
     as_markdown,
+    key_supported,
     load_source,
     raw_articles,
 )
-from scripts.bench_quiz import supported as recitation_supported
 
 SITUATION_SHARE = 0.6
 _PREFIX = re.compile(r"^根据《[^》]+》(?:第[^，]{1,12}条)?，")
@@ -214,13 +214,9 @@ def main() -> int:
             low_overlap += 1
             if ".situation" in q.generator:
                 situations.append(q)
-        if ".situation" in q.generator:
-            ok = situation_supported(q, article)
-        elif q.type == "judge" and not q.checklist_item:
-            ok = judge_supported(q, article)
+        ok = key_supported(q, article)
+        if q.type == "judge" and not q.checklist_item and ".situation" not in q.generator:
             verbatim += normalize(_PREFIX.sub("", q.stem)).rstrip("。") in article
-        else:
-            ok = recitation_supported(q, article)
         supported_n += ok
         if not ok:
             failed.append(q)
