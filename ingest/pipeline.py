@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.benchmarks import benchmark_document, is_benchmark_file, read_benchmark, unresolved_citations
-from ingest.errors import IngestError
+from ingest.errors import FileRefused, IngestError
 from ingest.loaders import load_file
 from ingest.manifest import read_manifest
 from ingest.settings import IngestSettings
@@ -98,7 +98,7 @@ def ingest_file(
             raise IngestError(path, "no such file")
         if is_benchmark_file(path, settings):
             return ingest_benchmark(kb, path, settings, hints, unit_progress)
-        parsed = parse_document(load_file(path, settings), hints)
+        parsed = parse_document(load_file(path, settings), hints, settings.limits.max_units)
         if not parsed.units:
             raise IngestError(path, "no articles or sections found in the text")
         return FileReport(path, kb.add(parsed, str(path.resolve()), unit_progress))
@@ -113,6 +113,9 @@ def ingest_benchmark(
     """A discretion benchmark (XLSX, or DOCX table): one unit per violation × step; the articles its rows cite
     that the knowledge base lacks are listed in the report."""
     bench = read_benchmark(path, settings)
-    outcome = kb.add(benchmark_document(bench, hints), str(path.resolve()), unit_progress)
+    document = benchmark_document(bench, hints)
+    if len(document.units) > settings.limits.max_units:
+        raise FileRefused(path, f"共 {len(document.units)} 条（或节），超过上限 {settings.limits.max_units} 条")
+    outcome = kb.add(document, str(path.resolve()), unit_progress)
     missing = unresolved_citations(bench, sorted(kb.known_law_keys()), kb.lookup)
     return FileReport(path, outcome, unresolved=tuple(missing))

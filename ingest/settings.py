@@ -43,6 +43,10 @@ class FileLimits(StrictModel):
         50.0, gt=0, description="A PDF stream (a page's content, an image) may unpack to at most this."
     )
     max_sheet_rows: int = Field(20000, ge=1, description="A table (XLSX/CSV) with more rows than this is refused.")
+    max_units: int = Field(
+        50000, ge=1, description="A document of more articles (or sections) than this is refused: each is parsed, "
+        "embedded and stored (民法典 has 1260; 480,000 one-line articles took 650 MB to parse)."
+    )
 
 
 class IngestSettings(StrictModel):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from ingest.errors import IngestError
+from ingest.errors import FileRefused, IngestError
 from ingest.metadata import extract_metadata, is_header_line
 from ingest.sections import (
     HEADER_END,
@@ -384,16 +384,25 @@ def _metadata(
     )
 
 
-def parse_document(loaded: LoadedText, hints: DocumentMeta | None = None) -> ParsedDocument:
+def _too_many_units(loaded: LoadedText, count: int, max_units: int | None) -> None:
+    if max_units is not None and count > max_units:
+        raise FileRefused(loaded.path, f"共 {count} 条（或节），超过上限 {max_units} 条")
+
+
+def parse_document(loaded: LoadedText, hints: DocumentMeta | None = None,
+                   max_units: int | None = None) -> ParsedDocument:
     """A loaded text → metadata and units (articles, or sections when it has no article headings).
 
-    ``hints`` (e.g. from a MANIFEST.tsv) win over what the text says, field by field.
+    ``hints`` (e.g. from a MANIFEST.tsv) win over what the text says, field by field. A text of more than
+    ``max_units`` units is refused (:class:`FileRefused`), by its article headings before they are parsed.
     """
     lines = normalise_lines(loaded.text)
     if not any(line != HEADER_END for line in lines):
         raise IngestError(loaded.path, "the file has no text")
     digest = content_hash(lines)
     lines, fields = strip_page_furniture(lines)
+    if max_units is not None:  # parsing takes ~1 KB a unit: count the headings first
+        _too_many_units(loaded, sum(1 for line in lines if _ARTICLE_RE.match(line)), max_units)
     articles = parse_articles(lines)
     if is_article_document(articles):
         meta = _metadata(articles.header, loaded, fields, (), hints)
@@ -404,6 +413,7 @@ def parse_document(loaded: LoadedText, hints: DocumentMeta | None = None) -> Par
         body, signature = split_signature(body)
         meta = _metadata(header, loaded, fields, signature, hints)
         units = parse_sections(body, title=meta.title)
+    _too_many_units(loaded, len(units), max_units)
     if loaded.ocr_pages:
         meta = replace(meta, ocr=True)
     return ParsedDocument(meta=meta, units=_numbered(units), content_hash=digest)

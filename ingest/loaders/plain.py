@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -50,7 +51,9 @@ def looks_like_text(text: str) -> bool:
     """No NUL and hardly any controls, unassigned or private-use characters (noise decodes too)."""
     if "\x00" in text:
         return False
-    odd = sum(1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _ODD_CATEGORIES)
+    # each distinct character's category once (Counter counts in C): a 45 MB text took 23 s one by one
+    odd = sum(n for ch, n in Counter(text).items()
+              if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _ODD_CATEGORIES)
     return odd <= len(text) / 100
 
 

@@ -1,10 +1,10 @@
 """Mutated real files fed to every door; shared by tests/ingest/test_fuzz.py and scripts/fuzz_files.py.
 
 Seeds are real files of each format (PDF, DOCX, XLSX, CSV, HTML, TXT/Markdown in UTF-8 and GBK, PNG/JPEG),
-built here with tests/ingest/make_files.py. A mutation flips bytes, cuts the file, inserts noise, or —
+built here with tests/ingest/make_files.py and tests/benchmark_tables.py. A mutation flips bytes, cuts the file, inserts noise, or —
 for a zip — swaps two members' contents, lies about a member's sizes, or replaces a member with noise.
 Each mutant goes through the doors that take its format: :func:`ingest.loaders.load_file`, the table
-reader of the question-bank and roster imports, the roster and the checklist import. Only the project's
+reader of the question-bank and roster imports, the roster and the checklist import, the 裁量基准 reader. Only the project's
 own errors may come out; anything else is a crash. A hang is a door taking longer than the time budget.
 """
 
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ingest.benchmarks import read_benchmark
 from ingest.errors import IngestError
 from ingest.loaders import load_file
 from ingest.settings import FileLimits, IngestSettings
@@ -31,6 +32,7 @@ from quiz.checklist.items import ChecklistError, load_checklist
 from quiz.exam.models import RosterError
 from quiz.exam.roster import read_roster
 from quiz.sheets import SheetError
+from tests import benchmark_tables
 from tests.ingest import make_files
 
 PROJECT_ERRORS = (IngestError, SheetError, ChecklistError, RosterError, ExchangeError)
@@ -68,6 +70,8 @@ def make_seeds(folder: Path) -> list[Path]:
         seeds.append(_simple_pdf(folder / "law.pdf"))
     seeds.append(_roster_xlsx(folder / "roster.xlsx"))
     seeds.append(_questions_xlsx(folder / "questions.xlsx"))
+    seeds.append(benchmark_tables.write_two_row_header_xlsx(folder / "benchmark.xlsx"))  # 裁量基准
+    seeds.append(benchmark_tables.write_docx(folder / "benchmark.docx"))
     (folder / "roster.csv").write_bytes("警号,姓名,单位\n001,王五,路政大队\n002,赵六,运政科\n".encode("gb18030"))
     seeds.append(folder / "roster.csv")
     for kind in ("PNG", "JPEG"):
@@ -214,6 +218,8 @@ def doors(suffix: str, settings: IngestSettings) -> dict[str, Callable[[Path], o
         out["roster"] = lambda p: read_roster(p, limits)
     if suffix in (".md", ".txt", ".docx", ".xlsx", ".csv"):
         out["checklist"] = lambda p: load_checklist(p, limits=limits)
+    if suffix in (".xlsx", ".docx"):  # xuefa ingest reads a workbook, or a DOCX with its table, as a 裁量基准
+        out["benchmark"] = lambda p: read_benchmark(p, settings)
     return out
 
 

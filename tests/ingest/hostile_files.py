@@ -75,14 +75,21 @@ def docx_bomb(path: Path, unpacked_mb: float = 800) -> Path:
     return _rewrite(plain_docx(), path, {"word/document.xml": _document_xml(body)})
 
 
-def large_docx(path: Path, unpacked_mb: float = 45) -> Path:
-    """A legitimately large DOCX: ``unpacked_mb`` of numbered articles, varied enough to compress like text."""
+def _clauses(n: int, sentences: int) -> str:
+    return "".join(f"第{k}项：承运人应当按照编号{(n * 31 + k) * 7919 % 100003}的规定办理，不得擅自变更。"
+                   for k in range(1, sentences))
+
+
+def large_docx(path: Path, unpacked_mb: float = 45, sentences: int = 1) -> Path:
+    """A large DOCX: ``unpacked_mb`` of numbered articles of ``sentences`` sentences each, varied enough to
+    compress like text (one sentence: 287,000 articles in 45 MB; 25: 19,000)."""
     def body() -> Iterable[bytes]:
         written, n = 0, 0
         while written < unpacked_mb * MB:
             n += 1
             para = (f"<w:p><w:r><w:t>第{n}条 为了规范道路运输第{n * 7919 % 100003}项测试活动，保障各方当事人"
-                    f"编号{n * 104729 % 999983}的合法权益，制定本条例。</w:t></w:r></w:p>").encode()
+                    f"编号{n * 104729 % 999983}的合法权益，制定本条例。{_clauses(n, sentences)}</w:t></w:r></w:p>"
+                    ).encode()
             written += len(para)
             yield para
     return _rewrite(plain_docx(), path, {"word/document.xml": _document_xml(body())}, level=6)
@@ -212,13 +219,24 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def pdf_many_pages(path: Path, pages: int = 100_000, declared: int | None = None) -> Path:
-    """``pages`` real page objects; the page tree declares ``declared`` (default: the truth)."""
-    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
+def pdf_many_pages(path: Path, pages: int = 100_000, declared: int | None = None, font: bool = False) -> Path:
+    """``pages`` real page objects; the page tree declares ``declared`` (default: the truth). With ``font``
+    each page has its own text, with its font (a text layer to read); without, all share one and a reader
+    finds no text."""
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages if declared is None else declared, kids),
-               _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET")]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages
+               _stream(b"BT /F1 12 Tf 72 720 Td (page) Tj ET"),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    if not font:
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages
+    else:
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 4 0 R >> >> >>" % (5 + pages + i) for i in range(pages)]
+        objects += [_stream(b"\n".join(
+            b"BT /F1 11 Tf 72 %d Td (Rule %d of a long test regulation: carriers shall keep records number %d.) Tj ET"
+            % (780 - 30 * line, 20 * i + line + 1, (20 * i + line) * 7919 % 100003) for line in range(20)))
+            for i in range(pages)]
     path.write_bytes(raw_pdf(objects))
     return path
 
@@ -266,14 +284,15 @@ def deep_html(path: Path, depth: int = 200_000) -> Path:
     return path
 
 
-def large_text(path: Path, mb: float = 45, encoding: str = "gbk") -> Path:
-    """A legitimately large plain text law (numbered articles) in ``encoding``."""
+def large_text(path: Path, mb: float = 45, encoding: str = "gbk", sentences: int = 1) -> Path:
+    """A large plain text law in ``encoding``: numbered articles of ``sentences`` sentences each."""
     with path.open("w", encoding=encoding) as out:
         written, n = 0, 0
         out.write("测试运输条例\n")
         while written < mb * MB:
             n += 1
-            line = f"第{n}条 为了规范道路运输测试活动，保障各方当事人的合法权益，根据有关法律，制定本条例。\n"
+            line = (f"第{n}条 为了规范道路运输测试活动，保障各方当事人的合法权益，根据有关法律，制定本条例。"
+                    f"{_clauses(n, sentences)}\n")
             written += len(line) * 2
             out.write(line)
     return path

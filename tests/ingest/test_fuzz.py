@@ -18,7 +18,7 @@ from quiz.bank.store import QuestionBank
 from quiz.exam.models import RosterError
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings
-from tests.ingest.fuzz import fuzz, make_seeds, mutate
+from tests.ingest.fuzz import PROJECT_ERRORS, _members, _zip, doors, fuzz, make_seeds, mutate
 
 BUDGET_S = 60.0
 
@@ -37,6 +37,27 @@ def test_mutated_files_raise_only_the_project_s_errors(seeds: list[Path], tmp_pa
     assert report.crashes == []
     assert report.hangs == []
     assert report.files == 400 and report.refused > 0 and report.read > 0
+
+
+def test_a_docx_with_its_body_and_properties_swapped_is_refused(seeds: list[Path], tmp_path: Path) -> None:
+    """Found by the long fuzz: word/document.xml swapped with docProps/core.xml made xuefa ingest's
+    裁量基准 check (ingest.benchmarks.read_docx_tables) raise python-docx's AttributeError."""
+    members = _members(next(p for p in seeds if p.name == "benchmark.docx").read_bytes())
+    names = [info.filename for info, _ in members]
+    i, j = names.index("word/document.xml"), names.index("docProps/core.xml")
+    (a, body_a), (b, body_b) = members[i], members[j]
+    members[i], members[j] = (a, body_b), (b, body_a)
+    path = tmp_path / "swapped.docx"
+    path.write_bytes(_zip(members))
+    settings = IngestSettings()
+    for call in doors(".docx", settings).values():
+        with pytest.raises(PROJECT_ERRORS):
+            call(path)
+    kb = KnowledgeBase.open(tmp_path / "kb", KBSettings())
+    report = ingest_file(kb, path, settings)
+    assert not report.ok and "not a valid DOCX" in str(report.error)
+    assert kb.documents(include_superseded=True) == []
+    kb.close()
 
 
 def _snapshot(kb: KnowledgeBase) -> dict[str, tuple[int, str, str]]:
