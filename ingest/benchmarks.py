@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.errors import IngestError
 from ingest.guard import guard_file
@@ -32,6 +33,10 @@ from ingest.metadata import apply_hints, clean_title, filename_date, find_dates
 from ingest.settings import IngestSettings
 from kb.benchmarks import BenchmarkRow, row_citations, row_text
 from kb.models import Citation, DocumentMeta, Level, ParsedDocument, Unit
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.table import Table as DocxTable
 
 __all__ = [
     "ALIASES",
@@ -132,19 +137,19 @@ def read_xlsx_tables(path: Path, settings: IngestSettings) -> list[Table]:
         book.close()
 
 
-def _docx_grid(table: object) -> list[list[str]]:
+def _docx_grid(table: DocxTable) -> list[list[str]]:
     """A python-docx table as a grid: a cell merged across columns or rows is copied to each position."""
     from docx.oxml.ns import qn
     from docx.table import _Cell
 
-    tbl = table._tbl  # type: ignore[attr-defined]
+    tbl = table._tbl
     grid: list[list[str]] = []
     for tr in tbl.tr_lst:
         row: list[str] = []
         for tc in tr.tc_lst:
             span = tc.grid_span
             vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
-            text = _cell(_Cell(tc, table).text)  # type: ignore[arg-type]
+            text = _cell(_Cell(tc, table).text)
             col = len(row)
             if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue") and grid:
                 above = grid[-1]
@@ -154,7 +159,7 @@ def _docx_grid(table: object) -> list[list[str]]:
     return grid
 
 
-def _open_docx(path: Path) -> object:
+def _open_docx(path: Path) -> DocxDocument:
     import docx
 
     try:
@@ -171,11 +176,11 @@ def read_docx_tables(path: Path, paragraphs: bool = True) -> tuple[list[Table], 
     tables = []
     lines: list[str] = []
     try:  # a part swapped for another only fails here (python-docx reads parts lazily)
-        for i, table in enumerate(document.tables, start=1):  # type: ignore[attr-defined]
+        for i, table in enumerate(document.tables, start=1):
             grid = _docx_grid(table)
             tables.append(Table(f"表{i}", grid, list(range(1, len(grid) + 1))))
         if paragraphs:
-            lines = [_cell(paragraph_text(p)) for p in document.paragraphs]  # type: ignore[attr-defined]
+            lines = [_cell(paragraph_text(p)) for p in document.paragraphs]
     except BROKEN_DOCX as exc:
         raise IngestError(path, NOT_DOCX) from exc
     return tables, [line for line in lines if line]
@@ -289,6 +294,7 @@ def read_benchmark(path: Path, settings: IngestSettings) -> Benchmark:
     (naming the file, the sheet and the columns missing)."""
     path = Path(path)
     _check(path, settings)
+    lines: list[str]
     if _is_spreadsheet(path):
         tables, lines = read_xlsx_tables(path, settings), []
     elif path.suffix.lower() == ".docx":

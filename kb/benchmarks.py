@@ -353,7 +353,11 @@ def settle_steps(hits: Sequence[Hit], question: str, units_of: UnitsOf, lookup: 
     if lookup is not None:
         out = _with_penalty_articles(out, lookup, known_keys)
     seen: set[str] = set()
-    unique = [h for h in out if not (h.unit_id in seen or seen.add(h.unit_id))]
+    unique: list[Hit] = []
+    for h in out:  # the first of each unit
+        if h.unit_id not in seen:
+            seen.add(h.unit_id)
+            unique.append(h)
     return unique[: max(len(hits), 1)]
 
 

@@ -10,7 +10,8 @@ import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsmap, qn
-from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -80,13 +81,14 @@ def table_lines(table: Table) -> list[str]:
     return lines
 
 
-def blocks(document: Document, element: BaseOxmlElement | None = None) -> Iterator[Paragraph | Table]:
+def blocks(document: Document, element: etree._Element | None = None) -> Iterator[Paragraph | Table]:
     """Body paragraphs and tables in order, including those inside content controls (``w:sdt``)."""
     container = document.element.body if element is None else element
     for child in container.iterchildren():
-        if child.tag == qn("w:p"):
+        # python-docx's parser gives w:p and w:tbl their element classes (a w:sdtContent stays plain)
+        if isinstance(child, CT_P):
             yield Paragraph(child, document)
-        elif child.tag == qn("w:tbl"):
+        elif isinstance(child, CT_Tbl):
             yield Table(child, document)
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
