@@ -175,7 +175,8 @@ def test_rendered_answer_has_disclaimer_and_version_dates(service: AnswerService
 def test_answer_json_shape(service: AnswerService, kb: KnowledgeBase) -> None:
     answer = service.answer("首违不罚是行政处罚法哪一条规定的？")
     data = answer_to_json(answer)
-    assert set(data) == {"answer", "grounded", "citations"}
+    assert set(data) == {"answer", "grounded", "citations", "lacking"}
+    assert data["lacking"] == []  # this service is given no foundation list (tests/chat/test_lacking.py)
     assert data["grounded"] is True and "仅供学习参考" in data["answer"]
     first = data["citations"][0]
     assert first == {
