@@ -30,7 +30,7 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
     """Generate questions, each verified against the article it cites."""
     from kb.citations import parse_citations
     from quiz.generation.generate import UnknownArticle, generate
-    from quiz.generation.generators import QUESTION_TYPES, CompletionError
+    from quiz.generation.generators import QUESTION_TYPES, CompletionError, LLMQuestion
     from quiz.models import dump_json
     from quiz.source import UnknownLaw
     from xuefa.quiz_llm import NEEDS_LLM, quiz_llm
@@ -60,8 +60,9 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
         if llm is not None:
             llm.close()
     if open_types:
-        calls = sum(registry[t].stats.calls for t in open_types)  # type: ignore[attr-defined]
-        dropped = sum(registry[t].stats.unsupported + registry[t].stats.unparsable for t in open_types)  # type: ignore[attr-defined]
+        llm_made = [g for t in open_types if isinstance(g := registry[t], LLMQuestion)]
+        calls = sum(g.stats.calls for g in llm_made)
+        dropped = sum(g.stats.unsupported + g.stats.unparsable for g in llm_made)
         if dropped:
             click.echo(f"大语言模型出题 {calls} 次，{dropped} 道因要点在条文中找不到依据或格式不对已丢弃。", err=True)
     if len(questions) < count:
