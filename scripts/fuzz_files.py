@@ -62,6 +62,8 @@ HOSTILE: list[tuple[str, Callable[[Path], Path], str]] = [
     ("pdf-page-200k-pt.pdf", hostile.pdf_huge_page, "ingest"),
     ("html-deep-200k.html", hostile.deep_html, "ingest"),
     ("docx-45MB-287k-articles.docx", lambda p: hostile.large_docx(p, 45), "ingest"),
+    ("docx-49MB-13M-elements.docx", hostile.many_elements_docx, "ingest"),
+    ("docx-300k-articles-900k-elements.docx", lambda p: hostile.short_articles_docx(p, 300_000), "ingest"),
     ("txt-gbk-41MB-484k-articles.txt", lambda p: hostile.large_text(p, 45), "ingest"),
     ("docx-45MB-19k-articles-within.docx", lambda p: hostile.large_docx(p, 45, sentences=30), "ingest"),
     ("txt-gbk-40MB-19k-articles-within.txt", lambda p: hostile.large_text(p, 45, sentences=39), "ingest"),

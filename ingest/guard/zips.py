@@ -38,6 +38,7 @@ class _Budget:
     """Unpacked bytes left for the whole file, inner archives included."""
 
     left: int
+    elements: int = 0  # XML elements left for the whole file (set from limits.max_xml_elements)
 
 
 def check_zip_file(file: IO[bytes] | str, limits: FileLimits) -> None:
@@ -48,7 +49,8 @@ def check_zip_file(file: IO[bytes] | str, limits: FileLimits) -> None:
     except _UNREADABLE:
         return
     with archive:
-        _check_archive(archive, limits, _Budget(int(limits.max_unzipped_mb * MB)), depth=0, prefix="")
+        _check_archive(archive, limits, _Budget(int(limits.max_unzipped_mb * MB), limits.max_xml_elements), depth=0,
+                       prefix="")
 
 
 def _check_archive(archive: zipfile.ZipFile, limits: FileLimits, budget: _Budget, depth: int, prefix: str) -> None:
@@ -76,7 +78,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: FileLimits, budget: _Budget
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: FileLimits, budget: _Budget,
                   depth: int, name: str, cap: int) -> None:
     is_xml = info.filename.lower().endswith(XML_ENDINGS)
-    scan = XmlScan(name, limits.max_xml_depth) if is_xml else None
+    scan = XmlScan(name, limits.max_xml_depth, budget.elements, limits.max_xml_elements) if is_xml else None
     head = b""
     inner: IO[bytes] | None = None
     read = 0
@@ -98,6 +100,7 @@ def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: FileL
                     inner.write(chunk)
         if scan is not None:
             scan.close()
+            budget.elements -= scan.elements
         budget.left -= read
         refusal = image_refusal(head, name, limits.max_image_pixels) if not is_xml else None
         if refusal:

@@ -95,6 +95,29 @@ def large_docx(path: Path, unpacked_mb: float = 45, sentences: int = 1) -> Path:
     return _rewrite(plain_docx(), path, {"word/document.xml": _document_xml(body())}, level=6)
 
 
+def many_elements_docx(path: Path, unpacked_mb: float = 49, seed: int = 16) -> Path:
+    """A DOCX whose word/document.xml is ``unpacked_mb`` of empty elements with random one-letter names
+    (``<q/>``: 4 bytes an element, random enough to stay under the ratio limit), just under the 50 MB member
+    limit: the most elements a parser is handed for the bytes."""
+    import random
+
+    rng = random.Random(seed)
+
+    def body() -> Iterable[bytes]:
+        left = int(unpacked_mb * MB) // 4
+        while left > 0:
+            yield b"".join(b"<%c/>" % rng.randrange(97, 123) for _ in range(min(left, MB // 4)))
+            left -= MB // 4
+
+    return _rewrite(plain_docx(), path, {"word/document.xml": _document_xml(body())}, level=9)
+
+
+def short_articles_docx(path: Path, paragraphs: int = 333_000) -> Path:
+    """``paragraphs`` one-line articles (第n条, three elements each): as many elements as text can carry."""
+    body = (f"<w:p><w:r><w:t>第{n}条</w:t></w:r></w:p>".encode() for n in range(1, paragraphs + 1))
+    return _rewrite(plain_docx(), path, {"word/document.xml": _document_xml(body)})
+
+
 def lying_docx(path: Path, declared: int = 1000) -> Path:
     """A DOCX whose central directory says word/document.xml unpacks to ``declared`` bytes; it is larger."""
     body = _repeated(_PARAGRAPH, 4 * MB)
