@@ -71,7 +71,26 @@ CREATE TABLE IF NOT EXISTS answered_questions (
     source TEXT NOT NULL DEFAULT '',
     UNIQUE (question, citations)
 );
+CREATE TABLE IF NOT EXISTS generations (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    documents INTEGER NOT NULL,
+    answered INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO generations VALUES (1, 0, 0);
+CREATE TRIGGER IF NOT EXISTS documents_inserted AFTER INSERT ON documents
+    BEGIN UPDATE generations SET documents = documents + 1; END;
+CREATE TRIGGER IF NOT EXISTS documents_updated AFTER UPDATE ON documents
+    BEGIN UPDATE generations SET documents = documents + 1; END;
+CREATE TRIGGER IF NOT EXISTS documents_deleted AFTER DELETE ON documents
+    BEGIN UPDATE generations SET documents = documents + 1; END;
+CREATE TRIGGER IF NOT EXISTS answered_inserted AFTER INSERT ON answered_questions
+    BEGIN UPDATE generations SET answered = answered + 1; END;
+CREATE TRIGGER IF NOT EXISTS answered_deleted AFTER DELETE ON answered_questions
+    BEGIN UPDATE generations SET answered = answered + 1; END;
 """
+"""``generations`` counts the changes of the documents (and so their units) and of the answered questions; the
+triggers bump it in the transaction of the change itself, so a process that caches what it read (kb.base) sees
+another process's change by reading one row."""
 
 
 def unit_to_json(unit: Unit) -> str:
@@ -119,6 +138,11 @@ class Registry:
 
     def close(self) -> None:
         self._conn.close()
+
+    def generations(self) -> tuple[int, int]:
+        """How many times the documents and the answered questions have changed, by any process."""
+        row = self._rows("SELECT documents, answered FROM generations")[0]
+        return row[0], row[1]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -250,10 +274,10 @@ class Registry:
         rows = [(e.question, json.dumps([[c.law, c.article, c.article_suffix] for c in e.citations],
                                         ensure_ascii=False), e.source) for e in entries]
         with self.transaction() as conn:
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT OR IGNORE INTO answered_questions (question, citations, source) VALUES (?,?,?)", rows)
-            return conn.total_changes - before
+            # rowcount: the rows the statement itself inserted (total_changes would count the triggers' too)
+            return conn.executemany(
+                "INSERT OR IGNORE INTO answered_questions (question, citations, source) VALUES (?,?,?)", rows
+            ).rowcount
 
     def answered(self) -> list[AnsweredQuestion]:
         return [

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kb.config import StrictModel
 
@@ -74,8 +75,33 @@ class RetrievalSettings(StrictModel):
     )
 
 
+class VectorSettings(StrictModel):
+    server: str = Field(
+        "", description="URL of a Chroma server (`chroma run --path DIR --port 8000`: http://127.0.0.1:8000) holding "
+        "the vectors, shared by every process of the knowledge base; empty: Chroma on disk in the knowledge base's "
+        "home (one process). Every knowledge base home needs its own server or its own `kb.collection`: a home drops "
+        "the vectors of units it does not hold.",
+    )
+
+    @field_validator("server")
+    @classmethod
+    def _server_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value:
+            parsed = urlparse(value)
+            try:
+                port_ok = parsed.port is None or parsed.port > 0
+            except ValueError:
+                port_ok = False
+            if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path or parsed.query \
+                    or not port_ok:
+                raise ValueError(f"not a Chroma server URL such as http://127.0.0.1:8000: {value!r}")
+        return value
+
+
 class KBSettings(StrictModel):
     collection: str = Field("units", description="Chroma collection name prefix (the embedding model is appended).")
+    vectors: VectorSettings = VectorSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     reranker: RerankerSettings = RerankerSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
