@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from ingest.settings import IngestSettings
 from ingest.text import LoadedText
 
 NOT_DOCX = "not a valid DOCX (corrupt, or not a Word 2007+ .docx file)"
-# what python-docx raises on broken files: a part swapped for another is parsed as the wrong element class
-BROKEN_DOCX = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError, OSError, AttributeError,
-           TypeError, IndexError)
+# what python-docx raises on broken files: a part swapped for another is parsed as the wrong element class; and
+# what zipfile raises on an archive the guard leaves to the loader (one it cannot open: "zip file version 12.0")
+BROKEN_DOCX = (PackageNotFoundError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, LxmlError,
+               OSError, AttributeError, TypeError, IndexError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 def _open(path: Path) -> Document:
