@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,7 @@ import numpy as np
 
 from kb.adapter import AdapterError, QueryAdapter
 from kb.basis import OFF_TOPIC_PROBES, NullCalibration, calibrate, calibrate_questions
+from kb.benchmarks import settle_steps
 from kb.citations import ABBREVIATIONS, law_key, parse_citations
 from kb.embeddings import Embedder, create_embedder, text_hash
 from kb.judge import BasisJudge, JudgeError
@@ -69,7 +71,9 @@ def embedding_text(meta_title: str, unit: Unit) -> str:
 class KnowledgeBase:
     """Facade over the registry (SQLite), the vector store (Chroma) and the lexical index (BM25).
 
-    ``home`` holds ``registry.sqlite`` and ``chroma/``. Writes are serialised; reads may run concurrently.
+    ``home`` holds ``registry.sqlite`` and ``chroma/`` (or, with ``kb.vectors.server``, the vectors are in that
+    Chroma server). Writes are serialised; reads may run concurrently. Several processes may share one home when
+    the vectors are in a server: each one's cached state follows the others' changes (``refresh``).
     """
 
     def __init__(self, home: Path, settings: KBSettings, embedder: Embedder) -> None:
@@ -77,7 +81,9 @@ class KnowledgeBase:
         self.settings = settings
         self.embedder = embedder
         self.registry = Registry(home / "registry.sqlite")
-        self.vectors = VectorStore(home / "chroma", f"{settings.collection}-{embedder.name}", embedder.dim)
+        self.vectors = VectorStore(
+            home / "chroma", f"{settings.collection}-{embedder.name}", embedder.dim, settings.vectors.server
+        )
         self._write_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._documents: dict[str, StoredDocument] | None = None
@@ -85,6 +91,8 @@ class KnowledgeBase:
         self._null: dict[bool, NullCalibration] | None = None
         self._references: ReferenceGraph | None = None
         self._memory: QuestionMemory | None = None
+        self._seen: tuple[int | None, int | None] = (None, None)
+        """The registry's generations (documents, answered questions) the cached state is known to hold."""
         self._query_cache: dict[str, np.ndarray] = {}
         self._probes: np.ndarray | None = None
         self._probe_pairs: NullCalibration | None = None
@@ -107,16 +115,38 @@ class KnowledgeBase:
     # cached state ----------------------------------------------------------------------------------
     def _invalidate(self) -> None:
         with self._state_lock:
-            self._documents = None
-            self._lexical = None
-            self._null = None
-            self._references = None
-            self._memory = None
+            self._drop_documents()
+            self._seen = (None, None)
+
+    def _drop_documents(self) -> None:
+        """Documents changed: everything built from them is stale (the caller holds the state lock)."""
+        self._documents = None
+        self._lexical = None
+        self._null = None
+        self._references = None
+        self._memory = None
 
     def _drop_memory(self) -> None:
         """Answered questions changed: only the memory's index is stale (not the documents, indexes, calibration)."""
         with self._state_lock:
             self._memory = None
+            self._seen = (self._seen[0], None)
+
+    def refresh(self) -> bool:
+        """Drop the cached state (document map, BM25, calibrations, references, memory) that another process, or
+        another KnowledgeBase on this home, made stale by adding or removing documents or answered questions
+        since it was built; True if it did. One small query of the registry's generations (kb.registry), made
+        at the start of each search and document listing."""
+        now = self.registry.generations()
+        with self._state_lock:
+            seen, self._seen = self._seen, now
+            if seen[0] != now[0]:
+                self._drop_documents()
+            elif seen[1] != now[1]:
+                self._memory = None
+            else:
+                return False
+        return True
 
     def document_map(self) -> dict[str, StoredDocument]:
         with self._state_lock:
@@ -196,12 +226,14 @@ class KnowledgeBase:
 
     def use_memory(self, memory: QuestionMemory) -> None:
         """Search with this memory instead of the stored one until the next change (evaluation folds)."""
+        self.refresh()
         with self._state_lock:
             self._memory = memory
 
     def forget_memory_override(self) -> None:
         """Search with the stored memory again (after ``use_memory``)."""
-        self._drop_memory()
+        with self._state_lock:
+            self._memory = None
 
     def null_calibration(self, mapped: bool = False) -> NullCalibration:
         """Nearest-article similarity of off-topic questions in this knowledge base (see kb.basis); ``mapped``:
@@ -283,6 +315,7 @@ class KnowledgeBase:
 
     # reading ---------------------------------------------------------------------------------------
     def documents(self, include_superseded: bool = False) -> list[StoredDocument]:
+        self.refresh()
         docs = sorted(self.document_map().values(), key=lambda d: (d.meta.title, str(d.meta.version_date)))
         return [d for d in docs if include_superseded or d.status is DocStatus.ACTIVE]
 
@@ -367,7 +400,15 @@ class KnowledgeBase:
         )
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
-        return self.retriever.search(query, k, filters or SearchFilters())
+        self.refresh()
+        result = self.retriever.search(query, k, filters or SearchFilters())
+        return self.settle_steps(result)
+
+    def settle_steps(self, result: SearchResult) -> SearchResult:
+        """Of a discretion benchmark's sibling rows, the step whose bounds hold the query's numbers
+        (kb.benchmarks.settle_steps)."""
+        hits = settle_steps(result.hits, result.query, self.registry.units, self.lookup, sorted(self.known_law_keys()))
+        return result if list(hits) == list(result.hits) else replace(result, hits=tuple(hits))
 
     def units_where(self, unit_ids: Iterable[str], predicate: Callable[[Unit], bool]) -> set[str]:
         """Those of the units for which ``predicate`` holds."""
@@ -424,8 +465,8 @@ class KnowledgeBase:
                 action = "replaced" if earlier else "added"
             return AddOutcome(doc.meta.title, action, doc_id, len(doc.units), tuple(sorted(superseded - {doc_id})))
 
-    def _settle_versions(self, conn: object, key: str) -> set[str]:
-        rows = conn.execute(  # type: ignore[attr-defined]
+    def _settle_versions(self, conn: sqlite3.Connection, key: str) -> set[str]:
+        rows = conn.execute(
             "SELECT doc_id FROM documents WHERE law_key = ? ORDER BY COALESCE(version_date, '') DESC, "
             "ingested_at DESC, rowid DESC", (key,)).fetchall()
         ids = [r[0] for r in rows]
