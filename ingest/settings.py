@@ -57,8 +57,9 @@ class FileLimits(StrictModel):
 class IngestSettings(StrictModel):
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are refused (per file).")
     extensions: tuple[str, ...] = Field(
-        (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm", ".xlsx"),
-        description="File endings that folder ingestion picks up (.xlsx: discretion benchmarks).",
+        (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm", ".xlsx", ".jpg", ".jpeg", ".png"),
+        description="File endings that folder ingestion and the 管理 upload take (.xlsx: discretion benchmarks; "
+        ".jpg/.jpeg/.png: photos of pages, read by OCR).",
     )
     min_text_chars_per_page: int = Field(
         10, description="A PDF with less extracted text than this per page is taken for a scan that needs OCR."

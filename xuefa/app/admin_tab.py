@@ -122,7 +122,7 @@ def layout(services: Services) -> AdminLayout:
         message = html_block()
     with gr.Column(elem_classes=["xf-panel"], visible=False, elem_id="xf-admin") as panel:
         html_block('<h2 class="xf-section-title">导入法规文件</h2>'
-                '<p class="xf-hint">支持 PDF、Word（.docx）、Markdown、TXT、HTML，可一次选择多个文件。'
+                '<p class="xf-hint">支持 PDF（含扫描件）、Word（.docx）、Markdown、TXT、HTML、裁量基准表格（.xlsx）和照片（.jpg/.png），可一次选择多个文件。'
                 "同名文件再次上传会替换之前导入的内容；导入失败的文件不会影响知识库。</p>")
         files = gr.File(
             label="选择文件", file_count="multiple", file_types=list(services.ingest.extensions),
