@@ -23,7 +23,7 @@ from chat.render import render_citation
 from kb.coverage import CoverageGap, GapKind
 from xuefa.answered import review_feedback
 from xuefa.app import render
-from xuefa.app.dialogs import html_block
+from xuefa.app.dialogs import html_block, layout_login
 from xuefa.app.uploads import UploadResult, ingest_uploads
 from xuefa.services import Services
 
@@ -115,11 +115,8 @@ class AdminLayout:
 
 
 def layout(services: Services) -> AdminLayout:
-    with gr.Column(elem_classes=["xf-panel"], elem_id="xf-login") as login:
-        html_block('<h2 class="xf-section-title">管理员登录</h2>')
-        password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-password", max_length=200)
-        enter = gr.Button("登录", variant="primary", elem_id="xf-login-btn")
-        message = html_block()
+    form = layout_login('<h2 class="xf-section-title">管理员登录</h2>', "xf-login", "xf-password", "xf-login-btn")
+    login, password, enter, message = form.column, form.password, form.enter, form.message
     with gr.Column(elem_classes=["xf-panel"], visible=False, elem_id="xf-admin") as panel:
         html_block('<h2 class="xf-section-title">导入法规文件</h2>'
                 '<p class="xf-hint">支持 PDF（含扫描件）、Word（.docx）、Markdown、TXT、HTML、裁量基准表格（.xlsx）和照片（.jpg/.png），可一次选择多个文件。'

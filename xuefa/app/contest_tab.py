@@ -37,8 +37,9 @@ from quiz.contest.service import ContestService
 from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
 from quiz.models import QUESTION_TYPE_NAMES, question_type
 from quiz.settings import QuizSettings
+from xuefa.app import dialogs
 from xuefa.app.admin_tab import wire_login
-from xuefa.app.dialogs import html_block
+from xuefa.app.dialogs import Login, html_block
 from xuefa.app.render import esc
 from xuefa.services import Services
 
@@ -259,14 +260,6 @@ def rounds_html(host: HostView | None) -> str:
 
 
 @dataclass
-class Login:
-    column: gr.Column
-    password: gr.Textbox
-    enter: gr.Button
-    message: gr.HTML
-
-
-@dataclass
 class Setup:
     """Choosing a contest, and the form of a new one."""
 
@@ -382,13 +375,8 @@ class ContestTab:
 
 
 def layout_login() -> Login:
-    with gr.Column(elem_classes=["xf-panel"], elem_id="xc-login") as column:
-        html_block('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
-                   '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>')
-        password = gr.Textbox(label="管理员密码", type="password", elem_id="xc-password", max_length=200)
-        enter = gr.Button("登录", variant="primary", elem_id="xc-login-btn")
-        message = html_block()
-    return Login(column, password, enter, message)
+    return dialogs.layout_login('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
+                                '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>', "xc-login", "xc-password", "xc-login-btn")
 
 
 def layout_setup() -> Setup:

@@ -49,6 +49,25 @@ def html_block(value: str = "", *, clickable: bool = False, extra_js: str = "", 
     return gr.HTML(value, js_on_load=js or None, apply_default_css=False, **kwargs)
 
 
+@dataclass
+class Login:
+    """An admin login panel: the password box, its button and the message below."""
+
+    column: gr.Column
+    password: gr.Textbox
+    enter: gr.Button
+    message: gr.HTML
+
+
+def layout_login(heading_html: str, column_id: str, password_id: str, button_id: str) -> Login:
+    with gr.Column(elem_classes=["xf-panel"], elem_id=column_id) as column:
+        html_block(heading_html)
+        password = gr.Textbox(label="管理员密码", type="password", elem_id=password_id, max_length=200)
+        enter = gr.Button("登录", variant="primary", elem_id=button_id)
+        message = html_block()
+    return Login(column, password, enter, message)
+
+
 def click_data(evt: gr.EventData) -> dict[str, str]:
     data = evt._data if isinstance(getattr(evt, "_data", None), dict) else {}
     return {k: str(v) for k, v in data.items() if isinstance(v, str | int)}

@@ -29,8 +29,9 @@ from quiz.exam.models import AuditAction, BlueprintError, ExamError, ExamInfo
 from quiz.exam.report import ExamReport
 from quiz.exam.service import ExamService, Format
 from quiz.models import QUESTION_TYPE_NAMES
+from xuefa.app import dialogs
 from xuefa.app.admin_tab import wire_login
-from xuefa.app.dialogs import html_block
+from xuefa.app.dialogs import Login, html_block
 from xuefa.services import Services
 
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -235,14 +236,6 @@ class ExamConsole:
 
 
 @dataclass
-class Login:
-    column: gr.Column
-    password: gr.Textbox
-    enter: gr.Button
-    message: gr.HTML
-
-
-@dataclass
 class NewExam:
     """The blueprint form (a table and points per type, or YAML/JSON text) and the exam's name and times."""
 
@@ -323,12 +316,8 @@ class Layout:
 
 
 def layout_login() -> Login:
-    with gr.Column(elem_classes=["xf-panel"], elem_id="xf-exam-login") as column:
-        html_block('<h2 class="xf-section-title">考试管理 · 管理员登录</h2>')
-        password = gr.Textbox(label="管理员密码", type="password", elem_id="xf-exam-password", max_length=200)
-        enter = gr.Button("登录", variant="primary", elem_id="xf-exam-login-btn")
-        message = html_block()
-    return Login(column, password, enter, message)
+    return dialogs.layout_login('<h2 class="xf-section-title">考试管理 · 管理员登录</h2>', "xf-exam-login",
+                                "xf-exam-password", "xf-exam-login-btn")
 
 
 def layout_new() -> NewExam:
