@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.settings import FileLimits
+from kb.citations import citation_label
 from quiz.bank.store import QuestionBank, QuestionFilter
 from quiz.db import Base, as_utc, rowcount, utcnow
 from quiz.exam.blueprint import (
@@ -256,7 +257,7 @@ class ExamService:
             rows = s.scalars(select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id,
                                                            ExamQuestionRow.variant == variant)
                              .order_by(ExamQuestionRow.position)).all()
-            return [PaperEntry(r.position, Question.from_json(r.snapshot), r.points) for r in rows]
+            return [PaperEntry(r.position, r.question, r.points) for r in rows]
 
     def import_roster(self, exam_id: int, path: Path) -> RosterReport:
         """Replace the exam's roster with the file's (XLSX/CSV). Raises RosterError naming the bad rows, or the
@@ -353,7 +354,7 @@ class ExamService:
                           if oid not in listed)
             paper = [
                 PaperItem(q.id, q.variant, q.position, q.question_id, q.type, QUESTION_TYPE_NAMES.get(q.type, q.type),
-                          q.law, str(q.snapshot.get("stem", "")), q.points)
+                          q.law, q.question.stem, q.points)
                 for q in s.scalars(select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id)
                                    .order_by(ExamQuestionRow.variant, ExamQuestionRow.position))
             ]
@@ -479,7 +480,7 @@ class ExamService:
         with self._session() as s:
             exam = self._exam(s, exam_id)
             secret, duration = exam.secret, exam.duration_min
-            paper = [(q.id, q.type, dict(q.snapshot.get("options") or {})) for q in s.scalars(
+            paper = [(q.id, q.type, dict(q.question.options)) for q in s.scalars(
                 select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id, ExamQuestionRow.variant == variant)
                 .order_by(ExamQuestionRow.position))]
         slots = make_layout(secret, entry.officer_id, paper)
@@ -515,11 +516,10 @@ class ExamService:
         answers: dict[str, PaperAnswer] = {}
         for number, slot in enumerate(slots, start=1):
             q = questions[slot.eq]
-            options = q.snapshot.get("options") or {}
+            question = q.question
             out.append(PaperQuestion(
-                slot.id, number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type),
-                str(q.snapshot.get("stem", "")),
-                tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)), q.points))
+                slot.id, number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type), question.stem,
+                tuple(PaperOption(LETTERS[i], question.options[k]) for i, k in enumerate(slot.options)), q.points))
             if given.get(slot.eq) is not None:
                 answers[slot.id] = slot.to_display(given[slot.eq])
         return ExamineePaper(seat.title, 0 if submitted else remaining(seat.ends_at, now), submitted,
@@ -607,19 +607,18 @@ class ExamService:
         out = []
         for number, slot in enumerate(slots, start=1):
             q = questions[slot.eq]
-            snap = q.snapshot
+            question = q.question
             a = answers.get(slot.eq)
-            options = snap.get("options") or {}
-            key: str | bool = snap["answer"]  # a snapshot is a Question's JSON: it always has its answer
+            key = question.answer
             shown_key = slot.to_display(key) if isinstance(key, str) and q.type in ("single", "multi") else key
             if q.type == "blank":
-                shown_key = " 或 ".join(dict.fromkeys(blank_keys(Question.from_json(snap))))
+                shown_key = " 或 ".join(dict.fromkeys(blank_keys(question)))
             out.append(ResultQuestion(
-                number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type), str(snap.get("stem", "")),
-                tuple(PaperOption(LETTERS[i], str(options[k])) for i, k in enumerate(slot.options)),
+                number, question_type(q.type), QUESTION_TYPE_NAMES.get(q.type, q.type), question.stem,
+                tuple(PaperOption(LETTERS[i], question.options[k]) for i, k in enumerate(slot.options)),
                 slot.to_display(a.given) if a is not None else None, shown_key,
-                bool(a and a.correct), q.points, (a.earned or 0.0) if a else 0.0, str(snap.get("explanation", "")),
-                tuple(SourceRef(str(x.get("law", "")), str(x.get("article", ""))) for x in snap.get("source") or ()),
+                bool(a and a.correct), q.points, (a.earned or 0.0) if a else 0.0, question.explanation,
+                tuple(SourceRef(c.law, citation_label(c)) for c in question.sources),
             ))
         return ExamineeResult(True, seat.score or 0.0, sum(q.points for q in questions.values()), tuple(out))
 
@@ -733,7 +732,7 @@ class ExamService:
                 a = answers.get(q.id)
                 if a is None:
                     continue
-                result = score(Question.from_json(q.snapshot), a.given, q.points, partial)
+                result = score(q.question, a.given, q.points, partial)
                 a.earned, a.correct = result.earned, result.correct
                 total += result.earned
             s.execute(update(SittingRow).where(SittingRow.id == sitting_id).values(score=round(total, 2)))

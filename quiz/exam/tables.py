@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.db import Base, utcnow
+from quiz.models import Question
 
 
 class ExamRow(Base):
@@ -60,6 +61,11 @@ class ExamQuestionRow(Base):
     law: Mapped[str] = mapped_column(String(200), default="")
     points: Mapped[float] = mapped_column(Float)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    @property
+    def question(self) -> Question:
+        """The question as it was when the paper was assembled (its snapshot, typed)."""
+        return Question.from_json(self.snapshot)
 
 
 class RosterRow(Base):
