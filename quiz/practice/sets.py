@@ -94,7 +94,13 @@ class ChecklistImport:
     """Answered questions new to the search's memory."""
 
 
-def import_checklist(kb: KnowledgeSource, bank: QuestionBank, checklist: Checklist, seed: int) -> ChecklistImport:
+CHECKLIST_SEED = 0
+"""The seed a checklist's questions are made with: loading the same checklist again makes the same questions
+(the bank keeps one of each)."""
+
+
+def import_checklist(kb: KnowledgeSource, bank: QuestionBank, checklist: Checklist,
+                     seed: int = CHECKLIST_SEED) -> ChecklistImport:
     """Keep the checklist (its items), add the questions made from it to the bank, and remember its 问答 items."""
     made = checklist_questions(kb, checklist.items, seed=seed)
     before = bank.count()
@@ -105,7 +111,7 @@ def import_checklist(kb: KnowledgeSource, bank: QuestionBank, checklist: Checkli
     return ChecklistImport(checklist, made, added, remembered)
 
 
-def import_checklist_file(kb: KnowledgeSource, bank: QuestionBank, path: Path, seed: int,
+def import_checklist_file(kb: KnowledgeSource, bank: QuestionBank, path: Path, seed: int = CHECKLIST_SEED,
                           limits: FileLimits | None = None) -> ChecklistImport:
     """``import_checklist`` of a checklist file (Markdown/TXT, DOCX, CSV, XLSX); raises ``ChecklistError``
     for a file that is not one (nothing is kept then)."""

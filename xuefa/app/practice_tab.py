@@ -55,8 +55,6 @@ WRONG_BOOK_RUN = 20
 CHAPTER_SEP = "\t"
 """Between the law title and the chapter in a chapter choice's value (neither holds a tab)."""
 CHECKLIST_FILE_TYPES = [".md", ".txt", ".csv", ".docx", ".xlsx"]
-CHECKLIST_SEED = 0
-"""Loading the same checklist again makes the same questions (the bank keeps one of each)."""
 NO_IDENTITY: dict[str, str] = Identity().as_value()
 WARNING: dict[str, Any] = {"title": "注意", "duration": 6}
 INFO: dict[str, Any] = {"title": "提示", "duration": 6}
@@ -467,7 +465,7 @@ def wire_checklist_admin(ui: Layout, admin: ChecklistAdmin, services: Services, 
         if not path:
             return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
         try:
-            done = import_checklist_file(services.kb, practice.bank, Path(path), CHECKLIST_SEED,
+            done = import_checklist_file(services.kb, practice.bank, Path(path),
                                          limits=services.ingest.limits)
         except ChecklistError as exc:
             log.warning("checklist upload refused: %s", exc)

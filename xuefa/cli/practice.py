@@ -11,9 +11,6 @@ from xuefa.cli.bank import TYPES, question_line
 from xuefa.cli.common import failed, settings_of
 from xuefa.services import open_services
 
-CHECKLIST_SEED = 0
-"""The seed a checklist's questions are made with, the 练习 tab's: the same file gives the same questions."""
-
 
 @click.group()
 def practice() -> None:
@@ -66,7 +63,7 @@ def practice_checklist(ctx: click.Context, file: Path, title: str | None) -> Non
         raise failed(exc, file) from exc
     with open_services(settings) as services:
         assert services.bank is not None
-        done = import_checklist(services.kb, services.bank, checklist, seed=CHECKLIST_SEED)
+        done = import_checklist(services.kb, services.bank, checklist)
     made = done.made
     click.echo(f"{checklist.title}: {len(checklist.items)} items, {len(made.questions)} questions for "
                f"{made.covered} items ({done.added} new in the bank), {done.remembered} answered questions remembered")
