@@ -407,7 +407,8 @@ class KnowledgeBase:
     def settle_steps(self, result: SearchResult) -> SearchResult:
         """Of a discretion benchmark's sibling rows, the step whose bounds hold the query's numbers
         (kb.benchmarks.settle_steps)."""
-        hits = settle_steps(result.hits, result.query, self.registry.units, self.lookup, sorted(self.known_law_keys()))
+        hits = settle_steps(result.hits, result.query, self.registry.units, self.lookup,
+                            lambda: sorted(self.known_law_keys()))
         return result if list(hits) == list(result.hits) else replace(result, hits=tuple(hits))
 
     def units_where(self, unit_ids: Iterable[str], predicate: Callable[[Unit], bool]) -> set[str]:

@@ -315,12 +315,13 @@ Lookup = Callable[[Citation], Hit | None]
 
 
 def settle_steps(hits: Sequence[Hit], question: str, units_of: UnitsOf, lookup: Lookup | None = None,
-                 known_keys: Sequence[str] | None = None) -> list[Hit]:
+                 known_keys: Callable[[], Sequence[str]] | None = None) -> list[Hit]:
     """The rule for a question that states numbers (超限35%, 违法所得8000元, 第二次): among the sibling rows of
     one violation the ranker found, the step whose measurable bounds hold the numbers takes the place of the
     first of them and the others go; a row whose violation bounds those quantities but has no step holding
     them goes after the rows that do. Without numbers the rows stay as ranked. With ``lookup``, the penalty
-    articles (处罚依据) of the first row follow it when the search had not found them."""
+    articles (处罚依据) of the first row follow it when the search had not found them; ``known_keys`` gives the
+    stored laws' keys to read those citations with, asked only then (not on every search)."""
     quantities = question_quantities(question)
     if not quantities or not any(is_benchmark_unit(h.unit) for h in hits):
         return list(hits)
@@ -361,7 +362,8 @@ def settle_steps(hits: Sequence[Hit], question: str, units_of: UnitsOf, lookup: 
     return unique[: max(len(hits), 1)]
 
 
-def _with_penalty_articles(hits: list[Hit], lookup: Lookup, known_keys: Sequence[str] | None) -> list[Hit]:
+def _with_penalty_articles(hits: list[Hit], lookup: Lookup, known_keys: Callable[[], Sequence[str]] | None
+                           ) -> list[Hit]:
     """The first row's 处罚依据 articles right after it, when they are not among the hits yet."""
     index = next((i for i, h in enumerate(hits) if is_benchmark_unit(h.unit)), None)
     if index is None:
@@ -369,7 +371,8 @@ def _with_penalty_articles(hits: list[Hit], lookup: Lookup, known_keys: Sequence
     row = row_of(hits[index].unit)
     assert row is not None
     have = {h.unit_id for h in hits}
-    basis = [c for c in row_citations(replace(row, violated=""), known_keys) if c.article is not None]
+    keys = known_keys() if known_keys is not None else None
+    basis = [c for c in row_citations(replace(row, violated=""), keys) if c.article is not None]
     extra = []
     for citation in basis:
         found = lookup(citation)
