@@ -114,9 +114,8 @@ def contest_service(settings: Settings, bank: QuestionBank) -> ContestService:
     return ContestService(bank, settings.quiz)
 
 
-def answer_service(settings: Settings, kb: KnowledgeBase) -> AnswerService:
-    return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm),
-                         foundation=foundation_documents(settings.kb.foundation))
+def answer_service(settings: Settings, kb: KnowledgeBase, foundation: tuple[FoundationDocument, ...]) -> AnswerService:
+    return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm), foundation=foundation)
 
 
 def feedback_store(settings: Settings) -> FeedbackStore:
@@ -126,14 +125,15 @@ def feedback_store(settings: Settings) -> FeedbackStore:
 def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> Services:
     """The services over an open knowledge base; ``quiz=False`` leaves the question bank closed (and with
     it practice, exams and contests), for a command that only answers."""
+    foundation = foundation_documents(settings.kb.foundation)
     services = Services(
         kb=kb,
-        answers=answer_service(settings, kb),
+        answers=answer_service(settings, kb, foundation),
         feedback=feedback_store(settings),
         admin_password=settings.admin_password,
         ingest=settings.ingest,
         uploads_dir=settings.home / "uploads",
-        foundation=foundation_documents(settings.kb.foundation),
+        foundation=foundation,
     )
     if quiz:
         bank = open_bank(settings)

@@ -10,7 +10,7 @@ from chat.settings import ChatSettings
 from kb.base import KnowledgeBase
 from kb.coverage import FoundationDocument, GapKind
 from kb.models import Level
-from xuefa.services import answer_service
+from xuefa.services import build_services
 from xuefa.settings import Settings
 
 ROAD_RULE = FoundationDocument("公路安全保护条例", Level.ADMIN_REGULATION, version_date=date(2011, 3, 7),
@@ -37,8 +37,9 @@ def test_a_question_whose_documents_are_all_there_gets_no_such_notice(kb: Knowle
 
 
 def test_the_composition_root_gives_the_answers_the_bundled_list(kb: KnowledgeBase, tmp_path: Path) -> None:
-    service = answer_service(Settings(home=tmp_path), kb)
-    titles = {g.document.title for g in service.answer(OVERLOAD).lacking}
+    services = build_services(Settings(home=tmp_path), kb, quiz=False)
+    titles = {g.document.title for g in services.answers.answer(OVERLOAD).lacking}
     assert "公路安全保护条例" in titles
-    none = answer_service(Settings.model_validate({"home": tmp_path, "kb": {"foundation": ""}}), kb)
-    assert none.answer(OVERLOAD).lacking == ()
+    assert {g.document.title for g in services.gaps()} >= titles
+    none = build_services(Settings.model_validate({"home": tmp_path, "kb": {"foundation": ""}}), kb, quiz=False)
+    assert none.answers.answer(OVERLOAD).lacking == () and none.gaps() == []
