@@ -96,11 +96,11 @@ class Wakeups:
             await asyncio.wait_for(event.wait(), timeout)
 
 
-def build_contest_router(contests: ContestService) -> APIRouter:
+def build_contest_router(contests: ContestService, guesses: GuessLimiter | None = None) -> APIRouter:
     router = APIRouter()
     wakeups = Wakeups()
     contests.subscribe(wakeups.notify)
-    guesses = GuessLimiter(contests.settings.wrong_code_limit, contests.settings.wrong_code_window_s)
+    guesses = guesses or GuessLimiter(contests.settings.wrong_code_limit, contests.settings.wrong_code_window_s)
 
     def page(name: str) -> FileResponse:
         return FileResponse(STATIC_DIR / name, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)

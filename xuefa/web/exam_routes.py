@@ -50,7 +50,7 @@ class BadBody(ValueError):
     pass
 
 
-def build_exam_router(exams: ExamService) -> APIRouter:
+def build_exam_router(exams: ExamService, guesses: GuessLimiter | None = None) -> APIRouter:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(sweep_forever(exams), name="exam-sweep")
@@ -69,7 +69,7 @@ def build_exam_router(exams: ExamService) -> APIRouter:
             return error(404, "考试页面缺失")
         return FileResponse(EXAM_PAGE, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
-    guesses = GuessLimiter(exams.settings.wrong_code_limit, exams.settings.wrong_code_window_s)
+    guesses = guesses or GuessLimiter(exams.settings.wrong_code_limit, exams.settings.wrong_code_window_s)
 
     @router.post("/api/exam/login")
     async def login(request: Request) -> Response:
