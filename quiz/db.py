@@ -18,9 +18,12 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.schema import DefaultClause
 
 
 def utcnow() -> datetime:
@@ -138,5 +141,24 @@ def make_engine(url: str) -> Engine:
 
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    create_tables(engine)
     return engine
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the tables this version knows, and add the columns a newer version gave a table an older one
+    created (each such column has a server default, so old rows read as before). Nothing is dropped."""
+    Base.metadata.create_all(engine)
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if column.server_default is None and not column.nullable:
+                    raise RuntimeError(f"{table.name}.{column.name}: a new column needs a server default")
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.server_default.arg if isinstance(column.server_default, DefaultClause) else None
+                clause = f" DEFAULT '{default}'" if isinstance(default, str) else ""
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}'))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kb.numbers import SMALL_NUMERALS
 
@@ -19,6 +20,16 @@ _PUNCT_RE = re.compile(r"[\s\u3000，。；：、！？“”‘’（）《》�
 def normalize(text: str) -> str:
     """Text as compared: no whitespace, full-width punctuation, ASCII digits."""
     return _SPACE_RE.sub("", text).translate(_HALF_TO_FULL)
+
+
+def normalize_id(value: str) -> str:
+    """An officer id (警号, 执法证号) as compared everywhere: NFKC, no spaces, upper case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
+
+
+def normalize_name(value: str) -> str:
+    """A person's name as compared: NFKC, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
 
 
 def strip_marker(text: str) -> str:

@@ -17,7 +17,7 @@ ALLOWED = {
     "xuefa": set(PACKAGES),
 }
 QUIZ_SHARED = {"models", "settings", "source", "text", "quantities", "grading", "db", "sheets"}
-QUIZ_ROOMS = ("generation", "bank", "checklist", "practice", "exam", "contest")
+QUIZ_ROOMS = ("people", "generation", "bank", "checklist", "practice", "exam", "contest", "hours")
 
 
 def module_name(path: Path) -> str:

@@ -46,7 +46,7 @@ from quiz.contest.model import (
     standard_rounds,
 )
 from quiz.contest.views import HostView, ScreenView, host_view, screen_view
-from quiz.db import Base
+from quiz.db import create_tables
 from quiz.grading import Given
 from quiz.models import QUESTION_TYPE_NAMES, Question, ReviewStatus
 from quiz.settings import QuizSettings
@@ -129,7 +129,7 @@ class ContestService:
         self.bank = bank
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        Base.metadata.create_all(bank.engine)
+        create_tables(bank.engine)
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._cache: dict[str, Contest] = {}

@@ -7,27 +7,18 @@ A row with a name but no id, an id but no name, or an id that occurs twice is re
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from ingest.settings import FileLimits
 from quiz.exam.models import RosterEntry, RosterError, RosterProblem
 from quiz.sheets import SheetError, read_sheet
+from quiz.text import normalize_id, normalize_name
 
 ID_HEADERS = ("警号", "执法证号", "执法证编号", "执法证", "人员编号", "编号", "工号", "证件号", "证号", "考号", "ID")
 NAME_HEADERS = ("姓名", "考生姓名", "名字", "人员姓名", "NAME")
 UNIT_HEADERS = ("单位", "所属单位", "工作单位", "单位名称", "部门", "所在单位", "UNIT")
 HEADER_SCAN_ROWS = 10
 MAX_ROWS = 20000
-
-
-def normalize_id(value: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
-
-
-def normalize_name(value: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
 
 
 def read_roster(path: Path, limits: FileLimits | None = None) -> tuple[list[RosterEntry], str]:

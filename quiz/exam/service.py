@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from ingest.settings import FileLimits
 from kb.citations import citation_label
 from quiz.bank.store import QuestionBank, QuestionFilter
-from quiz.db import Base, as_utc, rowcount, utcnow
+from quiz.db import as_utc, create_tables, rowcount, utcnow
 from quiz.exam.blueprint import (
     Blueprint,
     BlueprintItem,
@@ -70,7 +70,7 @@ from quiz.exam.models import (
     SubmitResult,
 )
 from quiz.exam.report import ExamReport, Mark, PaperItem, Taker, build_report
-from quiz.exam.roster import normalize_id, normalize_name, read_roster
+from quiz.exam.roster import read_roster
 from quiz.exam.scoring import blank_keys, score
 from quiz.exam.tables import (
     AnswerRow,
@@ -83,6 +83,7 @@ from quiz.exam.tables import (
 )
 from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, ReviewStatus, question_type
 from quiz.settings import QuizSettings
+from quiz.text import normalize_id, normalize_name
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class ExamService:
         self.limits = limits or FileLimits()
         """The limits on incoming files (ingest.limits), for the roster import."""
         self.clock = clock
-        Base.metadata.create_all(bank.engine)
+        create_tables(bank.engine)
         self._upsert = _upsert_for(bank.engine.dialect.name)
         self._seats: dict[str, OpenSeat] = {}
         self._write_lock: AbstractContextManager[Any] = (
