@@ -20,6 +20,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from chat.settings import ChatSettings
 from ingest.settings import IngestSettings
 from kb.settings import KBSettings
+from quiz.hours.settings import HoursSettings
+from quiz.people.settings import AccountSettings
 from quiz.settings import QuizSettings
 
 
@@ -39,7 +41,10 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     chat: ChatSettings = ChatSettings()
     quiz: QuizSettings = QuizSettings()
-    admin_password: str = Field("", description="Password of the app's admin pages; empty: admin pages are off.")
+    accounts: AccountSettings = AccountSettings()
+    hours: HoursSettings = HoursSettings()
+    admin_password: str = Field("", description="Password of the bootstrap city administrator (account ``admin``); empty: no "
+                                "such account until one is made with `xuefa users add`.")
 
     @property
     def feedback_path(self) -> Path:

@@ -1,6 +1,6 @@
 """The ``xuefa`` command: one click group over the services of ``xuefa.services``, one module per group of
 commands (``knowledge``: ingest, import, remove, laws, search, show, eval, ask; ``memory``; ``quiz``; ``bank``;
-``practice``; ``exam``; ``contest``)."""
+``practice``; ``exam``; ``contest``; ``users``; ``hours``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from xuefa.cli.bank import bank
 from xuefa.cli.common import settings_of
 from xuefa.cli.contest import contest
 from xuefa.cli.exam import exam
+from xuefa.cli.hours import hours
 from xuefa.cli.knowledge import COMMANDS
 from xuefa.cli.memory import memory
 from xuefa.cli.practice import practice
 from xuefa.cli.quiz import quiz
+from xuefa.cli.users import users
 from xuefa.settings import SettingsError, load_settings
 
 
@@ -44,7 +46,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     launch(settings_of(ctx), host=host, port=port)
 
 
-for command in (*COMMANDS, memory, quiz, bank, practice, exam, contest):
+for command in (*COMMANDS, memory, quiz, bank, practice, exam, contest, users, hours):
     cli.add_command(command)
 
 __all__ = ["cli"]

@@ -1,0 +1,15 @@
+"""Settings of accounts: sessions, lockout, passwords."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kb.config import StrictModel
+
+
+class AccountSettings(StrictModel):
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="A sign-in expires after this many hours.")
+    lockout_failures: int = Field(5, ge=1, le=100,
+                                  description="Wrong passwords in a row before an account is locked.")
+    lockout_minutes: float = Field(15.0, gt=0, le=24 * 60, description="How long a locked account stays locked.")
+    min_password_length: int = Field(8, ge=6, le=64, description="The shortest password an account may set.")
