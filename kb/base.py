@@ -397,6 +397,7 @@ class KnowledgeBase:
         return Citation(
             law=base.law, article=base.article, article_suffix=base.article_suffix, clause=citation.clause,
             item=citation.item, unit_id=base.unit_id, version_date=base.version_date, quote=base.quote,
+            ocr=base.ocr,
         )
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:

@@ -164,6 +164,8 @@ class Citation:
     version_date: date | None = None
     quote: str = ""
     section_label: str = ""
+    ocr: bool = False
+    """The stored text was recognised from a scan or photo (``DocumentMeta.ocr``): check it against the original."""
 
     @property
     def resolved(self) -> bool:
@@ -204,6 +206,7 @@ class Hit:
             version_date=self.document.meta.version_date,
             quote=self.unit.text,
             section_label="" if self.unit.kind == "article" else self.unit.label,
+            ocr=self.document.meta.ocr,
         )
 
 
