@@ -27,6 +27,8 @@ class ContestRow(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    unit: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    """The unit that owns the contest (its administrators host it); ``""``: the city's."""
 
 
 class ContestTeamRow(Base):

@@ -49,7 +49,9 @@ from quiz.contest.views import HostView, ScreenView, host_view, screen_view
 from quiz.db import create_tables
 from quiz.grading import Given
 from quiz.models import QUESTION_TYPE_NAMES, Question, ReviewStatus
+from quiz.people.models import Scope
 from quiz.settings import QuizSettings
+from quiz.text import normalize_name
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class ContestSummary:
     teams: int
     rounds: int
     updated_at: datetime
+    unit: str = ""
+    """The owning unit; ``""``: the city's."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,12 @@ class ContestService:
         self._listeners.append(listener)
 
     # creating and listing ------------------------------------------------------------------------------
-    def create(self, name: str, teams: Sequence[str], rounds: Sequence[RoundSpec] = ()) -> Contest:
+    def create(self, name: str, teams: Sequence[str], rounds: Sequence[RoundSpec] = (), unit: str = "") -> Contest:
+        """A contest owned by ``unit`` (``""``: the city's)."""
         title = " ".join(name.split())
+        unit = normalize_name(unit)  # as quiz.people stores a unit's name
+        if len(unit) > 200:
+            raise ContestError("单位名称过长（最多 200 字）。")
         if not title:
             raise ContestError("请填写竞赛名称。")
         if len(title) > MAX_CONTEST_NAME:
@@ -162,7 +170,7 @@ class ContestService:
             try:
                 with self.bank.session() as s, s.begin():
                     row = ContestRow(code=code, name=title, phase=contest.phase.value, version=contest.version,
-                                     state=codec.to_json(contest))
+                                     state=codec.to_json(contest), unit=unit)
                     s.add(row)
                     s.flush()
                     s.add_all(ContestTeamRow(code=t.code, contest_id=row.id, team=t.index, name=t.name)
@@ -179,21 +187,23 @@ class ContestService:
         raise ContestError("生成竞赛编号失败，请重试。")
 
     def create_standard(self, name: str, teams: Sequence[str], required: int, buzz: int, risk: int,
-                        pick: QuestionPick | None = None) -> Contest:
+                        pick: QuestionPick | None = None, unit: str = "") -> Contest:
         """A contest of the usual rounds (``standard_rounds``: ``required`` 必答 per team, ``buzz`` 抢答 in all,
         ``risk`` 风险题 per team), scored and timed by the settings."""
         s = self.settings
         specs = standard_rounds(required, buzz, risk, pick or QuestionPick(), s.contest_points, s.contest_answer_seconds,
                                 s.contest_buzz_seconds, s.contest_stakes)
-        return self.create(name, teams, specs)
+        return self.create(name, teams, specs, unit)
 
     def laws(self) -> list[str]:
         """The laws the question bank has questions of (a contest round may draw from them)."""
         return [law for law, _ in self.bank.laws() if law]
 
-    def contests(self) -> list[ContestSummary]:
-        """All contests, the most recently changed first."""
+    def contests(self, scope: Scope | None = None) -> list[ContestSummary]:
+        """The contests, the most recently changed first; ``scope``: only those owned by a unit it covers."""
         stmt = select(ContestRow).order_by(ContestRow.updated_at.desc(), ContestRow.id.desc())
+        if scope is not None and scope.units is not None:
+            stmt = stmt.where(ContestRow.unit.in_(sorted(scope.units)))
         with self.bank.session() as s:
             rows = list(s.scalars(stmt))
         out = []
@@ -204,8 +214,17 @@ class ContestService:
             updated = r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC)
             out.append(ContestSummary(r.code, r.name, phase, PHASE_NAMES[phase], len(state.get("teams") or ()),
                                       len(live.rounds) if live is not None else len(state.get("rounds") or ()),
-                                      updated))
+                                      updated, r.unit or ""))
         return out
+
+    def owner(self, code: str) -> str:
+        """The unit that owns the contest (``""``: the city); ContestNotFound if there is none."""
+        code = normalize_code(code)
+        with self.bank.session() as s:
+            unit = s.scalar(select(ContestRow.unit).where(ContestRow.code == code))
+        if unit is None:
+            raise ContestNotFound(f"没有编号为 {code or '（空）'} 的竞赛。")
+        return unit
 
     def delete(self, code: str) -> None:
         code = normalize_code(code)

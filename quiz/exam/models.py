@@ -134,6 +134,8 @@ class ExamInfo:
     results_released: bool
     created_at: datetime
     blueprint: dict[str, Any] = field(default_factory=dict)
+    unit: str = ""
+    """The owning unit; ``""``: the city's."""
 
     @property
     def status_name(self) -> str:

@@ -82,6 +82,7 @@ from quiz.exam.tables import (
     TokenRow,
 )
 from quiz.models import LETTERS, QUESTION_TYPE_NAMES, Question, ReviewStatus, question_type
+from quiz.people.models import Scope
 from quiz.settings import QuizSettings
 from quiz.text import normalize_id, normalize_name
 
@@ -177,8 +178,12 @@ class ExamService:
 
     # organiser: exams and papers ------------------------------------------------------------------------
     def create_exam(self, title: str, blueprint: Blueprint | str | Mapping[str, Any],
-                    starts_at: datetime | None = None, ends_at: datetime | None = None) -> ExamInfo:
+                    starts_at: datetime | None = None, ends_at: datetime | None = None, unit: str = "") -> ExamInfo:
+        """A draft exam owned by ``unit`` (``""``: the city's)."""
         title = title.strip()
+        unit = normalize_name(unit)  # as quiz.people stores a unit's name
+        if len(unit) > 200:
+            raise ExamError("单位名称过长（最多 200 字）。")
         if not title:
             raise ExamError("请填写考试名称。")
         if len(title) > 200:
@@ -193,17 +198,26 @@ class ExamService:
             code = _new_code(taken)
             row = ExamRow(code=code, title=title, status=ExamStatus.DRAFT.value, blueprint=bp.to_json(),
                           duration_min=bp.duration_min, starts_at=starts, ends_at=ends, variants=0,
-                          secret=secrets.token_hex(16), results_released=False, created_at=self._now())
+                          secret=secrets.token_hex(16), results_released=False, created_at=self._now(), unit=unit)
             s.add(row)
             s.flush()
-            _audit(s, self._now(), row.id, "", AuditAction.CREATE, f"创建考试“{title}”，考试码 {code}")
+            owner = f"（{unit}）" if unit else ""
+            _audit(s, self._now(), row.id, "", AuditAction.CREATE, f"创建考试“{title}”{owner}，考试码 {code}")
             exam_id = row.id
         return self.get_exam(exam_id)
 
-    def list_exams(self) -> list[ExamInfo]:
+    def list_exams(self, scope: Scope | None = None) -> list[ExamInfo]:
+        """The exams, newest first; ``scope``: only those owned by a unit it covers (None: all)."""
+        stmt = select(ExamRow).order_by(ExamRow.id.desc())
+        if scope is not None and scope.units is not None:
+            stmt = stmt.where(ExamRow.unit.in_(sorted(scope.units)))
         with self._session() as s:
-            rows = s.scalars(select(ExamRow).order_by(ExamRow.id.desc())).all()
-            return [self._info(s, r) for r in rows]
+            return [self._info(s, r) for r in s.scalars(stmt).all()]
+
+    def owner(self, exam_id: int) -> str:
+        """The unit that owns the exam (``""``: the city); ExamError if there is no such exam."""
+        with self._session() as s:
+            return self._exam(s, exam_id).unit or ""
 
     def get_exam(self, exam_id: int) -> ExamInfo:
         with self._session() as s:
@@ -663,7 +677,7 @@ class ExamService:
             ends_at=as_utc(row.ends_at) if row.ends_at else None,
             variants=names, question_count=int(count), total_points=float(total), roster=int(roster),
             started=int(started), submitted=int(submitted), results_released=bool(row.results_released),
-            created_at=as_utc(row.created_at), blueprint=dict(row.blueprint),
+            created_at=as_utc(row.created_at), blueprint=dict(row.blueprint), unit=row.unit or "",
         )
 
     def _pools(self, bp: Blueprint) -> list[list[Question]]:

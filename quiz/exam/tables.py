@@ -44,6 +44,8 @@ class ExamRow(Base):
     secret: Mapped[str] = mapped_column(String(64))
     results_released: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unit: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    """The unit that owns the exam (its administrators manage it); ``""``: the city's."""
 
 
 class ExamQuestionRow(Base):
