@@ -13,6 +13,10 @@ from kb.coverage import CoverageGap, GapKind, gap_to_json
 from kb.models import Citation
 from kb.numbers import article_label, int_to_cn
 
+SCAN_MARK = "扫描件识别"
+"""The mark of an article whose stored text was recognised from a scan or photo (``Citation.ocr``)."""
+SCAN_HINT = "标有「扫描件识别」的条文由扫描件或照片文字识别得到，个别字词可能识别有误，请以原件为准核对。"
+
 
 def law_title(citation: Citation) -> str:
     """The law's title without 《》."""
@@ -36,6 +40,16 @@ def render_citation(citation: Citation) -> str:
     return out
 
 
+def render_cited(citation: Citation) -> str:
+    """``render_citation`` with the 「扫描件识别」 mark when the article's text came from a scan."""
+    return render_citation(citation) + (f"（{SCAN_MARK}）" if citation.ocr else "")
+
+
+def scan_laws(answer: Answer) -> list[str]:
+    """The titles, once each, of the laws the answer shows whose text was recognised from a scan."""
+    return list(dict.fromkeys(law_title(c) for c in answer.all_citations if c.ocr and c.resolved))
+
+
 def render_version_date(value: date | None) -> str:
     return value.isoformat() if value else "未注明"
 
@@ -49,22 +63,30 @@ def law_versions(answer: Answer) -> list[tuple[str, date | None]]:
 
 
 def render_answer_text(answer: Answer) -> str:
-    """The whole answer as plain text: conclusion, related articles, law versions, notices, disclaimer."""
+    """The whole answer as plain text: conclusion, related articles, law versions, notices, disclaimer.
+
+    An article read from a scan carries the 「扫描件识别」 mark, and the notices say to check the original."""
     parts = [answer.text.strip()]
     if answer.related:
-        parts.append("相关条文：\n" + "\n".join(f"- {render_citation(c)}" for c in answer.related))
+        parts.append("相关条文：\n" + "\n".join(f"- {render_cited(c)}" for c in answer.related))
     if answer.possibly_related:
         parts.append(
-            "可能相关的条文：\n" + "\n".join(f"- {render_citation(c)}" for c in answer.possibly_related)
+            "可能相关的条文：\n" + "\n".join(f"- {render_cited(c)}" for c in answer.possibly_related)
         )
     versions = law_versions(answer)
+    scanned = set(scan_laws(answer))
     if versions:
         parts.append(
             "法规版本：\n"
-            + "\n".join(f"- 《{title}》（版本日期：{render_version_date(d)}）" for title, d in versions)
+            + "\n".join(f"- 《{title}》（版本日期：{render_version_date(d)}"
+                        + (f"；{SCAN_MARK}" if title in scanned else "") + "）" for title, d in versions)
         )
-    if answer.notices:
-        parts.append("提示：\n" + "\n".join(f"- {n.text}" for n in answer.notices))
+    notices = [n.text for n in answer.notices]
+    if scanned:
+        cited = [render_cited(c) for c in answer.citations if c.ocr and c.resolved]
+        notices.append((f"引用的{'、'.join(dict.fromkeys(cited))}：" if cited else "") + SCAN_HINT)
+    if notices:
+        parts.append("提示：\n" + "\n".join(f"- {text}" for text in notices))
     parts.append(answer.disclaimer)
     return "\n\n".join(p for p in parts if p)
 
@@ -82,18 +104,18 @@ def lacking_text(gap: CoverageGap) -> str:
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """``{"answer", "grounded", "citations": [{"law", "article", "text"}], "lacking": [{"title", "level", "kind",
-    "version_date", "held_version"}]}`` for ``xuefa ask --json``.
+    """``{"answer", "grounded", "citations": [{"law", "article", "text", "ocr"}], "lacking": [{"title", "level",
+    "kind", "version_date", "held_version"}]}`` for ``xuefa ask --json``.
 
     Citations are the answer's and the related ones, each article once, only ones the knowledge base
-    holds; ``text`` is the stored article text.
+    holds; ``text`` is the stored article text, ``ocr`` true when that text was recognised from a scan.
     """
-    citations: list[dict[str, str]] = []
+    citations: list[dict[str, str | bool]] = []
     seen: set[str] = set()
     for c in answer.citations + answer.related:
         if not c.resolved or c.unit_id in seen:
             continue
         seen.add(c.unit_id or "")
-        citations.append({"law": law_title(c), "article": article_text(c), "text": c.quote})
+        citations.append({"law": law_title(c), "article": article_text(c), "text": c.quote, "ocr": c.ocr})
     return {"answer": render_answer_text(answer), "grounded": answer.grounded, "citations": citations,
             "lacking": [gap_to_json(g) for g in answer.lacking]}

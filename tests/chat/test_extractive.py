@@ -183,9 +183,10 @@ def test_answer_json_shape(service: AnswerService, kb: KnowledgeBase) -> None:
         "law": "中华人民共和国行政处罚法",
         "article": "第三十三条",
         "text": kb.lookup("行政处罚法第三十三条").unit.text,  # type: ignore[union-attr]
+        "ocr": False,
     }
     for c in data["citations"]:
-        assert set(c) == {"law", "article", "text"}
+        assert set(c) == {"law", "article", "text", "ocr"}
         assert kb.lookup(f"{c['law']}{c['article']}") is not None
     assert len({(c["law"], c["article"]) for c in data["citations"]}) == len(data["citations"])
 

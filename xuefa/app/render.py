@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from chat.models import Answer, Notice
-from chat.render import article_text, law_title, law_versions
+from chat.render import SCAN_HINT, SCAN_MARK, article_text, law_title, law_versions, scan_laws
 from kb.citations import find_citations, law_key
 from kb.models import Citation, Hit, SearchResult
 from kb.numbers import ARTICLE_NUMERALS, SMALL_NUMERALS, int_to_cn
@@ -95,11 +95,18 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     return body if len(body) <= limit else body[:limit] + "…"
 
 
+def scan_mark(ocr: bool) -> str:
+    """The small 「扫描件识别」 mark of an article read from a scan, its hint on hover and for screen readers."""
+    if not ocr:
+        return ""
+    return f'<span class="xf-badge xf-scan" title="{esc(SCAN_HINT)}" aria-label="{esc(SCAN_HINT)}">{SCAN_MARK}</span>'
+
+
 def citation_card(citation: Citation) -> str:
-    """A full-width button for one article: its label and the start of its text."""
+    """A full-width button for one article: its label (and the scan mark) and the start of its text."""
     return (
         f'<button type="button" class="xf-card" {_open_attrs(citation.unit_id, citation.clause)}>'
-        f'<span class="xf-card-title">{esc(citation_label(citation))}</span>'
+        f'<span class="xf-card-title">{esc(citation_label(citation))}</span>{scan_mark(citation.ocr)}'
         f'<span class="xf-card-text">{esc(snippet(citation.quote))}</span></button>'
     )
 
@@ -173,12 +180,14 @@ def _versions(answer: Answer) -> str:
     versions = law_versions(answer)
     if not versions:
         return ""
+    scanned = set(scan_laws(answer))
     rows = "".join(
         f'<li><span class="xf-law">《{esc(short_law(title))}》</span>'
-        f'<span class="xf-date">{esc(version_text(d))}</span></li>'
+        f'<span class="xf-date">{esc(version_text(d))}</span>{scan_mark(title in scanned)}</li>'
         for title, d in versions
     )
-    return f'<section class="xf-versions"><h4 class="xf-h">法规版本</h4><ul>{rows}</ul></section>'
+    note = f'<p class="xf-scan-note">{esc(SCAN_HINT)}</p>' if scanned else ""
+    return f'<section class="xf-versions"><h4 class="xf-h">法规版本</h4><ul>{rows}</ul>{note}</section>'
 
 
 def _feedback(exchange: Exchange) -> str:
@@ -272,7 +281,8 @@ def article_html(hit: Hit, clause: int | None = None, show_link: bool = True) ->
     badges = [esc(meta.level.value), esc(version_text(meta.version_date)), esc(meta.validity.value)]
     if is_superseded(hit.document):
         badges.append("已被新版本取代")
-    badge_html = "".join(f'<span class="xf-badge">{b}</span>' for b in badges)
+    badge_html = "".join(f'<span class="xf-badge">{b}</span>' for b in badges) + scan_mark(meta.ocr)
+    scan_note = f'<p class="xf-scan-note">{esc(SCAN_HINT)}</p>' if meta.ocr else ""
     cited = (
         f'<p class="xf-cited-note">引用的是本条第{int_to_cn(clause)}款（已标出）</p>'
         if clause is not None and any(c.number == clause for c in hit.unit.clauses) and len(hit.unit.clauses) > 1
@@ -288,7 +298,7 @@ def article_html(hit: Hit, clause: int | None = None, show_link: bool = True) ->
         f'<p class="xf-article-law">《{esc(meta.title)}》</p>'
         + (f'<p class="xf-article-path">{path}</p>' if path else "")
         + f'<h3 class="xf-article-label">{esc(hit.unit.label or hit.unit.title)}</h3>'
-        f'<div class="xf-badges">{badge_html}</div>{cited}'
+        f'<div class="xf-badges">{badge_html}</div>{scan_note}{cited}'
         f'<div class="xf-article-body">{_article_body(hit, clause)}</div>'
         f'<div class="xf-article-foot">{link}<p class="xf-disclaimer">仅供学习参考，执法办案请以现行有效的法律文本为准。</p></div>'
         "</article>"
@@ -305,6 +315,7 @@ def hit_card(hit: Hit) -> str:
     return (
         f'<button type="button" class="xf-card" {_open_attrs(hit.unit_id)}>'
         f'<span class="xf-card-title">《{esc(short_law(meta.title))}》{esc(hit.unit.label)}</span>'
+        + scan_mark(meta.ocr)
         + (f'<span class="xf-card-path">{esc(path)}</span>' if path else "")
         + f'<span class="xf-card-text">{esc(snippet(hit.unit.text, 120))}</span></button>'
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from chat.render import SCAN_HINT, SCAN_MARK
 from kb.coverage import CoverageGap, GapKind, gap_to_json
 from kb.models import SearchFilters, StoredDocument
 from xuefa.cli.common import progress_bars, settings_of
@@ -125,7 +126,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
             "heading": list(hit.unit.heading_path), "score": round(hit.score, 5), "via": hit.via,
             "memory_share": None if hit.memory_share is None else round(hit.memory_share, 3),
             "version_date": hit.document.meta.version_date.isoformat() if hit.document.meta.version_date else None,
-            "text": hit.unit.text}
+            "text": hit.unit.text, "ocr": hit.document.meta.ocr}
 
 
 @click.command()
@@ -153,7 +154,8 @@ def search(ctx: click.Context, query: str, top: int, laws: tuple[str, ...], leve
     if not result.grounded:
         click.echo("（知识库中未找到明确依据；以下为可能相关的条文）")
     for i, h in enumerate(result.hits, 1):
-        click.echo(f"{i}. 《{h.document.meta.title}》{h.unit.label}  [{h.score:.4f} {h.via}]")
+        scan = f"（{SCAN_MARK}）" if h.document.meta.ocr else ""
+        click.echo(f"{i}. 《{h.document.meta.title}》{h.unit.label}{scan}  [{h.score:.4f} {h.via}]")
         click.echo("   " + h.unit.text.replace("\n", "\n   ")[:300])
 
 
@@ -172,6 +174,8 @@ def show(ctx: click.Context, citation: str, as_json: bool) -> None:
         return
     meta = hit.document.meta
     click.echo(f"《{meta.title}》{hit.unit.label}  ({meta.level.value}, {meta.version_date or '日期不详'}版)")
+    if meta.ocr:
+        click.echo(f"【{SCAN_MARK}】{SCAN_HINT}")
     if hit.unit.heading_path:
         click.echo(" / ".join(hit.unit.heading_path))
     click.echo(hit.unit.text)
@@ -225,7 +229,8 @@ def eval_(ctx: click.Context, questions: Path, split: str | None, limit: int | N
 
 @click.command()
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print {answer, grounded, citations: [{law, article, text}]}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {answer, grounded, citations: [{law, article, text, ocr}], lacking}.")
 @click.pass_context
 def ask(ctx: click.Context, question: str, as_json: bool) -> None:
     """Answer a question with citations (extractive, or by the configured LLM with checked citations)."""
