@@ -23,6 +23,7 @@ from kb.coverage import CoverageGap, FoundationDocument, coverage_gaps
 from quiz.bank.store import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
+from quiz.people.accounts import Accounts
 from quiz.practice.runs import Practice
 from xuefa.settings import Settings
 
@@ -53,6 +54,9 @@ class Services:
     """Annual exams (blueprint → papers → sittings → grading → reports); ``None``: no 考试 pages."""
     contests: ContestService | None = None
     """Knowledge contests (host console, big screen, buzzers); ``None``: no 竞赛 pages."""
+    accounts: Accounts | None = None
+    """Units, accounts, sign-in and the admins' audit (``admin`` is the bootstrap city account of
+    ``admin_password``); ``None``: no quiz services."""
     foundation: tuple[FoundationDocument, ...] = ()
     """The documents enforcement rests on (``kb.foundation``), checked by ``gaps``."""
 
@@ -114,6 +118,11 @@ def contest_service(settings: Settings, bank: QuestionBank) -> ContestService:
     return ContestService(bank, settings.quiz)
 
 
+def accounts_service(settings: Settings, bank: QuestionBank) -> Accounts:
+    """Accounts in the question bank's database; ``admin_password`` is the bootstrap city administrator's."""
+    return Accounts(bank.engine, settings.accounts, bootstrap_password=settings.admin_password)
+
+
 def answer_service(settings: Settings, kb: KnowledgeBase, foundation: tuple[FoundationDocument, ...]) -> AnswerService:
     return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm), foundation=foundation)
 
@@ -141,6 +150,7 @@ def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> 
         services.practice = Practice.from_settings(bank, settings.quiz)
         services.contests = contest_service(settings, bank)
         services.exams = exam_service(settings, bank)
+        services.accounts = accounts_service(settings, bank)
     return services
 
 

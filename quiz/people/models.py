@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -68,3 +69,113 @@ class Actor:
 
 class AccessDenied(PermissionError):
     """An account acted outside its role or its units. The message is Chinese and names no other unit's data."""
+
+
+class AccountError(ValueError):
+    """Input the accounts service refuses (an unknown unit, a weak password, a login taken); Chinese message."""
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    name: str
+    parent: str
+    """The unit above; ``""`` at the top."""
+    officers: int
+    """Active officer accounts in this unit itself (not the units below)."""
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    login: str
+    name: str
+    role: Role
+    unit: str
+    title: str
+    leader: bool
+    active: bool
+    has_password: bool
+    must_change_password: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    """The session token to hand the browser; only its SHA-256 is stored."""
+    actor: Actor
+
+
+class SignInReason(StrEnum):
+    WRONG = "wrong"
+    """Unknown login or wrong password (the same message for both)."""
+    LOCKED = "locked"
+    NO_PASSWORD = "no_password"
+    INACTIVE = "inactive"
+
+
+class SignInError(ValueError):
+    """A refused sign-in; ``minutes_left``: how long a locked account stays locked."""
+
+    def __init__(self, reason: SignInReason, message: str, minutes_left: int = 0) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.minutes_left = minutes_left
+
+
+class AuditAction(StrEnum):
+    """The actions the accounts service records; other services record their own names through
+    ``Accounts.record``."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED = "locked"
+    SIGN_OUT = "sign_out"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_SET = "password_set"
+    UNIT_ADDED = "unit_added"
+    ACCOUNT_ADDED = "account_added"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ROSTER_IMPORTED = "roster_imported"
+    ROSTER_REFUSED = "roster_refused"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    login: str
+    """Who acted (for a failed sign-in: the login typed)."""
+    role: Role | None
+    """``None``: no account (a failed sign-in with an unknown login)."""
+    unit: str
+    """The unit the action concerned (the target account's, else the actor's own); ``""``: the city."""
+    action: str
+    target: str
+    detail: str
+    client: str
+    """Where from: the address (and browser) the route saw, ``cli`` for the command line."""
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    row: int
+    """The row number as the spreadsheet shows it (header on row 1 → the first officer on row 2)."""
+    reason: str
+
+
+class RosterImportError(AccountError):
+    """A roster refused as a whole: the file's name, and every bad row with its reason."""
+
+    def __init__(self, file: str, problems: list[RosterProblem] | None = None, message: str = "") -> None:
+        self.file = file
+        self.problems = problems or []
+        lines = [f"第 {p.row} 行：{p.reason}" for p in self.problems]
+        summary = message or f"{len(self.problems)} 行有问题，整份名单未导入。"
+        super().__init__(f"名单 {file} 无法导入：{summary}" + ("\n" + "\n".join(lines) if lines else ""))
+
+
+@dataclass(frozen=True)
+class RosterImport:
+    added: int
+    updated: int
+    unchanged: int
