@@ -1,0 +1,97 @@
+"""What each source earns, with exact hours on small hand-made data (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from quiz.hours.models import ActivityDraft, ActivityKind, Exam, Source
+from quiz.hours.service import Hours
+from tests.quiz.hours.conftest import ADMIN_ONE, CITY, Records, china
+
+
+def test_a_day_of_practice_counts_its_gaps_each_capped(hours: Hours, records: Records) -> None:
+    # first 1 min; gaps 1, 2, 10 (→ 3), 1: 8 minutes = 8/45 学时
+    times = [china(f"2026-03-02 {t}") for t in ("09:00", "09:01", "09:03", "09:13", "09:14")]
+    records.answers("A001", times)
+    year = hours.officer_year("A001", 2026)
+    assert year.by_source[Source.PRACTICE] == round(8 / 45, 2) == 0.18
+    (entry,) = year.entries
+    assert entry.day == date(2026, 3, 2) and entry.source is Source.PRACTICE
+    assert year.by_month[2] == 0.18 and year.total == 0.18
+
+
+def test_practice_is_capped_per_day_and_days_follow_china_time(hours: Hours, records: Records) -> None:
+    start = china("2026-03-03 08:00")
+    records.answers("A002", [start + timedelta(minutes=i) for i in range(200)])  # 200 minutes → cap 2
+    records.answers("A002", [china("2026-03-04 23:59"), china("2026-03-05 00:01")])  # two days, 1 min each
+    year = hours.officer_year("A002", 2026)
+    by_day = {e.day: e.hours for e in year.entries}
+    assert by_day == {date(2026, 3, 3): 2.0, date(2026, 3, 4): round(1 / 45, 2), date(2026, 3, 5): round(1 / 45, 2)}
+    assert year.total == 2.04
+
+
+def test_practice_left_today_is_what_the_cap_leaves(hours: Hours, records: Records) -> None:
+    today = china("2026-07-01 10:00")
+    records.answers("A001", [today + timedelta(minutes=i) for i in range(45)])  # 1 + 44 = 45 min → 1 学时
+    assert hours.officer_year("A001", 2026).next.practice_left_today == 1.0
+
+
+def test_an_exam_sat_counts_and_one_not_submitted_does_not(hours: Hours, records: Records) -> None:
+    exam = records.exam("2026年度执法资格考试")
+    records.sitting(exam, "A001", china("2026-05-10 10:00"), 70.0)
+    records.sitting(exam, "A002", None, None)
+    assert hours.officer_year("A001", 2026).by_source[Source.EXAM] == 2.0
+    assert hours.officer_year("A002", 2026).by_source[Source.EXAM] == 0.0
+
+
+def test_a_checklist_item_counts_once_when_first_mastered(hours: Hours, records: Records) -> None:
+    records.checklist_item("清单#1")
+    records.checklist_item("清单#2")
+    q1, q2 = records.question("清单#1"), records.question("清单#1")
+    records.answers("A001", [china("2026-02-01 09:00")], q1, correct=False)
+    records.answers("A001", [china("2026-02-03 09:00")], q1, correct=True)  # 1/1 right: mastered
+    records.answers("A001", [china("2026-02-04 09:00")], q2, correct=False)  # 1/2: no longer, no second credit
+    records.answers("A001", [china("2026-02-05 09:00")], q2, correct=True)  # mastered again: still once
+    year = hours.officer_year("A001", 2026)
+    (entry,) = [e for e in year.entries if e.source is Source.CHECKLIST]
+    assert entry.day == date(2026, 2, 3) and entry.hours == 0.5
+    assert year.next.checklist_not_mastered == 1
+
+
+@pytest.mark.parametrize("kind", list(ActivityKind))
+def test_each_activity_kind_credits_its_attendees(hours: Hours, kind: ActivityKind) -> None:
+    hours.add_activity(ADMIN_ONE, ActivityDraft("一支队", kind, f"{kind}活动", date(2026, 4, 8), 3.0, ("a001", "A002")))
+    for officer in ("A001", "A002"):
+        year = hours.officer_year(officer, 2026)
+        assert year.by_source[Source.ACTIVITY] == 3.0
+        assert year.entries[0].kind is kind and year.by_month[3] == 3.0
+
+
+def test_a_rotation_credits_those_who_passed_its_exam(hours: Hours, records: Records) -> None:
+    exam = records.exam("轮训考核验收", points=50.0)  # pass mark 30
+    records.sitting(exam, "A001", china("2026-04-20 10:00"), 30.0)
+    records.sitting(exam, "A002", china("2026-04-20 10:00"), 29.5)
+    activity = hours.add_activity(CITY, ActivityDraft("市交通运输局", ActivityKind.ROTATION, "春季轮训",
+                                                      date(2026, 4, 13), 30.0, ("A001", "A002", "B001"),
+                                                      ends_on=date(2026, 4, 17)))
+    hours.set_rotation_exam(CITY, activity, exam)
+    standing = {}
+    for officer in ("A001", "A002", "B001"):
+        (rotation,) = [e for e in hours.officer_year(officer, 2026).entries if e.kind is ActivityKind.ROTATION]
+        standing[officer] = (rotation.exam, rotation.hours)
+    assert standing == {"A001": (Exam.PASSED, 30.0), "A002": (Exam.FAILED, 0.0), "B001": (Exam.ABSENT, 0.0)}
+    # the exam sat still counts as an exam
+    assert hours.officer_year("A002", 2026).by_source[Source.EXAM] == 2.0
+
+
+def test_the_rules_decide_what_counts(hours: Hours, records: Records) -> None:
+    exam = records.exam("考试")
+    records.sitting(exam, "A001", china("2026-05-10 10:00"), 90.0)
+    rules = hours.rules(2026).model_copy(update={"exam_hours": 3.5, "practice_daily_cap": 0.0})
+    hours.set_rules(CITY, 2026, rules)
+    records.answers("A001", [china("2026-03-02 09:00"), china("2026-03-02 09:02")])
+    year = hours.officer_year("A001", 2026)
+    assert year.by_source[Source.EXAM] == 3.5 and year.by_source[Source.PRACTICE] == 0.0
+    assert hours.rules(2027).exam_hours == 2.0  # another year keeps the defaults
