@@ -236,8 +236,9 @@ class Accounts:
         sheet = read_roster(path, limits)
         with self._session.begin() as s:
             tree = UnitTree.load(s)
-            existing = {row.login: row for row in s.scalars(
-                select(AccountRow).where(AccountRow.login.in_([e.officer_id for e in sheet.entries])))}
+            logins = {form for e in sheet.entries for form in login_forms(e.officer_id)}
+            existing = {normalize_id(row.login): row
+                        for row in s.scalars(select(AccountRow).where(AccountRow.login.in_(logins)))}
             names = tree.names_by_id()
             problems = sorted(sheet.problems + [
                 problem for entry in sheet.entries
