@@ -22,10 +22,15 @@ from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
 from kb.models import Clause, DocumentMeta, Level, ParsedDocument, Unit
 from kb.settings import KBSettings
+from quiz.db import make_engine
+from quiz.people.accounts import Accounts
+from quiz.people.settings import AccountSettings
 from xuefa.app.state import Services
 
 LAWS = ("中华人民共和国行政强制法", "中华人民共和国公路法")
 ADMIN_PASSWORD = "测试-admin-口令-2026"
+ADMIN_LOGIN = "admin"
+"""The bootstrap city administrator: signs in with ``ADMIN_PASSWORD`` (the ``admin_password`` setting)."""
 HTML_LAW_TITLE = "网页注入测试规定"
 HTML_TEXT = '<img src=x onerror=alert(2)><script>alert(3)</script>本条用于检验网页注入，"引号"与&符号。'
 
@@ -69,6 +74,15 @@ def app_kb(app_home: Path) -> Iterator[KnowledgeBase]:
     kb.close()
 
 
+def make_accounts(home: Path, admin_password: str = ADMIN_PASSWORD, clock: Any = None) -> Accounts:
+    """Accounts in a SQLite file of ``home``; ``admin`` with ``admin_password`` is the city administrator."""
+    home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(f"sqlite:///{home / 'accounts.sqlite'}")
+    if clock is None:
+        return Accounts(engine, AccountSettings(), bootstrap_password=admin_password)
+    return Accounts(engine, AccountSettings(), clock, bootstrap_password=admin_password)
+
+
 def make_services(kb: KnowledgeBase, home: Path, answers: Any = None, admin_password: str = ADMIN_PASSWORD) -> Services:
     return Services(
         kb=kb,
@@ -76,6 +90,7 @@ def make_services(kb: KnowledgeBase, home: Path, answers: Any = None, admin_pass
         feedback=FeedbackStore(home / "feedback.sqlite"),
         admin_password=admin_password,
         uploads_dir=home / "uploads",
+        accounts=make_accounts(home, admin_password) if admin_password else None,
     )
 
 

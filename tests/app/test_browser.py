@@ -22,7 +22,7 @@ from quiz.exam.service import ExamService
 from quiz.practice.runs import Practice
 from quiz.settings import QuizSettings
 from tests.app.browser import SIZES, visit
-from tests.app.conftest import ADMIN_PASSWORD, HTML_LAW_TITLE, HTML_TEXT, make_services
+from tests.app.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, HTML_LAW_TITLE, HTML_TEXT, make_services
 from xuefa.answered import FEEDBACK_SOURCE
 from xuefa.app.state import Services
 
@@ -276,10 +276,12 @@ def test_admin_uploads_with_per_file_results(
     docs_before = len(app_kb.documents())
     with visit(browser, app_url, "phone") as v:
         v.tap(v.page.locator("#xf-tab-admin-button"))
+        v.page.locator("#xf-login-account textarea").fill(ADMIN_LOGIN)
         v.page.locator("#xf-password input").fill("wrong")
         v.tap(v.page.locator("#xf-login-btn"))
         v.page.locator(".xf-error", has_text="密码不正确").wait_for()
         assert not v.page.locator("#xf-admin").is_visible()
+        v.page.locator("#xf-login-account textarea").fill(ADMIN_LOGIN)
         v.page.locator("#xf-password input").fill(ADMIN_PASSWORD)
         v.tap(v.page.locator("#xf-login-btn"))
         v.page.locator("#xf-admin").wait_for()
@@ -320,6 +322,7 @@ def test_an_admin_confirms_a_thumbs_up_answer_into_the_search_memory(
             assert all(e.source != FEEDBACK_SOURCE for e in app_kb.memory().entries), "a vote alone is not remembered"
 
             v.tap(v.page.locator("#xf-tab-admin-button"))
+            v.page.locator("#xf-login-account textarea").fill(ADMIN_LOGIN)
             v.page.locator("#xf-password input").fill(ADMIN_PASSWORD)
             v.tap(v.page.locator("#xf-login-btn"))
             review = v.page.locator("#xf-review")
@@ -354,6 +357,7 @@ def test_one_admin_login_opens_every_tab_and_one_logout_closes_them(
     with visit(browser, serve_app(services), "desktop") as v:  # (a phone keeps 竞赛 and 管理 in the ⋯ menu)
         page = v.page
         v.tap(page.locator("#xf-tab-admin-button"))
+        page.locator("#xf-login-account textarea").fill(ADMIN_LOGIN)
         page.locator("#xf-password input").fill(ADMIN_PASSWORD)
         v.tap(page.locator("#xf-login-btn"))
         page.locator("#xf-admin").wait_for()

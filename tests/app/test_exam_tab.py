@@ -17,7 +17,9 @@ from pypdf import PdfReader
 from quiz.bank.store import QuestionBank
 from quiz.exam.models import BlueprintError, ExamError, ExamRefused
 from quiz.exam.service import ExamService
+from quiz.people.accounts import Accounts
 from quiz.settings import QuizSettings
+from tests.app.conftest import make_accounts
 from tests.quiz.exam.conftest import PEOPLE, Clock, hand_questions, write_roster
 from xuefa.app.exam_tab import (
     audit_frame,
@@ -31,6 +33,7 @@ from xuefa.app.exam_tab import (
     report_summary,
     run_action,
 )
+from xuefa.app.gate import Gate
 from xuefa.app.state import Services
 
 
@@ -73,7 +76,7 @@ def test_the_organiser_flow_through_the_tab_helpers(exams: ExamService, tmp_path
     info = exams.create_exam("年度考试", blueprint_from_form(
         [["单选", "", "", "", 1], ["多选", "", "", "", 1], ["判断", "", "", "", 1], ["填空", "", "", "", 1],
          ["简答", "", "", "", 1]], [2, 4, 1, 3, 10, 15], 30, False, False))
-    assert exam_choices(exams) == [(f"年度考试（考试码 {info.code} · 草稿）", info.id)]
+    assert exam_choices(exams) == [(f"年度考试（市级 · 考试码 {info.code} · 草稿）", info.id)]
     with pytest.raises(ExamError) as e:
         run_action(exams, info.id, "open")
     assert "请先组卷" in str(e.value)
@@ -120,25 +123,27 @@ def test_the_organiser_flow_through_the_tab_helpers(exams: ExamService, tmp_path
     assert load_workbook(io.BytesIO(xlsx.read_bytes())).sheetnames[0] == "成绩"
 
 
-def test_the_tab_builds_and_its_handlers_check_the_login(exams: ExamService) -> None:
-    services = Services(kb=None, answers=None, feedback=None, admin_password="口令")  # type: ignore[arg-type]
+def test_the_tab_builds_and_its_handlers_check_the_sign_in(exams: ExamService, tmp_path: Path) -> None:
+    accounts = make_accounts(tmp_path / "people", "口令-2026-甲")
+    services = Services(kb=None, answers=None, feedback=None, admin_password="口令-2026-甲",  # type: ignore[arg-type]
+                        accounts=accounts)
     with gr.Blocks() as demo:
-        console = build_exam_tab(services, exams, gr.State(False))
+        gate = Gate(accounts, gr.State(""))
+        console = build_exam_tab(services, exams, gate)
     assert console is not None
     fns: dict[str, Any] = {f.name: f.fn for f in demo.fns.values()}
-    with pytest.raises(gr.Error):
-        fns["do_create"](False, "偷偷建的考试", "", "", 1, [["单选", "", "", "", 1]], 30, False, False, "", 1, 1, 1,
-                         1, 1, 1)
+    form = [[["单选", "", "", "", 1]], 30, False, False, "", 1, 1, 1, 1, 1, 1]
+    for token in ("", "not-a-token"):  # no session: nothing done, and the State is cleared (the login shows)
+        assert fns["do_create"](None, token, "偷偷建的考试", "", "", 1, "", *form)[-1] == ""
+        assert fns["do_report"](None, token, 1)[-1] == ""
     assert exams.list_exams() == []
-    with pytest.raises(gr.Error):
-        fns["do_report"](False, 1)
-    outputs = fns["do_create"](True, "年度考试", "", "", 1, [["单选", "", "", "", 1]], 30, False, False, "",
-                               1, 1, 1, 1, 1, 1)
-    assert "考试码" in outputs[0] and len(exams.list_exams()) == 1
-    flag, cleared, message = fns["do_login"]("错误口令")
-    assert flag is not True and cleared == "" and "密码不正确" in message
-    assert fns["do_login"]("口令")[0] is True
+    _, cleared, message = fns["do_login"]("admin", "错误口令", None)
+    assert cleared == "" and "密码不正确" in message
+    token, _, _ = fns["do_login"]("admin", "口令-2026-甲", None)
+    assert isinstance(token, str) and token
+    outputs = fns["do_create"](None, token, "年度考试", "", "", 1, "", *form)
+    assert "考试码" in outputs[0] and len(exams.list_exams()) == 1 and exams.list_exams()[0].unit == ""
+    assert [e.action for e in accounts.audit(Accounts.system_actor(), action="exam_create")] == ["exam_create"]
     with gr.Blocks():
-        disabled = build_exam_tab(Services(kb=None, answers=None, feedback=None), exams, gr.State(False))  # type: ignore[arg-type]
+        disabled = build_exam_tab(Services(kb=None, answers=None, feedback=None), exams, None)  # type: ignore[arg-type]
     assert disabled is None
-

@@ -18,7 +18,7 @@ from quiz.generation.generate import generate
 from quiz.settings import QuizSettings
 from quiz.source import StaticSource
 from tests.app.browser import visit
-from tests.app.conftest import ADMIN_PASSWORD, make_services
+from tests.app.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, make_services
 from tests.quiz.laws import laws_db, load_law
 from xuefa.app.contest_tab import parse_stakes, team_lines
 
@@ -76,9 +76,11 @@ def test_host_runs_a_contest_from_the_console(browser: Any, console: tuple[str, 
     with visit(browser, url, "desktop") as v:
         page = v.page
         v.tap(page.get_by_role("tab", name="竞赛"))
+        page.locator("#xc-login-account textarea").fill(ADMIN_LOGIN)
         page.locator("#xc-password input").fill("wrong")
         v.tap(page.locator("#xc-login-btn"))
         page.locator("#xc-login", has_text="密码不正确").wait_for(timeout=UPDATE_MS)
+        page.locator("#xc-login-account textarea").fill(ADMIN_LOGIN)
         page.locator("#xc-password input").fill(ADMIN_PASSWORD)
         v.tap(page.locator("#xc-login-btn"))
         page.locator("#xc-console").wait_for(timeout=UPDATE_MS)

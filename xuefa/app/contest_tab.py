@@ -1,11 +1,13 @@
-"""The 竞赛 tab: the host console of a knowledge contest, behind the admin password.
+"""The 竞赛 tab: the host console of a knowledge contest, behind an administrator's sign-in (a unit
+administrator hosts only its units' contests; the city administrator any).
 
 The host creates a contest (teams, the usual rounds), opens the big screen on the projector and hands out
 the team codes for the phones' buzzers; then, question by question: 出题 (drawn from the bank), 开放抢答,
 判定 (automatic for objective types, 判为正确/错误 to decide or override), 揭晓答案; manual score
 adjustments with their reason; results exported as XLSX/CSV.
 
-Per session in ``gr.State``: whether it is logged in, the contest it hosts, the server address its links
+Per session in ``gr.State``: the sign-in's token (``xuefa.app.gate``: every handler resolves it and checks
+the contest's unit), the contest it hosts, the server address its links
 use and the last version it drew. A ``gr.Timer`` redraws the status every second while something can
 change by itself (buzzers, countdowns); the answer widgets change only with the host's own actions, so a
 late buzz never clears an answer being entered.
@@ -36,10 +38,13 @@ from quiz.contest.model import (
 from quiz.contest.service import ContestService
 from quiz.contest.views import AttemptView, HostView, KeyView, ScreenView
 from quiz.models import QUESTION_TYPE_NAMES, question_type
+from quiz.people.access import owner_for, require
+from quiz.people.models import AccessDenied, Scope
 from quiz.settings import QuizSettings
 from xuefa.app import dialogs
 from xuefa.app.admin_tab import wire_login
-from xuefa.app.dialogs import Login, html_block
+from xuefa.app.dialogs import Login, html_block, login_views
+from xuefa.app.gate import Admin, AdminAction, Gate
 from xuefa.app.render import esc
 from xuefa.services import Services
 
@@ -47,7 +52,8 @@ log = logging.getLogger(__name__)
 
 CONSOLE_CSS = '<link rel="stylesheet" href="/static-xf/contest-console.css">'
 DISABLED_NOTE = (
-    "竞赛主持台需要管理员密码：请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动。"
+    "竞赛主持台需要管理员账号：请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动，"
+    "再用账号 `admin` 和这个密码登录。"
 )
 KIND_CHOICES = [("必答题（各队轮流）", RoundKind.REQUIRED.value), ("抢答题（先按先答）", RoundKind.BUZZ.value),
                 ("风险题（自选分值）", RoundKind.RISK.value)]
@@ -267,6 +273,7 @@ class Setup:
     reload: gr.Button
     box: gr.Accordion
     name: gr.Textbox
+    unit: gr.Textbox
     teams: gr.Textbox
     laws: gr.Dropdown
     kinds: gr.CheckboxGroup
@@ -296,6 +303,7 @@ class Host:
     void_reason: gr.Textbox
     void: gr.Button
     finish: gr.Button
+    delete: gr.Button
 
 
 @dataclass
@@ -356,7 +364,7 @@ class Console:
 
 @dataclass
 class ContestTab:
-    authed: gr.State
+    gate: Gate
     code: gr.State
     base: gr.State
     login: Login
@@ -371,12 +379,13 @@ class ContestTab:
 
     @property
     def session(self) -> list[Any]:
-        return [self.authed, self.code, self.base]
+        """The inputs of a host action after the sign-in's token (``Gate.on`` adds it)."""
+        return [self.code, self.base]
 
 
 def layout_login() -> Login:
     return dialogs.layout_login('<h2 class="xf-section-title">竞赛主持台 · 管理员登录</h2>'
-                                '<p class="xf-hint">主持知识竞赛需要管理员密码。</p>', "xc-login", "xc-password", "xc-login-btn")
+                                '<p class="xf-hint">主持知识竞赛需要管理员账号。</p>', "xc-login", "xc-password", "xc-login-btn")
 
 
 def layout_setup() -> Setup:
@@ -388,6 +397,8 @@ def layout_setup() -> Setup:
         with gr.Accordion("新建竞赛", open=False, elem_id="xc-new") as box:
             name = gr.Textbox(label="竞赛名称", max_length=60, elem_id="xc-name",
                               placeholder="例如：2026 年路政执法知识竞赛")
+            unit = gr.Textbox(label="所属单位（市级管理员可选任一单位，空为市级；单位管理员为本单位或下级单位）",
+                              max_length=200, elem_id="xc-unit")
             teams = gr.Textbox(label="参赛队伍（每行一个队名）", lines=4, max_length=1000, elem_id="xc-teams")
             laws = gr.Dropdown([], multiselect=True, label="出题范围：法律（不选为题库全部）", elem_id="xc-laws")
             kinds = gr.CheckboxGroup(TYPE_CHOICES, value=DEFAULT_TYPES, label="题型", elem_id="xc-types")
@@ -397,7 +408,7 @@ def layout_setup() -> Setup:
                 buzz = gr.Number(10, label="抢答题：总题数", precision=0, minimum=0, maximum=100, elem_id="xc-n-buzz")
                 risk = gr.Number(1, label="风险题：每队题数", precision=0, minimum=0, maximum=10, elem_id="xc-n-risk")
             create = gr.Button("创建竞赛", variant="primary", elem_id="xc-create")
-    return Setup(chooser, reload, box, name, teams, laws, kinds, required, buzz, risk, create)
+    return Setup(chooser, reload, box, name, unit, teams, laws, kinds, required, buzz, risk, create)
 
 
 def layout_host() -> Host:
@@ -423,8 +434,9 @@ def layout_host() -> Host:
             with gr.Row():
                 void = gr.Button("作废本题", variant="secondary", elem_id="xc-void")
                 finish = gr.Button("结束竞赛", variant="stop", elem_id="xc-finish")
+                delete = gr.Button("删除竞赛", variant="stop", elem_id="xc-delete")
     return Host(status, round_pick, start_round, stake, draw, open_buzz, reveal, choice, picks, text, auto, right,
-                wrong, void_reason, void, finish)
+                wrong, void_reason, void, finish, delete)
 
 
 def layout_adjust() -> Adjust:
@@ -465,7 +477,7 @@ def layout_rounds(settings: QuizSettings) -> Rounds:
                   export_xlsx, export_csv, exported)
 
 
-def layout(authed: gr.State, settings: QuizSettings) -> ContestTab:
+def layout(gate: Gate, settings: QuizSettings) -> ContestTab:
     code = gr.State("")
     base = gr.State("")
     login = layout_login()
@@ -480,14 +492,15 @@ def layout(authed: gr.State, settings: QuizSettings) -> ContestTab:
     seen = gr.State(-1)
     console = Console(host.status, links, rounds.table, host.round_pick, host.stake, host.choice, host.picks,
                       host.text, adjust.team, seen)
-    return ContestTab(authed, code, base, login, panel, setup, host, adjust, rounds, logout, timer, console)
+    return ContestTab(gate, code, base, login, panel, setup, host, adjust, rounds, logout, timer, console)
 
 
 # the tab: handlers (plain functions of the service and the form values) ---------------------------------
 
 
-def contest_choices(contests: ContestService) -> list[tuple[str, str]]:
-    return [(f"{s.name}（{s.code}）· {s.phase_name}", s.code) for s in contests.contests()]
+def contest_choices(contests: ContestService, scope: Scope | None = None) -> list[tuple[str, str]]:
+    """The contests ``scope`` covers (None: all), as the chooser lists them."""
+    return [(f"{s.name}（{s.unit or '市级'} · {s.code}）· {s.phase_name}", s.code) for s in contests.contests(scope)]
 
 
 def law_choices(contests: ContestService) -> list[str]:
@@ -535,22 +548,28 @@ class HostActions:
     """The host's actions on the chosen contest: each one service call; a refusal is a warning, and the console
     redraws either way."""
 
-    def __init__(self, contests: ContestService, console: Console) -> None:
+    def __init__(self, contests: ContestService, console: Console, gate: Gate) -> None:
         self.contests = contests
         self.console = console
+        self.gate = gate
 
     def skip_all(self) -> tuple[Any, ...]:
         return tuple(gr.skip() for _ in self.console.outputs)
 
-    def guarded(self, action: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
-        def run(ok: bool, contest_code: str, where: str, *args: Any) -> tuple[Any, ...]:
-            if not ok:
-                raise gr.Error("请先登录。")
+    def guarded(self, action: Callable[..., Any], name: str) -> Callable[..., tuple[Any, ...]]:
+        """``action(code, *args)`` as ``Gate.on``'s function: on a contest of the administrator's units only,
+        recorded in the admins' audit as ``name``."""
+
+        def run(admin: Admin, contest_code: str, where: str, *args: Any) -> tuple[Any, ...]:
             if not contest_code:
                 gr.Warning("请先选择或新建一场竞赛。")
                 return self.skip_all()
             try:
+                owned(self.contests, admin, contest_code)
                 action(contest_code, *args)
+                self.gate.record(admin, AdminAction.CONTEST_HOST, contest_code, name)
+            except AccessDenied:
+                raise
             except ContestError as exc:
                 log.info("contest %s: refused: %s", contest_code, exc)
                 gr.Warning(esc(exc))
@@ -559,6 +578,7 @@ class HostActions:
                 gr.Warning("操作失败，请重试；若一再失败请查看服务器日志。")
             return redraw(self.contests, contest_code, where)
 
+        run.__name__ = f"host_{name}"
         return run
 
     def add_round(self, c: str, k: str, title: str, count: float | None, points: float | None,
@@ -592,98 +612,140 @@ class HostActions:
         gr.Info("分数已调整并记录。")
 
 
-# the tab: wiring ------------------------------------------------------------------------------------
+# the tab: wiring (each handler resolves the session's account itself: ``Gate.on``) ----------------------
 
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
 
-def wire_session(tab: ContestTab, services: Services, contests: ContestService) -> None:
-    """Login and logout; choosing, listing and creating contests."""
-    setup = tab.setup
+def owned(contests: ContestService, admin: Admin, contest_code: str) -> str:
+    """The contest's code, if the administrator may act on it (AccessDenied otherwise)."""
+    require(admin.actor, contests.owner(contest_code))
+    return contest_code
 
-    def on_admin(ok: bool, request: gr.Request) -> tuple[Any, ...]:
+
+def wire_session(tab: ContestTab, contests: ContestService) -> None:
+    """Sign-in and logout: the panel and the lists follow the session."""
+    gate, setup = tab.gate, tab.setup
+
+    def on_session(token: str, request: gr.Request) -> tuple[Any, ...]:
+        actor = gate.actor(token)
+        views = login_views(actor is not None, gate.must_change(token))
         skip = gr.skip()
-        if not ok:
-            return "", gr.update(visible=True), gr.update(visible=False), skip, skip, skip, skip, gr.Timer(active=False)
-        found = contest_choices(contests)
-        first = found[0][1] if found else None
+        if actor is None:
+            return "", *views, gr.update(visible=False), skip, skip, skip, skip, skip, gr.Timer(active=False)
+        found = contest_choices(contests, actor.scope)
         law_list = law_choices(contests)
-        return (skip, gr.update(visible=False), gr.update(visible=True), base_url(request),
-                gr.update(choices=found, value=first), gr.update(choices=law_list, value=[]),
-                gr.update(choices=law_list, value=[]), gr.Timer(active=True))
+        first = found[0][1] if found else None
+        return (skip, *views, gr.update(visible=True), base_url(request), gr.update(choices=found, value=first),
+                gr.update(choices=law_list, value=[]), gr.update(choices=law_list, value=[]), actor.unit,
+                gr.Timer(active=True))
 
-    wire_login(services, tab.authed, tab.login.password, tab.login.enter, tab.login.message)
-    tab.authed.change(on_admin, [tab.authed], [tab.code, tab.login.column, tab.panel, tab.base, setup.chooser,
-                                               setup.laws, tab.rounds.laws, tab.timer], **PRIVATE)
-    tab.logout.click(lambda: False, outputs=[tab.authed], **PRIVATE)
+    wire_login(gate, tab.login)
+    gate.session.change(on_session, [gate.session], [tab.code, *tab.login.views, tab.panel, tab.base, setup.chooser,
+                                                     setup.laws, tab.rounds.laws, setup.unit, tab.timer], **PRIVATE)
+    tab.logout.click(gate.sign_out, [gate.session], [gate.session], **PRIVATE)
 
-    def on_choose(ok: bool, chosen: str | None, where: str) -> tuple[Any, ...]:
-        if not ok:
-            return ("", *(gr.skip() for _ in tab.console.outputs))
+
+def wire_setup(tab: ContestTab, contests: ContestService) -> None:
+    """Choosing, listing and creating contests (a new one is owned by the creator's unit, or the unit the
+    city administrator picks)."""
+    gate, setup = tab.gate, tab.setup
+
+    def on_choose(admin: Admin, chosen: str | None, where: str) -> tuple[Any, ...]:
         try:
-            return (chosen or "", *redraw(contests, chosen or "", where))
+            code = owned(contests, admin, chosen) if chosen else ""
+            return (code, *redraw(contests, code, where))
         except ContestError as exc:
             gr.Warning(esc(exc))
             return ("", *redraw(contests, "", where))
 
-    setup.chooser.change(on_choose, [tab.authed, setup.chooser, tab.base], [tab.code, *tab.console.outputs],
-                         **PRIVATE)
+    gate.on(setup.chooser.change, on_choose, [setup.chooser, tab.base], [tab.code, *tab.console.outputs], **PRIVATE)
 
-    def on_reload(ok: bool, current: str) -> Any:
-        if not ok:
-            return gr.skip()
-        found = contest_choices(contests)
+    def on_reload(admin: Admin, current: str) -> Any:
+        found = contest_choices(contests, admin.actor.scope)
         return gr.update(choices=found, value=current if any(c == current for _, c in found) else None)
 
-    setup.reload.click(on_reload, [tab.authed, tab.code], [setup.chooser], **PRIVATE)
+    gate.on(setup.reload.click, on_reload, [tab.code], [setup.chooser], **PRIVATE)
 
-    def on_create(ok: bool, title: str, team_text: str, chosen_laws: list[str], chosen_types: list[str],
-                  required: float | None, buzz: float | None, risk: float | None) -> Any:
-        if not ok:
-            raise gr.Error("请先登录。")
+    def on_create(admin: Admin, title: str, unit: str, team_text: str, chosen_laws: list[str],
+                  chosen_types: list[str], required: float | None, buzz: float | None, risk: float | None) -> Any:
+        owner = owner_for(admin.actor, unit or "")
         try:
             contest = contests.create_standard(title or "", team_lines(team_text), int(required or 0),
-                                               int(buzz or 0), int(risk or 0), question_pick(chosen_laws, chosen_types))
+                                               int(buzz or 0), int(risk or 0), question_pick(chosen_laws, chosen_types),
+                                               unit=owner)
         except ContestError as exc:
             log.info("contest not created: %s", exc)
             gr.Warning(esc(exc))
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        gate.record(admin, AdminAction.CONTEST_CREATE, contest.code, contest.name)
         gr.Info(f"已创建竞赛“{esc(contest.name)}”，编号 {contest.code}。")
-        return gr.update(choices=contest_choices(contests), value=contest.code), "", "", gr.Accordion(open=False)
+        return (gr.update(choices=contest_choices(contests, admin.actor.scope), value=contest.code), "", "",
+                gr.Accordion(open=False))
 
-    setup.create.click(on_create, [tab.authed, setup.name, setup.teams, setup.laws, setup.kinds, setup.required,
-                                   setup.buzz, setup.risk], [setup.chooser, setup.name, setup.teams, setup.box],
-                       **PRIVATE)
+    gate.on(setup.create.click, on_create, [setup.name, setup.unit, setup.teams, setup.laws, setup.kinds,
+                                            setup.required, setup.buzz, setup.risk],
+            [setup.chooser, setup.name, setup.teams, setup.box], **PRIVATE)
 
 
 def wire_actions(tab: ContestTab, contests: ContestService) -> None:
     """The host's buttons, each one service call and a redraw."""
-    acts = HostActions(contests, tab.console)
-    guarded, session, outputs, h = acts.guarded, tab.session, tab.console.outputs, tab.host
-    tab.rounds.add.click(guarded(acts.add_round), [*session, *tab.rounds.form], outputs, **PRIVATE)
-    h.start_round.click(guarded(acts.start), [*session, h.round_pick], outputs, **PRIVATE)
-    h.draw.click(guarded(acts.draw), [*session, h.stake], outputs, **PRIVATE)
-    h.open_buzz.click(guarded(lambda c: contests.open_buzz(c)), session, outputs, **PRIVATE)
-    h.reveal.click(guarded(lambda c: contests.reveal(c)), session, outputs, **PRIVATE)
-    judge_inputs = [*session, h.choice, h.picks, h.text]
-    h.auto.click(guarded(acts.judge(None)), judge_inputs, outputs, **PRIVATE)
-    h.right.click(guarded(acts.judge(True)), judge_inputs, outputs, **PRIVATE)
-    h.wrong.click(guarded(acts.judge(False)), judge_inputs, outputs, **PRIVATE)
-    h.void.click(guarded(lambda c, why: contests.void(c, why or "")), [*session, h.void_reason], outputs, **PRIVATE)
-    h.finish.click(guarded(lambda c: contests.finish(c)), session, outputs, **PRIVATE)
+    acts = HostActions(contests, tab.console, tab.gate)
+    session, outputs, h = tab.session, tab.console.outputs, tab.host
+
+    def on(trigger: Callable[..., Any], action: Callable[..., Any], name: str, *extra: Any) -> None:
+        tab.gate.on(trigger, acts.guarded(action, name), [*session, *extra], outputs, **PRIVATE)
+
+    on(tab.rounds.add.click, acts.add_round, "add_round", *tab.rounds.form)
+    on(h.start_round.click, acts.start, "start_round", h.round_pick)
+    on(h.draw.click, acts.draw, "draw", h.stake)
+    on(h.open_buzz.click, contests.open_buzz, "open_buzz")
+    on(h.reveal.click, contests.reveal, "reveal")
+    judge_inputs = [h.choice, h.picks, h.text]
+    on(h.auto.click, acts.judge(None), "judge", *judge_inputs)
+    on(h.right.click, acts.judge(True), "judge_right", *judge_inputs)
+    on(h.wrong.click, acts.judge(False), "judge_wrong", *judge_inputs)
+    on(h.void.click, lambda c, why: contests.void(c, why or ""), "void", h.void_reason)
+    on(h.finish.click, contests.finish, "finish")
     a = tab.adjust
-    a.button.click(guarded(acts.adjust), [*session, a.team, a.delta, a.reason], outputs, **PRIVATE)
+    on(a.button.click, acts.adjust, "adjust", a.team, a.delta, a.reason)
+
+
+def wire_delete(tab: ContestTab, contests: ContestService) -> None:
+    """Deleting the chosen contest (its owner's administrators or the city's)."""
+    gate = tab.gate
+
+    def on_delete(admin: Admin, contest_code: str, where: str) -> tuple[Any, ...]:
+        if not contest_code:
+            gr.Warning("请先选择一场竞赛。")
+            return (gr.skip(), gr.skip(), *redraw(contests, "", where))
+        try:
+            contests.delete(owned(contests, admin, contest_code))
+        except ContestError as exc:
+            gr.Warning(esc(exc))
+            return (gr.skip(), gr.skip(), *redraw(contests, contest_code, where))
+        gate.record(admin, AdminAction.CONTEST_DELETE, contest_code)
+        gr.Info(f"已删除竞赛 {contest_code}。")
+        return ("", gr.update(choices=contest_choices(contests, admin.actor.scope), value=None),
+                *redraw(contests, "", where))
+
+    gate.on(tab.host.delete.click, on_delete, tab.session, [tab.code, tab.setup.chooser, *tab.console.outputs],
+            **PRIVATE)
 
 
 def wire_refresh(tab: ContestTab, contests: ContestService) -> None:
     """The status redraw on the timer, and the exports."""
+    gate = tab.gate
 
-    def on_tick(ok: bool, contest_code: str, last: int) -> tuple[Any, Any]:
+    def on_tick(token: str, contest_code: str, last: int) -> tuple[Any, Any]:
         """Redraw the status when the contest changed (a buzz) or a countdown runs; nothing else."""
-        if not ok or not contest_code:
+        actor = gate.actor(token)
+        if actor is None or not contest_code:
             return gr.skip(), gr.skip()
         try:
+            if not actor.may(contests.owner(contest_code)):
+                return gr.skip(), gr.skip()
             view = contests.screen(contest_code)
         except ContestError:
             return gr.skip(), gr.skip()
@@ -691,29 +753,39 @@ def wire_refresh(tab: ContestTab, contests: ContestService) -> None:
             return gr.skip(), gr.skip()
         return status_html(contests.host(contest_code), time.time()), view.version
 
-    tab.timer.tick(on_tick, [tab.authed, tab.code, tab.console.seen], [tab.host.status, tab.console.seen], **PRIVATE)
+    tab.timer.tick(on_tick, [gate.session, tab.code, tab.console.seen], [tab.host.status, tab.console.seen],
+                   **PRIVATE)
 
-    def do_export(ok: bool, contest_code: str, suffix: str) -> Any:
-        if not ok:
-            raise gr.Error("请先登录。")
+    def do_export(admin: Admin, contest_code: str, suffix: str) -> Any:
         if not contest_code:
             gr.Warning("请先选择一场竞赛。")
             return gr.skip()
+        owned(contests, admin, contest_code)
         folder = Path(tempfile.mkdtemp(prefix="xuefa-contest-"))
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         path = contests.export(contest_code, folder / f"竞赛结果-{contest_code}-{stamp}{suffix}")
+        gate.record(admin, AdminAction.CONTEST_EXPORT, contest_code, suffix.lstrip("."))
         return gr.update(value=str(path), visible=True)
 
+    def export_xlsx(admin: Admin, contest_code: str) -> Any:
+        return do_export(admin, contest_code, ".xlsx")
+
+    def export_csv(admin: Admin, contest_code: str) -> Any:
+        return do_export(admin, contest_code, ".csv")
+
     r = tab.rounds
-    r.export_xlsx.click(lambda ok, c: do_export(ok, c, ".xlsx"), [tab.authed, tab.code], [r.exported], **PRIVATE)
-    r.export_csv.click(lambda ok, c: do_export(ok, c, ".csv"), [tab.authed, tab.code], [r.exported], **PRIVATE)
+    gate.on(r.export_xlsx.click, export_xlsx, [tab.code], [r.exported], **PRIVATE)
+    gate.on(r.export_csv.click, export_csv, [tab.code], [r.exported], **PRIVATE)
 
 
-def build_contest_tab(services: Services, contests: ContestService, authed: gr.State) -> None:
-    if not services.admin_enabled:
+def build_contest_tab(services: Services, contests: ContestService, gate: Gate | None) -> None:
+    """``gate``: the session's sign-in shared by the tabs; None: accounts are off (a note says how)."""
+    if gate is None:
         gr.Markdown(DISABLED_NOTE, elem_id="xc-disabled", elem_classes=["xf-panel"])
         return
-    tab = layout(authed, contests.settings)
-    wire_session(tab, services, contests)
+    tab = layout(gate, contests.settings)
+    wire_session(tab, contests)
+    wire_setup(tab, contests)
     wire_actions(tab, contests)
+    wire_delete(tab, contests)
     wire_refresh(tab, contests)

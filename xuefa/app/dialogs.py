@@ -51,21 +51,52 @@ def html_block(value: str = "", *, clickable: bool = False, extra_js: str = "", 
 
 @dataclass
 class Login:
-    """An admin login panel: the password box, its button and the message below."""
+    """An admin sign-in panel: account and password, and the form a first sign-in changes its password in."""
 
     column: gr.Column
+    fields: gr.Column
+    account: gr.Textbox
     password: gr.Textbox
     enter: gr.Button
     message: gr.HTML
+    change: gr.Column
+    old: gr.Textbox
+    new: gr.Textbox
+    again: gr.Textbox
+    save: gr.Button
+
+    @property
+    def views(self) -> list[Any]:
+        """What ``login_views`` updates."""
+        return [self.column, self.fields, self.change]
+
+
+def login_views(signed_in: bool, must_change: bool) -> tuple[Any, Any, Any]:
+    """The login panel, its sign-in fields and its change-password form, for a session that is signed in as a
+    ready administrator, or must still change its password, or neither."""
+    if signed_in:
+        return gr.update(visible=False), gr.skip(), gr.skip()
+    return gr.update(visible=True), gr.update(visible=not must_change), gr.update(visible=must_change)
 
 
 def layout_login(heading_html: str, column_id: str, password_id: str, button_id: str) -> Login:
+    """The panel; its account box is ``<column_id>-account``, the change form ``<column_id>-change`` (fields
+    ``-old``, ``-new``, ``-again``, button ``-save``)."""
     with gr.Column(elem_classes=["xf-panel"], elem_id=column_id) as column:
         html_block(heading_html)
-        password = gr.Textbox(label="管理员密码", type="password", elem_id=password_id, max_length=200)
-        enter = gr.Button("登录", variant="primary", elem_id=button_id)
+        with gr.Column(elem_id=f"{column_id}-fields") as fields:
+            account = gr.Textbox(label="账号", max_length=64, elem_id=f"{column_id}-account",
+                                 placeholder="警号或管理员账号")
+            password = gr.Textbox(label="密码", type="password", elem_id=password_id, max_length=200)
+            enter = gr.Button("登录", variant="primary", elem_id=button_id)
+        with gr.Column(visible=False, elem_id=f"{column_id}-change") as change:
+            html_block('<p class="xf-hint">首次登录请先修改初始密码，修改后才能使用管理功能。</p>')
+            old = gr.Textbox(label="原密码", type="password", max_length=200, elem_id=f"{column_id}-old")
+            new = gr.Textbox(label="新密码", type="password", max_length=200, elem_id=f"{column_id}-new")
+            again = gr.Textbox(label="再次输入新密码", type="password", max_length=200, elem_id=f"{column_id}-again")
+            save = gr.Button("修改密码", variant="primary", elem_id=f"{column_id}-save")
         message = html_block()
-    return Login(column, password, enter, message)
+    return Login(column, fields, account, password, enter, message, change, old, new, again, save)
 
 
 def click_data(evt: gr.EventData) -> dict[str, str]:

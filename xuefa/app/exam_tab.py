@@ -1,4 +1,5 @@
-"""The 考试 tab: the organiser's console behind the admin password.
+"""The 考试 tab: the organiser's console behind an administrator's sign-in (a unit administrator sees and
+manages only its units' exams; the city administrator all of them).
 
 Create an exam from a blueprint (a table of type × law/chapter × difficulty × count with points per type,
 or YAML/JSON text), see what the bank lacks, assemble papers (one or A/B), import the roster, open and
@@ -7,7 +8,8 @@ paper, key and 解析 as DOCX/PDF and the results as XLSX, and read the audit lo
 page at ``/exam``.
 
 The handlers are plain functions of the ``ExamService`` and the form values (tested without a browser);
-whether a session logged in is a ``gr.State`` each handler checks itself.
+each resolves the session's account itself (``xuefa.app.gate``), checks the exam's unit against it
+(``quiz.people.access.require``) and records what it did in the admins' audit.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from quiz.exam.models import AuditAction, BlueprintError, ExamError, ExamInfo
 from quiz.exam.report import ExamReport
 from quiz.exam.service import ExamService, Format
 from quiz.models import QUESTION_TYPE_NAMES
+from quiz.people.access import owner_for, require
+from quiz.people.models import Scope
 from xuefa.app import dialogs
 from xuefa.app.admin_tab import wire_login
-from xuefa.app.dialogs import Login, html_block
+from xuefa.app.dialogs import Login, html_block, login_views
+from xuefa.app.gate import Admin, AdminAction, Gate
 from xuefa.services import Services
 
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -76,8 +81,9 @@ ACTION_NAMES: dict[str, str] = {
     AuditAction.KEY_BEFORE_SUBMIT: "拒绝：交卷前查答案",
 }
 """The audit log's action codes as the organiser reads them."""
-DISABLED_NOTE = ("考试管理需要管理员密码：服务器没有设置管理员密码。"
-                 "请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动。")
+DISABLED_NOTE = ("考试管理需要管理员账号：服务器没有开启账号。"
+                 "请在设置文件中填写 `admin_password`（或设置环境变量 `XUEFA_ADMIN_PASSWORD`）后重新启动，"
+                 "再用账号 `admin` 和这个密码登录。")
 BLUEPRINT_HINT = """duration_min: 90
 points: {单选: 1, 多选: 2, 判断: 1}
 items:
@@ -141,8 +147,10 @@ def blueprint_from_form(rows: Any, points: Sequence[float | None], duration: flo
                             "allow_drafts": allow_drafts, "multi_partial_credit": partial})
 
 
-def exam_choices(exams: ExamService) -> list[tuple[str, int]]:
-    return [(f"{e.title}（考试码 {e.code} · {e.status_name}）", e.id) for e in exams.list_exams()]
+def exam_choices(exams: ExamService, scope: Scope | None = None) -> list[tuple[str, int]]:
+    """The exams ``scope`` covers (None: all), as the chooser lists them."""
+    return [(f"{e.title}（{e.unit or '市级'} · 考试码 {e.code} · {e.status_name}）", e.id)
+            for e in exams.list_exams(scope)]
 
 
 def exam_summary(info: ExamInfo) -> str:
@@ -152,6 +160,7 @@ def exam_summary(info: ExamInfo) -> str:
         window = f"<li>考试时段：{esc(china_time(info.starts_at) or '不限')} 至 {esc(china_time(info.ends_at) or '不限')}</li>"
     return (
         f'<div class="xf-exam-info"><p class="xf-result-head">{esc(info.title)}</p><ul>'
+        f"<li>所属单位：{esc(info.unit or '市级（全市）')}</li>"
         f'<li>考试码：<b class="xf-exam-code">{esc(info.code)}</b>（考生在 <code>/exam</code> 页面输入）</li>'
         f"<li>状态：{esc(info.status_name)}{' · 成绩已公布' if info.results_released else ''}</li>"
         f"<li>试卷：{esc(papers)}；每卷 {info.question_count} 题，满分 {info.total_points:g} 分，"
@@ -240,6 +249,7 @@ class NewExam:
     """The blueprint form (a table and points per type, or YAML/JSON text) and the exam's name and times."""
 
     title: gr.Textbox
+    unit: gr.Textbox
     duration: gr.Number
     starts: gr.Textbox
     ends: gr.Textbox
@@ -324,6 +334,8 @@ def layout_new() -> NewExam:
     with gr.Accordion("新建考试", open=True, elem_id="xf-exam-new"):
         title = gr.Textbox(label="考试名称", placeholder="2026年度交通运输行政执法人员法律知识考试", max_length=200,
                            elem_id="xf-exam-title")
+        unit = gr.Textbox(label="所属单位（市级管理员可选任一单位，空为市级；单位管理员为本单位或下级单位）", max_length=200,
+                          elem_id="xf-exam-unit")
         with gr.Row():
             duration = gr.Number(90, label="考试时长（分钟）", precision=0, minimum=1, maximum=600)
             starts = gr.Textbox(label="开始时间（北京时间，可空）", placeholder="2026-05-01 09:00")
@@ -344,7 +356,7 @@ def layout_new() -> NewExam:
             check = gr.Button("检查题库是否够用", elem_id="xf-exam-check")
             create = gr.Button("创建考试", variant="primary", elem_id="xf-exam-create")
         shortfalls = html_block(elem_id="xf-exam-shortfalls")
-    return NewExam(title, duration, starts, ends, rows, points, allow_drafts, partial, variants, text, check, create,
+    return NewExam(title, unit, duration, starts, ends, rows, points, allow_drafts, partial, variants, text, check, create,
                    shortfalls)
 
 
@@ -416,15 +428,16 @@ def layout() -> Layout:
     return Layout(login, console, status, new, manage, report, export, audit_button, audit, logout)
 
 
-# the tab: wiring (each handler checks the session's login itself) ------------------------------------------
+# the tab: wiring (each handler resolves the session's account itself: ``Gate.on``) -------------------------
 
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
-
-
-def guard(ok: bool) -> None:
-    if not ok:
-        raise gr.Error("请先登录。")
+ACTIONS: dict[str, AdminAction] = {
+    "assemble": AdminAction.EXAM_ASSEMBLE, "roster": AdminAction.EXAM_ROSTER, "open": AdminAction.EXAM_OPEN,
+    "close": AdminAction.EXAM_CLOSE, "unlock": AdminAction.EXAM_UNLOCK, "release": AdminAction.EXAM_RELEASE,
+    "unrelease": AdminAction.EXAM_UNRELEASE,
+}
+"""The organiser's actions (``run_action``) as the admins' audit records them."""
 
 
 def note(text: str, error: bool = False) -> str:
@@ -437,30 +450,40 @@ def picked(exam_id: Any) -> int:
     return int(exam_id)
 
 
+def owned(exams: ExamService, admin: Admin, exam_id: Any) -> int:
+    """The chosen exam's id, if the administrator may act on it (AccessDenied otherwise)."""
+    eid = picked(exam_id)
+    require(admin.actor, exams.owner(eid))
+    return eid
+
+
 def form_blueprint(rows_v: Any, duration_v: Any, allow_v: bool, partial_v: bool, text_v: str, *points_v: Any
                    ) -> Blueprint:
     return blueprint_from_form(rows_v, points_v, duration_v, allow_v, partial_v, text_v)
 
 
-def wire_session(ui: Layout, services: Services, exams: ExamService, authed: gr.State) -> None:
-    def on_admin(ok: bool) -> tuple[Any, ...]:
-        if not ok:
-            return gr.update(visible=True), gr.update(visible=False), gr.skip()
-        choices = exam_choices(exams)
+def wire_session(ui: Layout, exams: ExamService, gate: Gate) -> None:
+    def on_session(token: str) -> tuple[Any, ...]:
+        actor = gate.actor(token)
+        views = login_views(actor is not None, gate.must_change(token))
+        if actor is None:
+            return *views, gr.update(visible=False), gr.skip(), gr.skip()
+        choices = exam_choices(exams, actor.scope)
         newest = choices[0][1] if choices else None
-        return gr.update(visible=False), gr.update(visible=True), gr.update(choices=choices, value=newest)
+        return *views, gr.update(visible=True), gr.update(choices=choices, value=newest), actor.unit
 
-    wire_login(services, authed, ui.login.password, ui.login.enter, ui.login.message)
-    authed.change(on_admin, [authed], [ui.login.column, ui.console, ui.manage.exam], **PRIVATE)
-    ui.logout.click(lambda: False, outputs=[authed], **PRIVATE)
+    wire_login(gate, ui.login)
+    gate.session.change(on_session, [gate.session], [*ui.login.views, ui.console, ui.manage.exam, ui.new.unit],
+                        **PRIVATE)
+    ui.logout.click(gate.sign_out, [gate.session], [gate.session], **PRIVATE)
 
 
-def wire_new(ui: Layout, exams: ExamService, authed: gr.State) -> None:
-    """Checking a blueprint against the bank, and creating the exam."""
+def wire_new(ui: Layout, exams: ExamService, gate: Gate) -> None:
+    """Checking a blueprint against the bank, and creating the exam (owned by the creator's unit, or the unit
+    the city administrator picks)."""
     new = ui.new
 
-    def do_check(ok: bool, variants_v: int, *values: Any) -> str:
-        guard(ok)
+    def do_check(admin: Admin, variants_v: int, *values: Any) -> str:
         try:
             bp = form_blueprint(*values)
             found = exams.check_blueprint(bp, int(variants_v or 1))
@@ -469,107 +492,125 @@ def wire_new(ui: Layout, exams: ExamService, authed: gr.State) -> None:
         return shortfall_html([s.message for s in found],
                               f"题库够用：共 {bp.question_count} 题，满分 {bp.total_points:g} 分。")
 
-    new.check.click(do_check, [authed, new.variants, *new.form], [new.shortfalls], **PRIVATE)
+    gate.on(new.check.click, do_check, [new.variants, *new.form], [new.shortfalls], **PRIVATE)
 
-    def do_create(ok: bool, title_v: str, starts_v: str, ends_v: str, variants_v: int, *values: Any) -> tuple[Any, ...]:
-        guard(ok)
+    def do_create(admin: Admin, title_v: str, starts_v: str, ends_v: str, variants_v: int, unit_v: str,
+                  *values: Any) -> tuple[Any, ...]:
+        owner = owner_for(admin.actor, unit_v or "")
         try:
             bp = form_blueprint(*values)
-            info_v = exams.create_exam(title_v or "", bp, parse_time(starts_v), parse_time(ends_v))
+            info_v = exams.create_exam(title_v or "", bp, parse_time(starts_v), parse_time(ends_v), unit=owner)
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip(), gr.skip()
+        gate.record(admin, AdminAction.EXAM_CREATE, f"考试 {info_v.id}（{info_v.code}）", info_v.title)
         found = exams.check_blueprint(bp, int(variants_v or 1))
         return (note(f"已创建“{info_v.title}”，考试码 {info_v.code}。下一步：组卷、导入名单、开放考试。"),
-                gr.update(choices=exam_choices(exams), value=info_v.id), exam_summary(info_v),
+                gr.update(choices=exam_choices(exams, admin.actor.scope), value=info_v.id), exam_summary(info_v),
                 shortfall_html([s.message for s in found]))
 
-    new.create.click(do_create, [authed, new.title, new.starts, new.ends, new.variants, *new.form],
-                     [ui.status, ui.manage.exam, ui.manage.info, new.shortfalls], **PRIVATE)
+    gate.on(new.create.click, do_create, [new.title, new.starts, new.ends, new.variants, new.unit, *new.form],
+            [ui.status, ui.manage.exam, ui.manage.info, new.shortfalls], **PRIVATE)
 
 
-def wire_manage(ui: Layout, exams: ExamService, authed: gr.State) -> None:
+def wire_manage(ui: Layout, exams: ExamService, gate: Gate) -> None:
     """The chosen exam's summary, and the organiser's actions on it (``run_action``)."""
     m = ui.manage
 
-    def show(ok: bool, exam_id: Any) -> str:
-        guard(ok)
+    def show(admin: Admin, exam_id: Any) -> str:
         if exam_id in (None, ""):
             return ""
         try:
-            return exam_summary(exams.get_exam(int(exam_id)))
+            return exam_summary(exams.get_exam(owned(exams, admin, exam_id)))
         except ExamError as e:
             return note(str(e), error=True)
 
-    m.exam.change(show, [authed, m.exam], [m.info], **PRIVATE)
-    m.refresh.click(lambda ok, exam_id: (gr.update(choices=exam_choices(exams)), show(ok, exam_id)),
-                    [authed, m.exam], [m.exam, m.info], **PRIVATE)
+    def reload(admin: Admin, exam_id: Any) -> tuple[Any, str]:
+        return gr.update(choices=exam_choices(exams, admin.actor.scope)), show(admin, exam_id)
 
-    def act(ok: bool, exam_id: Any, action: str, arg: Any = None) -> tuple[str, str, Any]:
+    gate.on(m.exam.change, show, [m.exam], [m.info], **PRIVATE)
+    gate.on(m.refresh.click, reload, [m.exam], [m.exam, m.info], **PRIVATE)
+
+    def act(admin: Admin, exam_id: Any, action: str, arg: Any = None) -> tuple[str, str, Any]:
         """Run one organiser action; the status line, the refreshed summary and the exam list."""
-        guard(ok)
         try:
-            eid = picked(exam_id)
+            eid = owned(exams, admin, exam_id)
             message = run_action(exams, eid, action, arg)
-            return note(message), exam_summary(exams.get_exam(eid)), gr.update(choices=exam_choices(exams))
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip()
+        gate.record(admin, ACTIONS[action], f"考试 {eid}", message)
+        return note(message), exam_summary(exams.get_exam(eid)), gr.update(choices=exam_choices(exams, admin.actor.scope))
 
-    outputs = [ui.status, m.info, m.exam]
-    chosen = [authed, m.exam]
-    m.assemble.click(lambda ok, e, v: act(ok, e, "assemble", v), [*chosen, ui.new.variants], outputs, **PRIVATE)
-    m.import_roster.click(lambda ok, e, f: act(ok, e, "roster", f), [*chosen, m.roster], outputs, **PRIVATE)
-    m.open.click(lambda ok, e: act(ok, e, "open"), chosen, outputs, **PRIVATE)
-    m.close.click(lambda ok, e: act(ok, e, "close"), chosen, outputs, **PRIVATE)
-    m.unlock.click(lambda ok, e, who: act(ok, e, "unlock", who), [*chosen, m.unlock_id], outputs, **PRIVATE)
-    m.release.click(lambda ok, e: act(ok, e, "release"), chosen, outputs, **PRIVATE)
-    m.unrelease.click(lambda ok, e: act(ok, e, "unrelease"), chosen, outputs, **PRIVATE)
+    def bind(button: gr.Button, action: str, *extra: Any) -> None:
+        def run(admin: Admin, exam_id: Any, arg: Any = None) -> tuple[str, str, Any]:
+            return act(admin, exam_id, action, arg)
+
+        run.__name__ = f"do_{action}"
+        gate.on(button.click, run, [m.exam, *extra], [ui.status, m.info, m.exam], **PRIVATE)
+
+    bind(m.assemble, "assemble", ui.new.variants)
+    bind(m.import_roster, "roster", m.roster)
+    bind(m.open, "open")
+    bind(m.close, "close")
+    bind(m.unlock, "unlock", m.unlock_id)
+    bind(m.release, "release")
+    bind(m.unrelease, "unrelease")
 
 
-def wire_results(ui: Layout, exams: ExamService, authed: gr.State) -> None:
+def wire_results(ui: Layout, exams: ExamService, gate: Gate) -> None:
     """The report, the exports and the audit log of the chosen exam."""
-    chosen = [authed, ui.manage.exam]
 
-    def do_report(ok: bool, exam_id: Any) -> tuple[Any, ...]:
-        guard(ok)
+    def do_report(admin: Admin, exam_id: Any) -> tuple[Any, ...]:
         try:
-            report = exams.report(picked(exam_id))
+            eid = owned(exams, admin, exam_id)
+            report = exams.report(eid)
         except ExamError as e:
             return (note(str(e), error=True), *[gr.skip()] * 6)
+        gate.record(admin, AdminAction.EXAM_REPORT, f"考试 {eid}")
         frames = report_frames(report)
         dist = frames["distribution"]
         return (report_summary(report), gr.BarPlot(value=dist, sort=list(dist["分数段"])),
                 gr.BarPlot(value=frames["weakest"]), frames["examinees"], frames["units"], frames["laws"],
                 frames["questions"])
 
-    ui.report.button.click(do_report, chosen, ui.report.outputs, **PRIVATE)
+    gate.on(ui.report.button.click, do_report, [ui.manage.exam], ui.report.outputs, **PRIVATE)
 
-    def do_export(ok: bool, exam_id: Any, kind_v: str, fmt_v: str, variant_v: str) -> tuple[Any, Any]:
-        guard(ok)
+    def do_export(admin: Admin, exam_id: Any, kind_v: str, fmt_v: str, variant_v: str) -> tuple[Any, Any]:
         try:
-            return note(f"已生成{kind_v}。"), str(export_file(exams, picked(exam_id), kind_v, fmt_v, variant_v))
+            eid = owned(exams, admin, exam_id)
+            path = export_file(exams, eid, kind_v, fmt_v, variant_v)
         except ExamError as e:
             return note(str(e), error=True), None
+        gate.record(admin, AdminAction.EXAM_EXPORT, f"考试 {eid}", f"{kind_v} {fmt_v} {variant_v}".strip())
+        return note(f"已生成{kind_v}。"), str(path)
+
+    def do_export_results(admin: Admin, exam_id: Any) -> tuple[Any, Any]:
+        return do_export(admin, exam_id, "成绩", "xlsx", "A")
 
     x = ui.export
-    x.paper.click(do_export, [*chosen, x.kind, x.fmt, x.variant], [ui.status, x.download], **PRIVATE)
-    x.results.click(lambda ok, e: do_export(ok, e, "成绩", "xlsx", "A"), chosen, [ui.status, x.download], **PRIVATE)
+    gate.on(x.paper.click, do_export, [ui.manage.exam, x.kind, x.fmt, x.variant], [ui.status, x.download], **PRIVATE)
+    gate.on(x.results.click, do_export_results, [ui.manage.exam], [ui.status, x.download], **PRIVATE)
 
-    def do_audit(ok: bool, exam_id: Any) -> pd.DataFrame:
-        guard(ok)
-        return audit_frame(exams, int(exam_id) if exam_id not in (None, "") else None)
+    def do_audit(admin: Admin, exam_id: Any) -> pd.DataFrame:
+        eid = owned(exams, admin, exam_id) if exam_id not in (None, "") else None
+        if eid is None:
+            require(admin.actor, "")  # every exam's log: the city administrator's
+        gate.record(admin, AdminAction.EXAM_AUDIT, f"考试 {eid}" if eid else "全部考试")
+        return audit_frame(exams, eid)
 
-    ui.audit_button.click(do_audit, chosen, [ui.audit], **PRIVATE)
+    gate.on(ui.audit_button.click, do_audit, [ui.manage.exam], [ui.audit], **PRIVATE)
 
 
-def build_exam_tab(services: Services, exams: ExamService, authed: gr.State) -> ExamConsole | None:
-    if not services.admin_enabled:
+def build_exam_tab(services: Services, exams: ExamService, gate: Gate | None) -> ExamConsole | None:
+    """``gate``: the session's sign-in shared by the tabs; None: accounts are off (a note says how to turn
+    them on)."""
+    if gate is None:
         gr.Markdown(DISABLED_NOTE, elem_id="xf-exam-disabled", elem_classes=["xf-panel"])
         return None
     ui = layout()
-    wire_session(ui, services, exams, authed)
-    wire_new(ui, exams, authed)
-    wire_manage(ui, exams, authed)
-    wire_results(ui, exams, authed)
+    wire_session(ui, exams, gate)
+    wire_new(ui, exams, gate)
+    wire_manage(ui, exams, gate)
+    wire_results(ui, exams, gate)
     return ExamConsole(ui.manage.exam)
 
 

@@ -22,6 +22,7 @@ from xuefa.app.chat_tab import build_chat_tab
 from xuefa.app.contest_tab import build_contest_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
 from xuefa.app.exam_tab import build_exam_tab
+from xuefa.app.gate import Gate
 from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
 from xuefa.services import Services
@@ -38,12 +39,31 @@ HEADER = (
 FOOTER = '<footer class="xf-footer">本系统回答仅供学习参考，不构成正式法律意见；执法办案请以现行有效的法律文本为准。</footer>'
 
 
+def admin_gate(services: Services) -> Gate | None:
+    """The session's sign-in (its State holds the token), shared by the admin panels; None without accounts."""
+    return Gate(services.accounts, gr.State("")) if services.accounts is not None else None
+
+
+def practice_admin_flag(gate: Gate | None) -> gr.State:
+    """The 练习 tab's checklist loader keeps its own flag: set while the session is signed in as the city
+    administrator (or after its own password check)."""
+    flag = gr.State(False)
+    if gate is not None:
+        def on_session(token: str) -> bool:
+            actor = gate.actor(token)
+            return actor is not None and actor.scope.all_units
+
+        gate.session.change(on_session, [gate.session], [flag], api_visibility="private")
+    return flag
+
+
 def build_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         html_block(HEADER, elem_id="xf-top")
         article = build_article_dialog()
         feedback = build_feedback_dialog(services)
-        admin = gr.State(False)  # whether this session logged in as admin: one login opens every tab's panel
+        gate = admin_gate(services)  # one sign-in opens every tab's admin panel, one logout closes them
+        checklist_admin = practice_admin_flag(gate)
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="xf-tab-chat"):
                 build_chat_tab(services, article, feedback)
@@ -51,16 +71,16 @@ def build_app(services: Services) -> gr.Blocks:
                 browse = build_browse_tab(services, article)
             if services.practice is not None:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
-                    practice = build_practice_tab(services, services.practice, article, authed=admin)
+                    practice = build_practice_tab(services, services.practice, article, authed=checklist_admin)
                 practice.refresh_on(practice_tab)
             if services.exams is not None:
                 with gr.Tab("考试", id="exam", elem_id="xf-tab-exam"):
-                    build_exam_tab(services, services.exams, admin)
+                    build_exam_tab(services, services.exams, gate)
             if services.contests is not None:
                 with gr.Tab("竞赛", id="contest", elem_id="xf-tab-contest"):
-                    build_contest_tab(services, services.contests, admin)
+                    build_contest_tab(services, services.contests, gate)
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
-                ingested = build_admin_tab(services, admin)
+                ingested = build_admin_tab(services, gate)
         html_block(FOOTER)
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
