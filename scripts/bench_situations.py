@@ -81,15 +81,23 @@ def _case_amount(stem: str) -> float | None:
     return _yuan(m.group(1)) if m else None
 
 
+def _bracket_lead(before: str) -> str:
+    """The bracket that opens the ；-part a measure is in (…违法所得不足1万元的，处…罚款，<measure>): its condition."""
+    part = re.split(r"[；。\n]", before)[-1]
+    m = re.match(r"(?:没有违法所得或者)?(?:有|没有)?违法所得[^，；]{0,14}?的，", part)
+    return m.group(0) if m else ""
+
+
 def _condition_holds(text: str, article: str, amount: float | None) -> bool | None:
     """Whether the bracket just before ``text`` in the article admits ``amount`` (None: no bracket there)."""
-    pos = article.find(normalize(text).removeprefix("处"))
+    measure = re.sub(r"^(?:并|可以|并可以)?处", "", normalize(text))
+    pos = article.find(measure)
     if pos < 0:
         return None
     before = article[:pos].removesuffix("处").removesuffix("并").removesuffix("可以")
-    m = _CONDITION.search(before)
+    m = _CONDITION.search(before) or _CONDITION.search(_bracket_lead(before))
     if m is None:
-        if normalize(text).removeprefix("处").startswith("违法所得") and before.endswith("没收违法所得，"):
+        if measure.startswith("违法所得") and before.endswith("没收违法所得，"):
             # the implicit bracket: 有违法所得 (and not in a later 不足…的 one)
             later = re.search(r"违法所得不足([^的，；]{1,10})的", article[pos:])
             bound = _yuan(later.group(1)) if later else None
@@ -116,7 +124,7 @@ def _condition_holds(text: str, article: str, amount: float | None) -> bool | No
 def _in(text: str, article: str) -> bool:
     """``text`` in the article; a bare amount or time limit as a whole number (5日 is not in 15日)."""
     needle = normalize(text).removeprefix("处")
-    if re.fullmatch(r"[\d.]+万?[^\d]{1,3}|[零一二两三四五六七八九十百千万]+[^零一二两三四五六七八九十百千万]{1,3}", needle):
+    if re.match(r"[\d.零一二两三四五六七八九十百千万]", needle):  # 十万元以下 is not in 二十万元以下
         return re.search(rf"(?<![\d.零一二两三四五六七八九十百千万]){re.escape(needle)}", article) is not None
     return needle in article
 
@@ -149,6 +157,8 @@ def situation_supported(q: Question, article: str) -> bool:
         return all(not _in(o, article) or _condition_holds(o, article, amount) is False for o in others)
     if q.type == "blank":
         return _in(str(q.answer), article) and _condition_holds(str(q.answer), article, amount) is not False
+    if q.type == "judge" and q.stem.endswith("这一做法符合法定期限。") and "，于" not in q.stem:
+        return _deadline_supported(q, article)
     if q.type == "judge" and q.stem.endswith("这一做法符合法定期限。"):
         m = re.search(r"[，：]([^，：]+)，于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。根据", q.stem)
         if m is None:
@@ -169,6 +179,22 @@ def situation_supported(q: Question, article: str) -> bool:
         )
         return right is bool(q.answer)
     return False
+
+
+def _deadline_supported(q: Question, article: str) -> bool:
+    """<actor>于<event>第k日<action>: the article has <actor>应当/必须(自|在)<event>N日内<action>, k well inside N
+    (true) or well past it (false)."""
+    m = re.search(r"[，：]([^，：]+?)于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。根据", q.stem)
+    if m is None:
+        return False
+    actor, event, day, unit, action = (normalize(g) for g in m.groups())
+    found = re.search(re.escape(actor) + r"(?:应当|必须)(?:自|在)" + re.escape(event)
+                      + r"([\d零一二两三四五六七八九十百]+)" + unit + r"内，?" + re.escape(action), article)
+    limit = cn_to_int(found.group(1)) if found else None
+    k = cn_to_int(day)
+    if limit is None or k is None:
+        return False
+    return (k < limit) is bool(q.answer) and abs(k - limit) >= 1
 
 
 def judge_supported(q: Question, article: str) -> bool:

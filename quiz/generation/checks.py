@@ -25,8 +25,10 @@ The checks re-derive everything from the question and the cited articles, not fr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from kb.numbers import SMALL_NUMERALS
+from quiz.generation.deadlines import find as find_deadline
 from quiz.generation.mutations import trace
 from quiz.generation.paraphrases import restore
 from quiz.generation.situations import (
@@ -93,8 +95,20 @@ def check_question(question: Question, index: ArticleIndex) -> list[str]:
     problems = _structure(question)
     if problems:
         return problems
+    if _is_situation(question):  # a conduct may be read from the further articles cited (违反本条例第N条规定的)
+        referenced = {a.citation().article or 0: a.body for a in articles[1:] if a is not None}
+        return _SITUATION[question.type](question, articles[0].body if articles[0] else article, referenced)
     checker = _SUPPORT[question.type]
     return checker(question, article)
+
+
+def _is_situation(q: Question) -> bool:
+    return (
+        (q.type == "single" and q.stem.endswith(SINGLE_ENDINGS))
+        or (q.type == "multi" and q.stem.endswith(MULTI_ENDING))
+        or (q.type == "judge" and JUDGE_MARK in q.stem)
+        or (q.type == "blank" and q.stem.endswith(BLANK_ENDING))
+    )
 
 
 def _structure(q: Question) -> list[str]:
@@ -164,10 +178,12 @@ def _checklist_supported(text: str, article: str) -> bool:
     return quantity_keys(text) <= quantity_keys(article) and coverage(text, article) >= MIN_CHECKLIST_COVERAGE
 
 
-def _case(stem: str, article: str, bracket: bool = True) -> tuple[Rule, Branch | None] | str:
+def _case(
+    stem: str, article: str, referenced: Mapping[int, str], bracket: bool = True
+) -> tuple[Rule, Branch | None] | str:
     """The rule of the article the case falls under and the bracket its amount selects; or a problem."""
     case = stem.split("根据《")[0]
-    found = conduct_in(case, rules(article))
+    found = conduct_in(case, rules(article, referenced))
     if len({id(rule) for rule, _ in found}) != 1:
         return "the case states the conduct of no penalty rule of the article, or of several"
     rule = found[0][0]
@@ -209,8 +225,8 @@ def _other_authority(name: str, right: str, article: str) -> bool:
     return normalize(name) == normalize(right.replace(own[0].text, terms[0].text))
 
 
-def _single_situation(q: Question, article: str) -> list[str]:
-    found = _case(q.stem, article, bracket=not q.stem.endswith(SINGLE_ENDINGS[2]))
+def _single_situation(q: Question, article: str, referenced: Mapping[int, str]) -> list[str]:
+    found = _case(q.stem, article, referenced, bracket=not q.stem.endswith(SINGLE_ENDINGS[2]))
     if isinstance(found, str):
         return [found]
     rule, branch = found
@@ -227,11 +243,11 @@ def _single_situation(q: Question, article: str) -> list[str]:
     return [f"distractor {bad[0]!r} is not provably wrong for the case"] if bad else []
 
 
-def _judge_situation(q: Question, article: str) -> list[str]:
+def _judge_situation(q: Question, article: str, referenced: Mapping[int, str]) -> list[str]:
     m = re.search(rf"根据《[^》]+》，(.*?){JUDGE_MARK}(.+?)。?$", q.stem)
     if m is None:
         return ["a case statement needs an authority and its handling"]
-    found = _case(q.stem, article)
+    found = _case(q.stem, article, referenced)
     if isinstance(found, str):
         return [found]
     rule, branch = found
@@ -259,8 +275,6 @@ def _single_time(q: Question, article: str) -> list[str]:
 
 
 def _single(q: Question, article: str) -> list[str]:
-    if q.stem.endswith(SINGLE_ENDINGS):
-        return _single_situation(q, article)
     if TIME_ASK in q.stem and q.stem.endswith("？") and SLOT not in q.stem:
         return _single_time(q, article)
     key = q.options[q.keys[0]]
@@ -288,8 +302,8 @@ def _single(q: Question, article: str) -> list[str]:
     return []
 
 
-def _blank_situation(q: Question, article: str) -> list[str]:
-    found = _case(q.stem, article)
+def _blank_situation(q: Question, article: str, referenced: Mapping[int, str]) -> list[str]:
+    found = _case(q.stem, article, referenced)
     if isinstance(found, str):
         return [found]
     rule, branch = found
@@ -300,8 +314,6 @@ def _blank_situation(q: Question, article: str) -> list[str]:
 
 
 def _blank(q: Question, article: str) -> list[str]:
-    if q.stem.endswith(BLANK_ENDING):
-        return _blank_situation(q, article)
     answer = str(q.answer)
     if q.checklist_item:
         quantities = find_quantities(answer)
@@ -318,10 +330,10 @@ def _segments(article: str) -> list[str]:
     return [s for s in re.split(r"[。；：\n]", article) if len(s.strip()) >= 4]
 
 
-def _multi_situation(q: Question, article: str) -> list[str]:
+def _multi_situation(q: Question, article: str, referenced: Mapping[int, str]) -> list[str]:
     """Keys: exactly the measures the article gives for the case; distractors: a sibling bracket's, or a
     measure the article never gives (an amount it never uses, or a kind of measure it does not have)."""
-    found = _case(q.stem, article)
+    found = _case(q.stem, article, referenced)
     if isinstance(found, str):
         return [found]
     rule, branch = found
@@ -342,8 +354,6 @@ def _multi_situation(q: Question, article: str) -> list[str]:
 
 
 def _multi(q: Question, article: str) -> list[str]:
-    if q.stem.endswith(MULTI_ENDING):
-        return _multi_situation(q, article)
     keys = set(q.keys)
     segments = _segments(article)
     for letter, text in q.options.items():
@@ -365,7 +375,7 @@ def _judge_time(q: Question, article: str) -> list[str]:
     case = q.stem.split("根据《")[0]
     m = re.search(r"[，：]([^，：]+)，于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。$", case)
     if m is None:
-        return ["a time-limit case needs its trigger, the event, the day and the act"]
+        return _judge_deadline(case, q.answer, article)
     trigger, event, unit, action = m.group(1), m.group(2), m.group(4), m.group(5)
     days = find_quantities(m.group(3) + unit)
     text = normalize(article)
@@ -379,9 +389,23 @@ def _judge_time(q: Question, article: str) -> list[str]:
     return []
 
 
+def _judge_deadline(case: str, answer: object, article: str) -> list[str]:
+    """<actor>于<event><link>第k日<action>: the article says <actor>应当自<event><link>N日内<action> and k is
+    well inside N (true) or well past it (false)."""
+    m = re.search(r"[，：]([^，：]+?)于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。$", case)
+    if m is None:
+        return ["a time-limit case needs its trigger or actor, the event, the day and the act"]
+    deadline = find_deadline(article, m.group(1), m.group(2), m.group(5))
+    days = find_quantities(m.group(3) + m.group(4))
+    if deadline is None or len(days) != 1 or days[0].unit != deadline.limit.unit:
+        return ["the case's actor, event and act are not one deadline of the article"]
+    verdict = day_verdict(days[0].value, deadline.limit.value)
+    if verdict is None or verdict is not answer:
+        return ["the day of the case does not prove the answer against the article's time limit"]
+    return []
+
+
 def _judge(q: Question, article: str) -> list[str]:
-    if JUDGE_MARK in q.stem:
-        return _judge_situation(q, article)
     if q.stem.endswith(TIME_JUDGE_MARK):
         return _judge_time(q, article)
     evidence = trim_end(q.evidence)
@@ -426,5 +450,7 @@ def _open(q: Question, article: str) -> list[str]:
     return [f"key point not supported: {bad[0]!r}"] if bad else []
 
 
+_SITUATION = {"single": _single_situation, "multi": _multi_situation, "judge": _judge_situation,
+              "blank": _blank_situation}
 _SUPPORT = {"single": _single, "multi": _multi, "judge": _judge, "blank": _blank, "short": _open, "case": _open}
 __all__ = ["check_question", "giveaway", "is_valid", "key_point_supported", "strip_prefix"]

@@ -15,14 +15,24 @@ that branch's consequence.
 from __future__ import annotations
 
 import math
+import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from quiz.generation.conducts import (
+    acts,
+    alternatives,
+    conducts_by_reference,
+    one_party,
+    plain,
+    referenced_numbers,
+)
 from quiz.generation.terms import find_authorities
 from quiz.quantities import find_quantities
 from quiz.text import normalize, strip_marker, trim_end
 
-_PENALTY = re.compile(r"罚款|没收|吊销|责令|警告|暂扣|拘留|停业|取缔|撤销")
+_PENALTY = re.compile(r"罚款|没收|吊销|责令|警告(?!标志)|暂扣|拘留|停业|取缔|撤销")
 _VIOLATION_LEAD = re.compile(
     r"^(?:违反(?:本(?:法|规定|办法|条例|细则)|《[^》]{2,30}》|法律[^，]{0,12}规定)(?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?"
     r"(?:、第[零一二三四五六七八九十百千]+条)*)?(?:的)?(?:有关)?(?:规定)?，)"
@@ -30,12 +40,20 @@ _VIOLATION_LEAD = re.compile(
 _LIST_CONDITION = re.compile(r"有下列(?:违法)?(?:行为|情形)之一")
 _AUTHORITY_LEAD = re.compile(r"^由(.{2,30}?)(?=责令|处|没收|给予|予以|吊销|依法|依照|强制|扣留|收缴|约束|暂扣|取缔|撤销)")
 _DANGLING = re.compile(
-    r"前款|前项|前两款|本条|上述|其他|有关规定|依照|依法|第[零一二三四五六七八九十百千、]+条|该|本法|本规定|本条例|本办法|本细则|；|，由|"
-    r"罚款|处以|以下规定"
+    r"前款|前项|前两款|本条|上述|其他|有关规定|(?<![未不])依照|(?<![未不])依法|第[零一二三四五六七八九十百千、]+条|该|本法|本规定|本条例|本办法|本细则|；|，由|"
+    r"罚款|处以|以下规定|应当"
 )
 _INNER_VIOLATION = re.compile(r"违反本(?:法|规定|办法|条例|细则)(?:的)?(?:有关)?规定[，,]?")
 _AUTHORITY_FIRST = re.compile(r"^[^，]{0,30}(?:部门|机构|机关)(?:、[^，]{0,20})?对")
-_OFFICIAL = re.compile(r"^[^，]{0,16}(?:行政机关|实施机关|工作人员|执法人员|主管部门|管理机构|监督管理部门)")
+_AUTHORITY_FIRST_RULE = re.compile(
+    r"^(?P<authority>[^，、对]{2,24}?(?:部门|机构|机关))对(?P<party>[^，]{2,24}?)(?:违反本(?:法|规定|办法|条例|细则)"
+    r"(?:第[零一二三四五六七八九十百千]+条(?:、第[零一二三四五六七八九十百千]+条)*)?(?:的)?(?:规定)?，(?P<conduct>.+)|"
+    r"(?P<listed>(?:具)?有下列(?:违法)?(?:行为|情形)之一))$"
+)
+# an agency or its staff as the party (before the conduct's first verb: 未经有关交通主管部门批准 is a party's conduct)
+_OFFICIAL = re.compile(
+    r"^(?:(?!未|不|擅自|拒绝|违反|向|经|在)[^，]){0,16}?(?:行政机关|实施机关|工作人员|执法人员|主管部门|管理机构|监督管理部门)"
+)
 _INCOME = "违法所得"
 _BY_REFERENCE = re.compile(r"^依照《[^》]{2,30}》第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?的?规定，")
 _REFERENCE = re.compile(r"前款|前项|前两款|本条|上述|原处罚")
@@ -73,6 +91,7 @@ class Rule:
     consequence: str  # the consequence before any bracket, without 由<authority>
     branches: tuple[Branch, ...] = ()
     subject: str = ""  # who the list's 项 are about (道路危险化学品运输托运人有下列行为之一的 → 道路危险化学品运输托运人)
+    cited: tuple[int, ...] = ()  # the articles of the same law its conducts were read from (违反本条例第二十二条规定的)
 
 
 def _amount(text: str) -> float | None:
@@ -192,18 +211,40 @@ def _conduct(condition: str, listed: bool = False) -> str:
     (``listed``) may lack the closing 的."""
     text = strip_marker(trim_end(condition.strip()))
     text = _VIOLATION_LEAD.sub("", text)
-    text = _INNER_VIOLATION.sub("", text)
+    text = plain(_INNER_VIOLATION.sub("", text))
     if text.endswith("的"):
         return text[:-1]
     return text if listed else ""
 
 
 def _usable_conduct(text: str) -> bool:
-    return MIN_CONDUCT <= len(text) <= MAX_CONDUCT and not _DANGLING.search(text) and "：" not in text
+    return (
+        MIN_CONDUCT <= len(text) <= MAX_CONDUCT and not _DANGLING.search(text) and "：" not in text and acts(text)
+    )
 
 
-def rules(body: str) -> list[Rule]:
-    """Every penalty 款 of an article's text that a situation can be built on."""
+def _told(conducts: list[str]) -> tuple[str, ...]:
+    """Each usable conduct and, for one in ，或者-parts, each part that stands alone (conducts_alternatives)."""
+    out: list[str] = []
+    for conduct in conducts:
+        forms = [conduct, *alternatives(conduct)]
+        out += [c for c in forms + [one_party(f) for f in forms] if _usable_conduct(c)]
+    return tuple(dict.fromkeys(c for c in out if not _LIST_CONDITION.search(c)))
+
+
+def _authority_first(head: str) -> tuple[str, str, str] | None:
+    """交通运输主管部门对危险货物承运人违反本办法第七条，未对从业人员进行安全教育和培训 → (交通运输主管部门,
+    危险货物承运人, 未对从业人员进行安全教育和培训); a list's lead (…对危险化学品托运人有下列情形之一) gives its
+    conduct as ""."""
+    m = _AUTHORITY_FIRST_RULE.match(head)
+    if m is None or len(find_authorities(m.group("authority"))) != 1:
+        return None
+    return m.group("authority"), m.group("party"), m.group("conduct") or ""
+
+
+def rules(body: str, referenced: Mapping[int, str] | None = None) -> list[Rule]:
+    """Every penalty 款 of an article's text that a situation can be built on. ``referenced``: the text of
+    the articles of the same law it points at by number (违反本条例第二十二条规定的), for the conducts they forbid."""
     out: list[Rule] = []
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     i = 0
@@ -219,22 +260,31 @@ def rules(body: str) -> list[Rule]:
         if not _PENALTY.search(sentence) or "的，" not in sentence:
             continue
         head, rest = sentence.split("的，", 1)
+        first = _authority_first(head) if _AUTHORITY_FIRST.match(head) else None
+        if first is not None:  # 交通运输主管部门对危险货物承运人违反本办法第七条，…的，应当…: the authority first
+            authority_first, party, head = first
+            head = head or f"{party}有下列情形之一"
+            rest = "由" + authority_first + rest.removeprefix("应当")
         if "；" in head or "，由" in head or _AUTHORITY_FIRST.match(head):
-            continue  # the first 的， closes a later clause, or the authority comes first (…部门对…的，应当…)
+            continue  # the first 的， closes a later clause, or an authority-first rule not read above
         heads = [head]
         while rest.startswith("或者") and "的，" in rest:  # …的，或者违反本法第五十一条规定，…的，由…
             more, rest = rest[2:].split("的，", 1)
             heads.append(more)
         condition = head + "的"
+        cited: tuple[int, ...] = ()
         if items and line.rstrip().endswith(("：", ":")) and _LIST_CONDITION.search(condition) and len(heads) == 1:
-            conducts = tuple(c for c in (_conduct(x, listed=True) for x in items) if _usable_conduct(c))
             rest = rest.rstrip("：:")
-            subject = _VIOLATION_LEAD.sub("", condition.split("有下列")[0]).rstrip("，")
+            subject = _VIOLATION_LEAD.sub("", condition.split("有下列")[0]).rstrip("，").removesuffix("具")
             subject = subject if len(subject) <= 20 and "，" not in subject else ""
+            conducts = _told([_conduct(x, listed=True) for x in items])
         elif not items:
-            subject = ""
-            found = [_conduct(h + "的") for h in heads]
-            conducts = tuple(c for c in found if _usable_conduct(c) and not _LIST_CONDITION.search(c))
+            subject, by_reference = conducts_by_reference(condition, referenced or {})
+            cited = tuple(referenced_numbers(condition)) if by_reference else ()
+            found = by_reference or [_conduct(h + "的") for h in heads]
+            if first is not None:
+                subject = first[1]
+            conducts = _told(found)
         else:
             continue
         if not conducts or _OFFICIAL.match(subject or conducts[0]):
@@ -258,8 +308,18 @@ def rules(body: str) -> list[Rule]:
             continue
         if not _PENALTY.search(main + "".join(b.consequence for b in branches)):
             continue
-        out.append(Rule(conducts, authority, main, tuple(branches), subject))
+        out.append(Rule(conducts, authority, main, tuple(branches), subject, cited))
     return out
+
+
+SHORT_CONDUCT = 30
+
+
+def pick_conduct(rule: Rule, rng: random.Random) -> str:
+    """One of the rule's conducts for a case: a short one when it has any (a part of a ，或者-conduct, one of
+    several parties), so the case reads as one officer's finding, not the article's whole condition."""
+    short = [c for c in rule.conducts if len(c) <= SHORT_CONDUCT]
+    return rng.choice(short or [min(rule.conducts, key=len)])
 
 
 def case_value(stem: str) -> float | None:

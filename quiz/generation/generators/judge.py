@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from quiz.checklist.items import ChecklistItem
 from quiz.generation.generators.base import Context, build, stem_prefix
+from quiz.generation.generators.deadline import has_deadlines, judge_deadline_situations
 from quiz.generation.generators.situation import (
     has_situations,
     has_time_cases,
@@ -55,13 +56,15 @@ class TrueFalse:
 
     def prefers(self, article: Article, ctx: Context) -> bool:
         """Penalty articles and procedures with a time limit first: they give case statements."""
-        return has_situations(article, ctx) or has_time_cases(article, ctx)
+        return has_situations(article, ctx) or has_time_cases(article, ctx) or has_deadlines(article, ctx)
 
     def from_article(self, article: Article, ctx: Context) -> list[Question]:
         """True statements or false ones (each with probability TRUE_SHARE, as the article allows)."""
         true, false = judge_situations(article, ctx)
         if not true and not false:
             true, false = judge_time_situations(article, ctx)
+        if not true and not false:
+            true, false = judge_deadline_situations(article, ctx)
         for st in [] if true or false else statements(article):
             reworded = _reworded(st.text, st.text)
             if reworded is not None:

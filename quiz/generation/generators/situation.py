@@ -15,6 +15,8 @@ import itertools
 import random
 import re
 
+from kb.models import Citation
+from quiz.generation.conducts import referenced_numbers_in
 from quiz.generation.generators.base import Context, build, lettered
 from quiz.generation.mutations import Mutation, authority_mutations, quantity_mutations
 from quiz.generation.situations import (
@@ -33,6 +35,7 @@ from quiz.generation.situations import (
     fine_range,
     is_measure,
     parts,
+    pick_conduct,
     rules,
     say_amount,
     short_enough,
@@ -42,7 +45,7 @@ from quiz.generation.statements import statements
 from quiz.generation.terms import authority_alternatives, find_authorities
 from quiz.models import Question, QuestionType
 from quiz.quantities import Quantity, distractor_values, find_quantities, quantity_keys, render
-from quiz.source import Article
+from quiz.source import Article, ArticleIndex
 from quiz.text import contains, normalize
 
 OPENERS = (  # when, who and how the case came to light, as a case file opens
@@ -104,12 +107,22 @@ MAX_TRIGGER = 40
 MAX_TAIL = 45
 
 
+def referenced_articles(article: Article, index: ArticleIndex) -> dict[int, str]:
+    """number → text of the articles of the same law that the article's penalty rules point at."""
+    out: dict[int, str] = {}
+    for number in referenced_numbers_in(article.body):
+        found = index.resolve(Citation(law=article.law, article=number))
+        if found is not None and found.key != article.key:
+            out[number] = found.body
+    return out
+
+
 def penalty_rules(article: Article, ctx: Context) -> list[Rule]:
     """The article's penalty rules, read once per run."""
     memo = ctx.index.memo.setdefault("penalty_rules", {})
     assert isinstance(memo, dict)
     if article.key not in memo:
-        memo[article.key] = rules(article.body)
+        memo[article.key] = rules(article.body, referenced_articles(article, ctx.index))
     found = memo[article.key]
     assert isinstance(found, list)
     return found
@@ -211,7 +224,7 @@ def single_situations(article: Article, ctx: Context) -> list[Question]:
     out: list[Question] = []
     law = article.short_law
     for rule in penalty_rules(article, ctx):
-        conduct = ctx.rng.choice(rule.conducts)
+        conduct = pick_conduct(rule, ctx.rng)
         if rule.branches:
             for case, branch in _branch_cases(rule, conduct, article.law, ctx):
                 key = as_option(branch.consequence)
@@ -221,15 +234,15 @@ def single_situations(article: Article, ctx: Context) -> list[Question]:
                     continue
                 options, answer = lettered([key], distractors, ctx.rng)
                 stem = f"{case}。根据《{law}》，{SINGLE_ENDINGS[1]}"
-                out.append(_build("single", stem, answer, article, f"{branch.condition}，{branch.consequence}",
-                                  "single.situation.bracket", options))
+                out.append(build_situation("single", stem, answer, article, f"{branch.condition}，{branch.consequence}",
+                                  "single.situation.bracket", options, cited=_cited(rule, article, ctx)))
         elif short_enough(rule.consequence) and quantity_keys(rule.consequence):
             distractors = _distractors(rule.consequence, [], article, ctx)
             if len(distractors) == DISTRACTORS:
                 options, answer = lettered([rule.consequence], distractors, ctx.rng)
                 stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{law}》，{SINGLE_ENDINGS[0]}"
-                out.append(_build("single", stem, answer, article, f"{conduct}的，{rule.consequence}",
-                                  "single.situation.consequence", options))
+                out.append(build_situation("single", stem, answer, article, f"{conduct}的，{rule.consequence}",
+                                  "single.situation.consequence", options, cited=_cited(rule, article, ctx)))
         authority = _authority_item(rule, conduct, article, ctx)
         if authority is not None:
             out.append(authority)
@@ -273,7 +286,7 @@ def time_situations(article: Article, ctx: Context) -> list[Question]:
         options, answer = lettered([q.text], [render(v, q) for v in values], ctx.rng)
         opener = ctx.rng.choice(PROCEDURE_OPENERS)
         stem = f"{opener}{trigger}。根据《{article.short_law}》，{tail[: q.start]}{TIME_ASK}{tail[q.end :]}？"
-        out.append(_build("single", stem, answer, article, text, "single.situation.time", options))
+        out.append(build_situation("single", stem, answer, article, text, "single.situation.time", options))
     return out
 
 
@@ -292,7 +305,7 @@ def multi_situations(article: Article, ctx: Context) -> list[Question]:
         and quantity_keys(p) - quantity_keys(article.body)
     ]
     for rule in penalty_rules(article, ctx):
-        conduct = ctx.rng.choice(rule.conducts)
+        conduct = pick_conduct(rule, ctx.rng)
         cases: list[tuple[str, list[str], list[str]]] = []
         if rule.branches:
             for case, branch in _branch_cases(rule, conduct, article.law, ctx):
@@ -318,7 +331,8 @@ def multi_situations(article: Article, ctx: Context) -> list[Question]:
                 continue
             options, answer = lettered(keys, wrong, ctx.rng)
             stem = f"{case}。根据《{article.short_law}》，{MULTI_ENDING}"
-            out.append(_build("multi", stem, answer, article, "；".join(keys), "multi.situation", options))
+            out.append(build_situation("multi", stem, answer, article, "；".join(keys), "multi.situation", options,
+                              cited=_cited(rule, article, ctx)))
     return out
 
 
@@ -326,7 +340,7 @@ def blank_situations(article: Article, ctx: Context) -> list[Question]:
     """The case, and the range of the fine the article sets for it left blank."""
     out: list[Question] = []
     for rule in penalty_rules(article, ctx):
-        conduct = ctx.rng.choice(rule.conducts)
+        conduct = pick_conduct(rule, ctx.rng)
         cases = [(case, branch.consequence) for case, branch in _branch_cases(rule, conduct, article.law, ctx)]
         if not rule.branches:
             cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence))
@@ -334,7 +348,8 @@ def blank_situations(article: Article, ctx: Context) -> list[Question]:
             answer = fine_range(consequence)
             if answer and not fine_range(rule.consequence if rule.branches else ""):
                 stem = f"{case}。根据《{article.short_law}》，{BLANK_ENDING}"
-                out.append(_build("blank", stem, answer, article, consequence, "blank.situation"))
+                out.append(build_situation("blank", stem, answer, article, consequence, "blank.situation",
+                                  cited=_cited(rule, article, ctx)))
     return out
 
 
@@ -365,7 +380,7 @@ def judge_time_situations(article: Article, ctx: Context) -> tuple[list[Question
             stem = f"{head}第{number}{tailword}"
             note = "。在期限之内，正确。" if answer else "。已超过法定期限，错误。"
             (true if answer else false).append(
-                _build("judge", stem, answer, article, text, "judge.situation.time", note=note)
+                build_situation("judge", stem, answer, article, text, "judge.situation.time", note=note)
             )
     return true, false
 
@@ -385,8 +400,8 @@ def _authority_item(rule: Rule, conduct: str, article: Article, ctx: Context) ->
         [rule.authority], [rule.authority.replace(term.text, name) for name in picked], ctx.rng
     )
     stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{article.short_law}》，{SINGLE_ENDINGS[2]}"
-    return _build("single", stem, answer, article, f"{conduct}的，由{rule.authority}{rule.consequence}",
-                  "single.situation.authority", options)
+    return build_situation("single", stem, answer, article, f"{conduct}的，由{rule.authority}{rule.consequence}",
+                  "single.situation.authority", options, cited=_cited(rule, article, ctx))
 
 
 def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], list[Question]]:
@@ -395,7 +410,7 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
     false: list[Question] = []
     law = article.short_law
     for rule in penalty_rules(article, ctx):
-        conduct = ctx.rng.choice(rule.conducts)
+        conduct = pick_conduct(rule, ctx.rng)
         cases: list[tuple[str, str, list[str]]] = []
         if rule.branches:
             for case, branch in _branch_cases(rule, conduct, article.law, ctx):
@@ -405,8 +420,9 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
             cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence, []))
         for case, key, siblings in cases:
             head = f"{case}。根据《{law}》，"
-            true.append(_build("judge", f"{head}{rule.authority}{JUDGE_MARK}{key}。", True, article,
-                               key, "judge.situation", note="。案情属于该条规定的情形，题干所述处理正确。"))
+            true.append(build_situation("judge", f"{head}{rule.authority}{JUDGE_MARK}{key}。", True, article,
+                               key, "judge.situation", note="。案情属于该条规定的情形，题干所述处理正确。",
+                               cited=_cited(rule, article, ctx)))
             wrong: list[tuple[str, str, str]] = [(rule.authority, s, "另一档次的处罚") for s in siblings]
             wrong += [(rule.authority, c, "改变了罚款数额或处罚主体") for c in _changes(key, article, ctx)]
             terms = find_authorities(rule.authority)
@@ -418,12 +434,13 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
                     wrong.append((rule.authority.replace(terms[0].text, name), key, "改变了处罚主体"))
             if wrong:
                 authority, claim, why = ctx.rng.choice(wrong)
-                false.append(_build("judge", f"{head}{authority}{JUDGE_MARK}{claim}。", False, article, key,
-                                    "judge.situation", note=f"。题干{why}，与该条规定不符，错误。"))
+                false.append(build_situation("judge", f"{head}{authority}{JUDGE_MARK}{claim}。", False, article, key,
+                                    "judge.situation", note=f"。题干{why}，与该条规定不符，错误。",
+                                    cited=_cited(rule, article, ctx)))
     return true, false
 
 
-def _build(
+def build_situation(
     qtype: QuestionType,
     stem: str,
     answer: str | bool,
@@ -432,7 +449,17 @@ def _build(
     generator: str,
     options: dict[str, str] | None = None,
     note: str = "",
+    cited: tuple[Article, ...] = (),
 ) -> Question:
+    """A situation item; ``cited``: the articles its conduct was read from, cited after the penalty article."""
     q = build(qtype, stem, answer, article, evidence=evidence, generator=generator, options=options, note=note)
     q.difficulty = min(3, q.difficulty + 1)
+    if cited:
+        q.sources = (*q.sources, *(a.citation() for a in cited))
+        q.source_hashes = {**q.source_hashes, **{a.key: a.text_hash for a in cited}}
     return q
+
+
+def _cited(rule: Rule, article: Article, ctx: Context) -> tuple[Article, ...]:
+    found = [ctx.index.resolve(Citation(law=article.law, article=n)) for n in rule.cited]
+    return tuple(a for a in found if a is not None)
