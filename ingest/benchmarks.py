@@ -2,13 +2,14 @@
 
 Published benchmarks are tables: one row per violation × step (裁量阶次/情节), with the violated article,
 the penalty article, the conditions of the step and its penalty range. They come as XLSX workbooks (merged
-cells, a header over two rows, one sheet per field such as 路政/运政/港航) or as DOCX tables.
+cells, a header over two rows, one sheet per field such as 路政/运政/港航), as DOCX tables or as PDF tables
+(a text layer with ruled tables, read by :mod:`ingest.benchmark_pdf`).
 
 Columns are found by their header names (several usual spellings, :data:`ALIASES`), never by position; a
 merged cell counts for every row and column it covers. A table that lacks a needed column is refused with
 the file, the sheet and the columns missing. Every file passes the guard (:func:`ingest.guard.guard_file`)
-before openpyxl or python-docx reads it. PDF tables are not read (a PDF benchmark goes through the text
-loaders like any PDF).
+before openpyxl, python-docx or pdfplumber reads it. A PDF is read as a benchmark only when its first pages
+name a benchmark's columns and hold a table with that header; any other PDF goes through the text loaders.
 
 The rows become one :class:`~kb.models.ParsedDocument` of level 规范性文件 (:func:`benchmark_document`), one
 unit per row whose text is :func:`kb.benchmarks.row_text`; its title, issuing unit and version date are
@@ -274,14 +275,18 @@ def _check(path: Path, settings: IngestSettings) -> None:
 
 
 def is_benchmark_file(path: Path, settings: IngestSettings) -> bool:
-    """A workbook (always read as a benchmark), or a DOCX with a table whose header names a benchmark's
+    """A workbook (always read as a benchmark), or a DOCX or PDF with a table whose header names a benchmark's
     columns. The file passes the guard first."""
     suffix = path.suffix.lower()
     if suffix in SPREADSHEETS:
         return True
-    if suffix != ".docx" or not path.is_file():
+    if suffix not in (".docx", ".pdf") or not path.is_file():
         return False
     _check(path, settings)
+    if suffix == ".pdf":
+        from ingest.benchmark_pdf import looks_like_benchmark
+
+        return looks_like_benchmark(path, settings)
     try:
         tables, _ = read_docx_tables(path, paragraphs=False)  # a 287,000-paragraph law's text took 45 s
     except (IngestError, zipfile.BadZipFile):
@@ -299,8 +304,12 @@ def read_benchmark(path: Path, settings: IngestSettings) -> Benchmark:
         tables, lines = read_xlsx_tables(path, settings), []
     elif path.suffix.lower() == ".docx":
         tables, lines = read_docx_tables(path)
+    elif path.suffix.lower() == ".pdf":
+        from ingest.benchmark_pdf import read_pdf_tables
+
+        tables, lines = read_pdf_tables(path, settings)
     else:
-        raise IngestError(path, "a discretion benchmark is read from an XLSX workbook or a DOCX table")
+        raise IngestError(path, "a discretion benchmark is read from an XLSX workbook, a DOCX table or a PDF table")
     bench = Benchmark(path, lines=lines)
     found = [(t, find_header(t)) for t in tables]
     readable = [(t, h) for t, h in found if h is not None and not _missing(h[1])]

@@ -110,7 +110,7 @@ def ingest_benchmark(
     kb: KnowledgeBase, path: Path, settings: IngestSettings, hints: DocumentMeta | None = None,
     unit_progress: Progress | None = None,
 ) -> FileReport:
-    """A discretion benchmark (XLSX, or DOCX table): one unit per violation × step; the articles its rows cite
+    """A discretion benchmark (XLSX, DOCX or PDF table): one unit per violation × step; the articles its rows cite
     that the knowledge base lacks are listed in the report."""
     bench = read_benchmark(path, settings)
     document = benchmark_document(bench, hints)

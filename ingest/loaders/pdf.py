@@ -235,6 +235,27 @@ def _title(reader: PdfReader, text: str) -> str:
     return next((line for line in text.split("\n") if line), "")
 
 
+def sniff_text(path: Path, settings: IngestSettings, pages: int) -> str:
+    """The plain text of the first ``pages`` pages, within the limits (:class:`IngestError` if unreadable): enough
+    to tell what kind of document it is before reading it whole."""
+    out: list[str] = []
+    try:
+        with pdf_limits(settings.limits):
+            reader = _open(path)
+            check_document(reader, settings.limits)
+            for index in range(min(pages, len(reader.pages))):
+                page = reader.pages[index]
+                check_page(page, index + 1, settings.limits)
+                out.append(page.extract_text())
+    except PdfRefused as exc:
+        raise FileRefused(path, str(exc)) from exc
+    except LimitReachedError as exc:
+        raise FileRefused(path, limit_reached(exc, settings.limits)) from exc
+    except _BROKEN as exc:
+        raise IngestError(path, NOT_PDF) from exc
+    return "\n".join(out)
+
+
 def load_pdf(path: Path, settings: IngestSettings) -> LoadedText:
     try:
         with pdf_limits(settings.limits):
