@@ -96,9 +96,10 @@ def error_html(text: str) -> str:
     return f'<p class="xf-error">{render.esc(text)}</p>'
 
 
-def wire_login(gate: Gate, form: Login) -> None:
+def wire_login(gate: Gate, form: Login, officers: bool = False) -> None:
     """A tab's sign-in form: a good account and password set the session's token (each tab shows its panel on
-    the token's change); a refusal waits a second and says why. A first sign-in must change its password."""
+    the token's change); a refusal waits a second and says why. A first sign-in must change its password.
+    ``officers``: officers may sign in here too (the 学时 tab), not only administrators."""
     accounts = gate.accounts
 
     def do_login(account: str, password: str, request: gr.Request) -> tuple[Any, str, str]:
@@ -107,11 +108,13 @@ def wire_login(gate: Gate, form: Login) -> None:
         except ValueError as exc:  # SignInError: wrong password, locked, no password yet
             time.sleep(FAILED_LOGIN_DELAY_S)
             return gr.skip(), "", error_html(str(exc))
-        if not signed.actor.admin:
+        if not signed.actor.admin and not officers:
             accounts.sign_out(signed.token)
             return gr.skip(), "", error_html(NOT_ADMIN)
         return signed.token, "", ""
 
+    if officers:  # its own name among the app's handlers (tests look handlers up by name)
+        do_login.__name__ = "do_login_officers"
     for event in (form.enter.click, form.password.submit):
         event(do_login, [form.account, form.password], [gate.session, form.password, form.message], **PRIVATE)
 
