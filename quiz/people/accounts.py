@@ -43,7 +43,7 @@ from quiz.people.models import (
     UnitInfo,
 )
 from quiz.people.passwords import Passwords, check_new_password, new_token, token_hash
-from quiz.people.roster import MAX_LOGIN, MAX_NAME, MAX_TITLE, RosterEntry, read_roster
+from quiz.people.roster import MAX_LOGIN, MAX_NAME, MAX_TITLE, RosterEntry, login_usable, read_roster
 from quiz.people.settings import AccountSettings
 from quiz.people.tables import AccountRow, SessionRow, UnitRow
 from quiz.people.units import UnitTree, checked_unit_name, unit_name
@@ -156,7 +156,7 @@ class Accounts:
         unit = "" if role is Role.CITY_ADMIN else unit_name(unit)
         title = title.strip()
         _check_login(login)
-        if login in self._reserved_logins():
+        if login.lower() in self._reserved_logins():
             raise AccountError(f"账号“{login}”是系统保留的账号名。")
         if not name or len(name) > MAX_NAME:
             raise AccountError(f"姓名不能为空，也不能超过 {MAX_NAME} 个字。")
@@ -329,7 +329,7 @@ class Accounts:
                 if found is None:
                     return None
                 session_row, row = found.tuple()
-                if as_utc(session_row.expires_at) <= now or not row.active:
+                if as_utc(session_row.expires_at) <= now or not row.active or self._bootstrap_gone(row):
                     return None
                 return _actor(row, UnitTree.load(s))
         except SQLAlchemyError:
@@ -410,6 +410,10 @@ class Accounts:
 
     def _reserved_logins(self) -> set[str]:
         return {SYSTEM_LOGIN} | ({BOOTSTRAP_LOGIN} if self.bootstrap_password else set())
+
+    def _bootstrap_gone(self, row: AccountRow) -> bool:
+        """The bootstrap account after its setting was emptied: its sessions end too."""
+        return not self.bootstrap_password and row.login == BOOTSTRAP_LOGIN and not row.password_hash
 
     def _is_bootstrap(self, login: str) -> bool:
         return bool(self.bootstrap_password) and login == BOOTSTRAP_LOGIN
@@ -507,7 +511,7 @@ def _check_login(login: str) -> None:
         raise AccountError("账号不能为空。")
     if len(login) > MAX_LOGIN:
         raise AccountError(f"账号不能超过 {MAX_LOGIN} 个字符。")
-    if not login.isprintable() or any(c in login for c in "<>\"'&:/\\"):
+    if not login_usable(login):
         raise AccountError("账号只能含有文字、数字、字母和“-”“_”“.”等符号。")
 
 

@@ -34,6 +34,7 @@ YES = frozenset({"是", "Y", "YES", "1", "√", "✓", "TRUE", "领导班子成�
 NO = frozenset({"否", "N", "NO", "0", "×", "✗", "FALSE"})
 
 MAX_LOGIN = 64
+FORBIDDEN_IN_LOGIN = "<>\"'&:/\\"
 MAX_NAME = 100
 MAX_TITLE = 100
 
@@ -63,6 +64,11 @@ class _Columns:
     unit: int | None
     title: int | None
     leader: int | None
+
+
+def login_usable(login: str) -> bool:
+    """No control characters, and none of the symbols a page or a path would read specially."""
+    return login.isprintable() and not any(c in login for c in FORBIDDEN_IN_LOGIN)
 
 
 def leader_from_title(title: str) -> bool:
@@ -113,6 +119,8 @@ def _row_problem(officer_id: str, name: str, unit: str, title: str, leader: str,
         return f"缺少{id_header}（姓名：{name or '未填'}）"
     if len(officer_id) > MAX_LOGIN:
         return f"{id_header}超过 {MAX_LOGIN} 个字符"
+    if not login_usable(officer_id):
+        return f"{id_header}含有不能使用的符号（如尖括号、引号、斜杠）"
     if not name:
         return f"{id_header} {officer_id} 缺少姓名"
     if len(name) > MAX_NAME:

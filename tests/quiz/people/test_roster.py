@@ -70,6 +70,7 @@ def test_every_bad_row_is_named_and_nothing_changes(accounts: Accounts, city: Ac
         ["10", "癸", "一大队", "", "也许"],     # 11: neither yes nor no
         ["9002", "本单位", "二大队", "", ""],   # 12: good (moves within the admin's units)
         [None, None, None, None, None],        # 13: empty, skipped
+        ["<b>1", "子", "一大队", "", ""],       # 14: a symbol a page would read
     ])
     with pytest.raises(RosterImportError) as e:
         accounts.import_roster(admin, bad, client="10.3.3.3")
@@ -84,9 +85,10 @@ def test_every_bad_row_is_named_and_nothing_changes(accounts: Accounts, city: Ac
         (9, "警号 9001 已是其他单位的人员，请由市级管理员调整其单位"),
         (10, "警号 ADMIN9 已是管理员账号，不能作为执法人员导入"),
         (11, "警号 10 的“领导班子成员”应填“是”或“否”"),
+        (14, "警号含有不能使用的符号（如尖括号、引号、斜杠）"),
     ]
     message = str(e.value)
-    assert message.startswith("名单 bad.xlsx 无法导入：9 行有问题，整份名单未导入。")
+    assert message.startswith("名单 bad.xlsx 无法导入：10 行有问题，整份名单未导入。")
     assert "第 6 行：单位“三大队”不存在" in message
     assert "二支队" not in problems[6][1], "another unit's account is not named"
     assert snapshot(accounts, city) == before

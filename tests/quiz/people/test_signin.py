@@ -172,13 +172,18 @@ def test_bootstrap_admin_on_an_empty_database(make_accounts: Callable[..., Accou
         accounts.change_password(signed.token, "设置里的口令123", "我自己的新口令456")
     with pytest.raises(AccountError, match="保留"):
         accounts.add_account(actor, "admin", "又一个", Role.CITY_ADMIN)
+    accounts.add_unit("一大队")
+    for login in ("Admin", "CLI"):
+        with pytest.raises(AccountError, match="保留"):
+            accounts.add_account(actor, login, "又一个", Role.OFFICER, unit="一大队")
     assert [e.action for e in accounts.audit(actor)] == ["sign_in"]
 
 
 def test_a_changed_setting_is_the_password(make_accounts: Callable[..., Accounts]) -> None:
     make_accounts(bootstrap_password="旧的口令old1").sign_in("admin", "旧的口令old1")
     changed = make_accounts(bootstrap_password="新的口令new2")
-    assert changed.sign_in("admin", "新的口令new2").actor.role is Role.CITY_ADMIN
+    token = changed.sign_in("admin", "新的口令new2").token
+    assert changed.actor(token) is not None
     with pytest.raises(SignInError) as e:
         changed.sign_in("admin", "旧的口令old1")
     assert e.value.reason is SignInReason.WRONG
@@ -186,6 +191,7 @@ def test_a_changed_setting_is_the_password(make_accounts: Callable[..., Accounts
     with pytest.raises(SignInError) as e:
         cleared.sign_in("admin", "新的口令new2")
     assert e.value.reason is SignInReason.NO_PASSWORD
+    assert cleared.actor(token) is None, "an emptied setting ends the bootstrap account's sessions"
 
 
 def test_an_officer_may_not_administer(accounts: Accounts, officer_login: str) -> None:
