@@ -203,3 +203,26 @@ def test_an_officer_may_not_administer(accounts: Accounts, officer_login: str) -
         accounts.audit(officer)
     with pytest.raises(AccessDenied):
         accounts.accounts(officer)
+
+
+def test_an_unknown_login_checks_a_dummy_hash(accounts: Accounts) -> None:
+    assert "_dummy_hash" not in vars(accounts.passwords)
+    with pytest.raises(SignInError):
+        accounts.sign_in("nobody", "什么密码都行啊")
+    assert "_dummy_hash" in vars(accounts.passwords), "the time of a real hash check was spent"
+
+
+def test_a_weaker_hash_is_renewed_at_sign_in(accounts: Accounts, officer_login: str) -> None:
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    info = accounts.officer(officer_login)
+    assert info is not None
+    with Session(accounts.engine) as s:
+        s.get_one(AccountRow, info.id).password_hash = weak
+        s.commit()
+    accounts.sign_in(officer_login, PASSWORD)
+    with Session(accounts.engine) as s:
+        renewed = s.scalars(select(AccountRow.password_hash).where(AccountRow.login == officer_login)).one()
+    assert renewed != weak and not PasswordHasher().check_needs_rehash(renewed)
+    assert accounts.sign_in(officer_login, PASSWORD).actor.login == officer_login
