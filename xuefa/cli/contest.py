@@ -14,6 +14,7 @@ from quiz.contest.model import ContestError
 from quiz.contest.service import ContestNotFound, ContestService
 from xuefa.cli.bank import TYPES
 from xuefa.cli.common import failed, settings_of
+from xuefa.cli.exam import known_unit, unit_filter, unit_option, unit_scope
 from xuefa.services import contest_service, question_bank
 
 DEFAULT_TYPES = ("single", "multi", "judge")
@@ -37,18 +38,19 @@ def contest() -> None:
 
 @contest.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@unit_filter
 @click.pass_context
-def contest_list(ctx: click.Context, as_json: bool) -> None:
-    """The contests, the most recently changed first: code, name, phase, teams, rounds."""
+def contest_list(ctx: click.Context, as_json: bool, unit: str) -> None:
+    """The contests, the most recently changed first: code, name, unit, phase, teams, rounds."""
     with contest_actions(ctx) as contests:
-        summaries = contests.contests()
+        summaries = contests.contests(unit_scope(settings_of(ctx), contests.bank, unit))
     if as_json:
-        click.echo(json.dumps([{"code": c.code, "name": c.name, "phase": c.phase.value, "teams": c.teams,
+        click.echo(json.dumps([{"code": c.code, "name": c.name, "unit": c.unit, "phase": c.phase.value, "teams": c.teams,
                                 "rounds": c.rounds, "updated_at": c.updated_at.isoformat()} for c in summaries],
                               ensure_ascii=False, indent=1))
         return
     for c in summaries:
-        click.echo(f"{c.code}  {c.name}  {c.phase_name}  {c.teams} teams  {c.rounds} rounds")
+        click.echo(f"{c.code}  {c.name}  {c.unit or '市级'}  {c.phase_name}  {c.teams} teams  {c.rounds} rounds")
     click.echo(f"{len(summaries)} contests")
 
 
@@ -64,9 +66,10 @@ def contest_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--law", "laws", multiple=True, help="Draw questions of these laws only (repeatable).")
 @click.option("--type", "types", multiple=True, type=click.Choice(TYPES),
               help="Only these types (repeatable; default: single, multi, judge, as in the 竞赛 tab).")
+@unit_option
 @click.pass_context
 def contest_create(ctx: click.Context, name: str, teams: tuple[str, ...], required: int, buzz: int, risk: int,
-                   laws: tuple[str, ...], types: tuple[str, ...]) -> None:
+                   laws: tuple[str, ...], types: tuple[str, ...], unit: str) -> None:
     """Create a contest of the usual rounds (points, answer time and stakes from the quiz settings); prints its
     code (the projector opens /contest/screen/<code>) and each team's buzzer code (phones open /contest/buzz)."""
     from quiz.contest.model import QuestionPick
@@ -74,7 +77,8 @@ def contest_create(ctx: click.Context, name: str, teams: tuple[str, ...], requir
 
     pick = QuestionPick(tuple(laws), tuple(question_type(t) for t in types or DEFAULT_TYPES))
     with contest_actions(ctx) as contests:
-        created = contests.create_standard(name, teams, required, buzz, risk, pick)
+        owner = known_unit(settings_of(ctx), contests.bank, unit)
+        created = contests.create_standard(name, teams, required, buzz, risk, pick, unit=owner)
     click.echo(f"created contest {created.code} “{created.name}”: {len(created.rounds)} rounds")
     for team in created.teams:
         click.echo(f"  {team.name}: buzzer code {team.code}")

@@ -11,12 +11,35 @@ from typing import Any
 
 import click
 
+from quiz.bank.store import QuestionBank
 from quiz.exam.models import ExamError, ExamInfo
 from quiz.exam.service import CHINA_TZ, ExamService, Format, china_time
+from quiz.people.models import AccountError, Scope
 from xuefa.cli.common import failed, settings_of, write_file
-from xuefa.services import exam_service, question_bank
+from xuefa.services import accounts_service, exam_service, question_bank
+from xuefa.settings import Settings
 
 PAPER_SUFFIXES: dict[str, Format] = {".docx": "docx", ".pdf": "pdf"}
+unit_option = click.option("--unit", default="", help="The unit that owns it (a unit of `xuefa users units`; "
+                                                    "default: the city's).")
+unit_filter = click.option("--unit", default="", help="Only those of this unit and the units below it.")
+
+
+def unit_scope(settings: Settings, bank: QuestionBank, unit: str) -> Scope | None:
+    """The units ``--unit`` names (the unit and those below it); None for every unit. An unknown unit is a
+    command error."""
+    if not unit.strip():
+        return None
+    try:
+        return accounts_service(settings, bank).scope_of(unit)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def known_unit(settings: Settings, bank: QuestionBank, unit: str) -> str:
+    """``--unit`` of a new exam or contest: a unit that exists, or ``""`` (the city's)."""
+    unit_scope(settings, bank, unit)
+    return unit
 
 
 @contextmanager
@@ -51,7 +74,7 @@ def read_blueprint(path: Path) -> str:
 
 
 def info_json(info: ExamInfo) -> dict[str, Any]:
-    return {"id": info.id, "code": info.code, "title": info.title, "status": info.status.value,
+    return {"id": info.id, "code": info.code, "title": info.title, "unit": info.unit, "status": info.status.value,
             "duration_min": info.duration_min, "variants": list(info.variants),
             "questions": info.question_count, "total_points": info.total_points, "roster": info.roster,
             "started": info.started, "submitted": info.submitted, "results_released": info.results_released,
@@ -61,7 +84,7 @@ def info_json(info: ExamInfo) -> dict[str, Any]:
 
 def info_line(info: ExamInfo) -> str:
     papers = "、".join(info.variants) + " 卷" if info.variants else "未组卷"
-    return (f"{info.id:>4}  {info.code}  {info.title}  {info.status_name}  {papers}  {info.question_count} 题 "
+    return (f"{info.id:>4}  {info.code}  {info.title}  {info.unit or '市级'}  {info.status_name}  {papers}  {info.question_count} 题 "
             f"{info.total_points:g} 分  {info.duration_min} 分钟  名单 {info.roster} 人  交卷 {info.submitted} 人")
 
 
@@ -103,15 +126,17 @@ def exam_check(ctx: click.Context, blueprint: Path, variants: int) -> None:
               help="No login before this time (Beijing time, e.g. '2026-03-02 09:00').")
 @click.option("--ends", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]), default=None,
               help="No login after this time, and every sitting ends by it (Beijing time).")
+@unit_option
 @click.pass_context
 def exam_create(ctx: click.Context, title: str, blueprint: Path, starts: datetime | None,
-                ends: datetime | None) -> None:
+                ends: datetime | None, unit: str) -> None:
     """Create an exam from a blueprint; prints its number and six-digit exam code, and what the bank lacks."""
     text = read_blueprint(blueprint)
     with exam_actions(ctx) as exams:
+        owner = known_unit(settings_of(ctx), exams.bank, unit)
         try:
             info = exams.create_exam(title, text, starts.replace(tzinfo=CHINA_TZ) if starts else None,
-                                     ends.replace(tzinfo=CHINA_TZ) if ends else None)
+                                     ends.replace(tzinfo=CHINA_TZ) if ends else None, unit=owner)
         except ExamError as exc:
             raise failed(exc, blueprint) from exc
         shortfalls = exams.check_blueprint(text)
@@ -124,11 +149,12 @@ def exam_create(ctx: click.Context, title: str, blueprint: Path, starts: datetim
 
 @exam.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@unit_filter
 @click.pass_context
-def exam_list(ctx: click.Context, as_json: bool) -> None:
-    """The exams, newest first: number, exam code, title, state, papers, roster and submissions."""
+def exam_list(ctx: click.Context, as_json: bool, unit: str) -> None:
+    """The exams, newest first: number, exam code, title, unit, state, papers, roster and submissions."""
     with exam_actions(ctx) as exams:
-        infos = exams.list_exams()
+        infos = exams.list_exams(unit_scope(settings_of(ctx), exams.bank, unit))
     if as_json:
         click.echo(json.dumps([info_json(i) for i in infos], ensure_ascii=False, indent=1))
         return
