@@ -23,6 +23,7 @@ from kb.coverage import CoverageGap, FoundationDocument, coverage_gaps
 from quiz.bank.store import QuestionBank
 from quiz.contest.service import ContestService
 from quiz.exam.service import ExamService
+from quiz.hours.service import Hours
 from quiz.people.accounts import Accounts
 from quiz.practice.runs import Practice
 from xuefa.settings import Settings
@@ -57,6 +58,10 @@ class Services:
     accounts: Accounts | None = None
     """Units, accounts, sign-in and the admins' audit (``admin`` is the bootstrap city account of
     ``admin_password``); ``None``: no quiz services."""
+    hours: Hours | None = None
+    """学时: rules, activities, reports and exports (its audit through ``accounts``); ``None``: no quiz services."""
+    pdf_font: str = ""
+    """The CJK font file of PDF exports (``quiz.exam_pdf_font``; empty: one found on the system)."""
     foundation: tuple[FoundationDocument, ...] = ()
     """The documents enforcement rests on (``kb.foundation``), checked by ``gaps``."""
 
@@ -123,6 +128,12 @@ def accounts_service(settings: Settings, bank: QuestionBank) -> Accounts:
     return Accounts(bank.engine, settings.accounts, bootstrap_password=settings.admin_password)
 
 
+def hours_service(settings: Settings, bank: QuestionBank, accounts: Accounts) -> Hours:
+    """学时 over the question bank's database; what administrators do is written to the accounts' audit."""
+    return Hours(bank.engine, settings.hours, settings.quiz.exam_pass_share, settings.quiz.mastered_accuracy,
+                 record=accounts.record)
+
+
 def answer_service(settings: Settings, kb: KnowledgeBase, foundation: tuple[FoundationDocument, ...]) -> AnswerService:
     return AnswerService(kb, settings.chat, create_llm_client(settings.chat.llm), foundation=foundation)
 
@@ -151,6 +162,8 @@ def build_services(settings: Settings, kb: KnowledgeBase, quiz: bool = True) -> 
         services.contests = contest_service(settings, bank)
         services.exams = exam_service(settings, bank)
         services.accounts = accounts_service(settings, bank)
+        services.hours = hours_service(settings, bank, services.accounts)
+        services.pdf_font = settings.quiz.exam_pdf_font
     return services
 
 
