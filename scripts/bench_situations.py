@@ -140,15 +140,30 @@ def _restore(statement: str) -> list[str]:
     return readings
 
 
+def _kind_of(text: str, article: str) -> str:
+    """The kind of cargo of the 项 that sets ``text`` (（二）运输民用爆炸物品的，处… → 运输民用爆炸物品), or ""."""
+    for m in re.finditer(r"[（(][一二三四五六七八九十]+[)）](运输[^，；。（]{2,40}?)的，([^；。]*)", article):
+        if normalize(text) in normalize(m.group(2)):
+            return normalize(m.group(1))
+    return ""
+
+
 def situation_supported(q: Question, article: str) -> bool:
     """The key of a situation item, re-checked on the raw article text."""
-    amount = _case_amount(q.stem.split("根据《")[0])
+    case = q.stem.split("根据《")[0]
+    amount = _case_amount(case)
+
+    def other_kind(text: str) -> bool:  # another kind of cargo's fine than the case's
+        kind = _kind_of(text, article)
+        return bool(kind) and kind not in normalize(case)
+
     if q.type == "single":
         key = q.options[str(q.answer)]
         others = [t for letter, t in q.options.items() if letter != q.answer]
-        if not _in(key, article) or _condition_holds(key, article, amount) is False:
+        if not _in(key, article) or _condition_holds(key, article, amount) is False or other_kind(key):
             return False
-        return all(not _in(o, article) or _condition_holds(o, article, amount) is False for o in others)
+        return all(not _in(o, article) or _condition_holds(o, article, amount) is False or other_kind(o)
+                   for o in others)
     if q.type == "multi":
         keys = [q.options[letter] for letter in str(q.answer)]
         others = [t for letter, t in q.options.items() if letter not in str(q.answer)]
@@ -164,7 +179,7 @@ def situation_supported(q: Question, article: str) -> bool:
         if m is None:
             return False
         day = cn_to_int(m.group(3))
-        found = re.search(re.escape(normalize(m.group(2))) + r"([\d零一二两三四五六七八九十百]+)" + m.group(4) + "内", article)
+        found = re.search(re.escape(normalize(m.group(2))) + _LIMIT + m.group(4) + "内", article)
         limit = cn_to_int(found.group(1)) if found else None
         if day is None or limit is None or normalize(m.group(1)) + "的，" not in article:
             return False
@@ -176,9 +191,12 @@ def situation_supported(q: Question, article: str) -> bool:
         authority, claim = normalize(m.group(1)), m.group(2)
         right = (not authority or authority in article) and _in(claim, article) and (
             _condition_holds(claim, article, amount) is not False
-        )
+        ) and not other_kind(claim)
         return right is bool(q.answer)
     return False
+
+
+_LIMIT = r"，?(?:应当|必须|可以)?(?:在|于|自)?([\d零一二两三四五六七八九十百]+)"
 
 
 def _deadline_supported(q: Question, article: str) -> bool:
@@ -188,8 +206,8 @@ def _deadline_supported(q: Question, article: str) -> bool:
     if m is None:
         return False
     actor, event, day, unit, action = (normalize(g) for g in m.groups())
-    found = re.search(re.escape(actor) + r"(?:应当|必须)(?:自|在)" + re.escape(event)
-                      + r"([\d零一二两三四五六七八九十百]+)" + unit + r"内，?" + re.escape(action), article)
+    found = re.search(re.escape(actor) + r"[^。；]{0,30}?" + re.escape(event) + _LIMIT + unit + r"内，?"
+                      + re.escape(action), article)
     limit = cn_to_int(found.group(1)) if found else None
     k = cn_to_int(day)
     if limit is None or k is None:

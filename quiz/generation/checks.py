@@ -28,6 +28,7 @@ import re
 from collections.abc import Mapping
 
 from kb.numbers import SMALL_NUMERALS
+from quiz.generation.deadlines import extendable
 from quiz.generation.deadlines import find as find_deadline
 from quiz.generation.mutations import trace
 from quiz.generation.paraphrases import restore
@@ -207,6 +208,8 @@ def _claim(rule: Rule, branch: Branch | None, text: str, article: str) -> bool |
         normalize(text) == normalize(as_option(b.consequence)) for b in rule.branches if b is not branch
     ):
         return False
+    if normalize(text) in {normalize(other) for other in rule.exclusive}:
+        return False  # the fine of another kind of cargo than the case's
     change = trace(text, right, article)
     if change is not None and change.kind in ("quantity", "authority"):
         return False
@@ -392,7 +395,7 @@ def _judge_time(q: Question, article: str) -> list[str]:
 def _judge_deadline(case: str, answer: object, article: str) -> list[str]:
     """<actor>于<event><link>第k日<action>: the article says <actor>应当自<event><link>N日内<action> and k is
     well inside N (true) or well past it (false)."""
-    m = re.search(r"[，：]([^，：]+?)于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。$", case)
+    m = re.search(r"^(.+?)于(.+?)第([^日工]+?)(日|个工作日|工作日)(.+?)。$", case)
     if m is None:
         return ["a time-limit case needs its trigger or actor, the event, the day and the act"]
     deadline = find_deadline(article, m.group(1), m.group(2), m.group(5))
@@ -400,7 +403,7 @@ def _judge_deadline(case: str, answer: object, article: str) -> list[str]:
     if deadline is None or len(days) != 1 or days[0].unit != deadline.limit.unit:
         return ["the case's actor, event and act are not one deadline of the article"]
     verdict = day_verdict(days[0].value, deadline.limit.value)
-    if verdict is None or verdict is not answer:
+    if verdict is None or verdict is not answer or (verdict is False and extendable(article)):
         return ["the day of the case does not prove the answer against the article's time limit"]
     return []
 

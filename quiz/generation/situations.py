@@ -54,6 +54,7 @@ _AUTHORITY_FIRST_RULE = re.compile(
 _OFFICIAL = re.compile(
     r"^(?:(?!未|不|擅自|拒绝|违反|向|经|在)[^，]){0,16}?(?:行政机关|实施机关|工作人员|执法人员|主管部门|管理机构|监督管理部门)"
 )
+_LIST_PARTY = re.compile(r"有下列(?:违法)?(?:行为|情形)之一的(人员|单位|企业|经营者|驾驶人|驾驶员)，")
 _INCOME = "违法所得"
 _BY_REFERENCE = re.compile(r"^依照《[^》]{2,30}》第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?的?规定，")
 _REFERENCE = re.compile(r"前款|前项|前两款|本条|上述|原处罚")
@@ -92,6 +93,7 @@ class Rule:
     branches: tuple[Branch, ...] = ()
     subject: str = ""  # who the list's 项 are about (道路危险化学品运输托运人有下列行为之一的 → 道路危险化学品运输托运人)
     cited: tuple[int, ...] = ()  # the articles of the same law its conducts were read from (违反本条例第二十二条规定的)
+    exclusive: tuple[str, ...] = ()  # consequences of sibling rules a case of this one cannot fall under (other cargo)
 
 
 def _amount(text: str) -> float | None:
@@ -242,6 +244,30 @@ def _authority_first(head: str) -> tuple[str, str, str] | None:
     return m.group("authority"), m.group("party"), m.group("conduct") or ""
 
 
+_KIND_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[)）](运输[^，；。]{2,40}?)的，(处[^，；。]{4,30}?罚款)[；。]?$")
+SHORT_KIND = 12
+
+
+def _by_kind(head: str, items: list[str], authority: str) -> list[Rule]:
+    """A fine split by the kind of cargo: 公安机关对危险货物运输车辆违反本办法第四十八条，未依照批准路线等行驶的，应当
+    责令改正，并对承运人予以处罚：（一）运输剧毒化学品的，处1000元以上1万元以下的罚款；（二）运输民用爆炸物品的，… →
+    one rule per 项 (运输剧毒化学品的车辆未依照批准路线等行驶 → 处1000元以上1万元以下的罚款), each excluding the others'
+    fines; a 项 that states its own conduct (运输剧毒化学品未随车携带…通行证的) is the conduct. [] if any 项 is
+    not a kind and its fine."""
+    conduct = _conduct(head + "的")
+    found = [_KIND_ITEM.match(item) for item in items]
+    if not conduct or not authority or len(found) < 2 or any(m is None for m in found):
+        return []
+    kinds = [(m.group(1), m.group(2)) for m in found if m is not None]
+    fines = [fine for _, fine in kinds]
+    out = []
+    for kind, fine in kinds:
+        told = f"{kind}的车辆{conduct}" if len(kind) <= SHORT_KIND else plain(kind)
+        if _usable_conduct(told) and fines.count(fine) == 1:
+            out.append(Rule((told,), authority, fine, exclusive=tuple(f for f in fines if f != fine)))
+    return out
+
+
 def rules(body: str, referenced: Mapping[int, str] | None = None) -> list[Rule]:
     """Every penalty 款 of an article's text that a situation can be built on. ``referenced``: the text of
     the articles of the same law it points at by number (违反本条例第二十二条规定的), for the conducts they forbid."""
@@ -257,6 +283,9 @@ def rules(body: str, referenced: Mapping[int, str] | None = None) -> list[Rule]:
             j += 1
         i = j
         sentence = re.split(r"(?<=。)", line)[0]
+        listed_party = _LIST_PARTY.search(sentence)  # 有下列行为之一的人员，由…: the list's party after it
+        if listed_party:
+            sentence = sentence.replace(listed_party.group(0), "有下列行为之一的，", 1)
         if not _PENALTY.search(sentence) or "的，" not in sentence:
             continue
         head, rest = sentence.split("的，", 1)
@@ -277,6 +306,7 @@ def rules(body: str, referenced: Mapping[int, str] | None = None) -> list[Rule]:
             rest = rest.rstrip("：:")
             subject = _VIOLATION_LEAD.sub("", condition.split("有下列")[0]).rstrip("，").removesuffix("具")
             subject = subject if len(subject) <= 20 and "，" not in subject else ""
+            subject = subject or (listed_party.group(1) if listed_party else "")
             conducts = _told([_conduct(x, listed=True) for x in items])
         elif not items:
             subject, by_reference = conducts_by_reference(condition, referenced or {})
@@ -286,6 +316,8 @@ def rules(body: str, referenced: Mapping[int, str] | None = None) -> list[Rule]:
                 subject = first[1]
             conducts = _told(found)
         else:
+            authority, _ = _strip_authority(rest)
+            out += _by_kind(heads[0], items, authority)
             continue
         if not conducts or _OFFICIAL.match(subject or conducts[0]):
             continue  # an agency or its staff as the party: accountability (处分), not a case met on duty

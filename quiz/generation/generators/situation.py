@@ -136,6 +136,8 @@ def case_text(conduct: str, rng: random.Random, law: str = "", subject: str = ""
     """未经批准擅自施工 → 执法人员…发现，某建设单位未经批准擅自施工; ``subject``: whom the article's list is
     about (事故发生单位主要负责人), named before the conduct."""
     opener = rng.choice(OPENERS)
+    if subject == "人员":  # 有下列行为之一的人员: a person
+        return f"{opener}当事人王某{conduct}"
     if subject and not _SUBJECT_ANY.search(conduct[:12]):
         return f"{opener}某{subject.removeprefix('某')}{conduct}"
     if "，" in conduct and (not _VERB_START.match(conduct) or _SUBJECT_ANY.search(conduct.split("，")[0])):
@@ -237,10 +239,11 @@ def single_situations(article: Article, ctx: Context) -> list[Question]:
                 out.append(build_situation("single", stem, answer, article, f"{branch.condition}，{branch.consequence}",
                                   "single.situation.bracket", options, cited=_cited(rule, article, ctx)))
         elif short_enough(rule.consequence) and quantity_keys(rule.consequence):
-            distractors = _distractors(rule.consequence, [], article, ctx)
+            distractors = _distractors(rule.consequence, list(rule.exclusive), article, ctx)
             if len(distractors) == DISTRACTORS:
                 options, answer = lettered([rule.consequence], distractors, ctx.rng)
-                stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{law}》，{SINGLE_ENDINGS[0]}"
+                ending = SINGLE_ENDINGS[1] if rule.exclusive else SINGLE_ENDINGS[0]  # a fine by kind of cargo
+                stem = f"{case_text(conduct, ctx.rng, article.law, rule.subject)}。根据《{law}》，{ending}"
                 out.append(build_situation("single", stem, answer, article, f"{conduct}的，{rule.consequence}",
                                   "single.situation.consequence", options, cited=_cited(rule, article, ctx)))
         authority = _authority_item(rule, conduct, article, ctx)
@@ -417,7 +420,8 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
                 siblings = [as_option(b.consequence) for b in rule.branches if b is not branch]
                 cases.append((case, as_option(branch.consequence), siblings))
         elif short_enough(rule.consequence) and quantity_keys(rule.consequence):
-            cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence, []))
+            cases.append((case_text(conduct, ctx.rng, article.law, rule.subject), rule.consequence,
+                          list(rule.exclusive)))
         for case, key, siblings in cases:
             head = f"{case}。根据《{law}》，"
             true.append(build_situation("judge", f"{head}{rule.authority}{JUDGE_MARK}{key}。", True, article,

@@ -36,6 +36,11 @@ DANGEROUS_GOODS = law("危险货物道路运输安全管理办法", {
     61: "交通运输主管部门对危险货物道路运输车辆驾驶人具有下列情形之一的，应当责令改正，处1000元以上3000元以下的罚款：\n"
         "（一）违反本办法第二十四条、第四十四条，未按照规定随车携带危险货物运单、安全卡的；\n"
         "（二）违反本办法第四十七条，罐式车辆罐体、可移动罐柜、罐箱的关闭装置在运输过程中未处于关闭状态的。",
+    72: "公安机关对危险货物运输车辆违反本办法第四十八条，未依照批准路线等行驶的，应当责令改正，并对承运人予以处罚：\n"
+        "（一）运输剧毒化学品的，处1000元以上1万元以下的罚款；\n"
+        "（二）运输民用爆炸物品的，处5万元以上20万元以下的罚款；\n"
+        "（三）运输烟花爆竹的，处200元以上2000元以下的罚款；\n"
+        "（四）运输放射性物品的，处2万元以上10万元以下的罚款。",
     69: "公安机关对危险货物承运人违反本办法第四十四条，通过道路运输危险化学品不配备押运人员的，应当责令改正，"
         "处1万元以上5万元以下的罚款；构成违反治安管理行为的，依法给予治安管理处罚。",
 })
@@ -70,10 +75,28 @@ REVIEW = law("中华人民共和国行政复议法", {
         "无正当理由逾期不补正的，视为申请人放弃行政复议申请，并记录在案。",
 })
 
+WORKERS = law("道路运输从业人员管理规定", {
+    47: "违反本规定，有下列行为之一的人员，由设区的市级交通运输主管部门处5万元以上10万元以下的罚款：\n"
+        "（一）未取得相应从业资格证件，从事道路危险货物运输活动的；\n"
+        "（二）使用失效、伪造、变造的从业资格证件，从事道路危险货物运输活动的；\n"
+        "（三）超越从业资格证件核定范围，从事道路危险货物运输活动的。",
+})
+COMPENSATION = law("中华人民共和国国家赔偿法", {
+    13: "赔偿义务机关应当自收到申请之日起两个月内，作出是否赔偿的决定，赔偿义务机关作出赔偿决定，应当充分听取赔偿请求人的意见，"
+        "并可以与赔偿请求人就赔偿方式、赔偿项目和赔偿数额依照本法第四章的规定进行协商。\n"
+        "赔偿义务机关决定赔偿的，应当制作赔偿决定书，并自作出决定之日起十日内送达赔偿请求人。\n"
+        "赔偿义务机关决定不予赔偿的，应当自作出决定之日起十日内书面通知赔偿请求人，并说明不予赔偿的理由。",
+})
+TRANSPORT_REVIEW = law("交通运输行政复议规定", {
+    11: "交通运输行政复议机关收到交通运输行政复议申请后，应当在五日内进行审查。对符合《行政复议法》规定的行政复议申请，应当决定"
+        "予以受理，并制作《交通运输行政复议申请受理通知书》（见附件2）送达申请人、被申请人。",
+})
+
 
 @pytest.fixture(scope="module")
 def index() -> ArticleIndex:
-    return index_of(DANGEROUS_GOODS, ROAD_SAFETY, ROAD_TRANSPORT, HIGHWAY, OVERLOAD_STATIONS, REVIEW)
+    return index_of(DANGEROUS_GOODS, ROAD_SAFETY, ROAD_TRANSPORT, HIGHWAY, OVERLOAD_STATIONS, REVIEW, COMPENSATION,
+                    TRANSPORT_REVIEW, WORKERS)
 
 
 def article(index: ArticleIndex, title: str, number: int):  # type: ignore[no-untyped-def]
@@ -121,6 +144,30 @@ def test_authority_first_cases_prove_their_keys(index: ArticleIndex, number: int
     assert any("危险货物" in q.stem.split("根据《")[0] for q in qs), "the case names the party of the article"
 
 
+def test_a_fine_split_by_kind_of_cargo_is_one_rule_per_kind(index: ArticleIndex) -> None:
+    art = article(index, "危险货物道路运输安全管理办法", 72)
+    by_kind = {r.conducts[0]: r for r in rules(art.body)}
+    rule = by_kind["运输烟花爆竹的车辆未依照批准路线等行驶"]
+    assert (rule.authority, rule.consequence) == ("公安机关", "处200元以上2000元以下的罚款")
+    assert len(by_kind) == 4 and "处5万元以上20万元以下的罚款" in rule.exclusive
+    qs = items(art, index)
+    assert_proved_and_flips_refused(qs, index)
+    fine_items = [q for q in qs if q.generator == "single.situation.consequence" and check_question(q, index) == []]
+    assert fine_items
+    for q in fine_items:  # another kind's fine is offered, and is refused as the key
+        kind = next(k for k in by_kind if k in q.stem)
+        assert q.options[str(q.answer)] == by_kind[kind].consequence
+        assert set(q.options.values()) & set(by_kind[kind].exclusive)
+
+
+def test_a_list_whose_party_follows_it(index: ArticleIndex) -> None:
+    (rule,) = rules(article(index, "道路运输从业人员管理规定", 47).body)  # 有下列行为之一的人员，由…
+    assert rule.subject == "人员" and "未取得相应从业资格证件，从事道路危险货物运输活动" in rule.conducts
+    qs = items(article(index, "道路运输从业人员管理规定", 47), index)
+    assert_proved_and_flips_refused(qs, index)
+    assert all("当事人王某" in q.stem for q in qs), "a person, not a company"
+
+
 def test_a_rule_that_points_at_an_article_reads_the_conduct_it_forbids(index: ArticleIndex) -> None:
     forbidden = article(index, "公路安全保护条例", 22).body
     assert ("", "利用公路桥梁进行牵拉、吊装等危及公路桥梁安全的施工作业") in referenced_conducts(forbidden)
@@ -164,18 +211,33 @@ def test_a_partys_conduct_may_name_an_agency_but_an_agency_is_no_party(index: Ar
     assert rules(article(index, "公路超限检测站管理办法", 37).body) == [], "公路超限检测站 alone is no conduct"
 
 
-def test_deadlines_as_cases(index: ArticleIndex) -> None:
-    art = article(index, "中华人民共和国行政复议法", 31)
+@pytest.mark.parametrize(("title", "number", "told"), [
+    ("中华人民共和国国家赔偿法", 13, "赔偿义务机关决定不予赔偿，于作出决定之日起第"),  # <trigger>的，应当自…
+    ("交通运输行政复议规定", 11, "交通运输行政复议机关于收到交通运输行政复议申请后第"),  # <actor>收到…后，应当在五日内…
+])
+def test_deadlines_as_cases(index: ArticleIndex, title: str, number: int, told: str) -> None:
+    art = article(index, title, number)
+    assert deadlines(art.body)
+    true, false = judge_deadline_situations(art, Context(index, random.Random(1)))
+    assert true and false
+    for q in true + false:
+        assert told in q.stem and q.stem.endswith("这一做法符合法定期限。"), q.stem
+        assert check_question(q, index) == [], q.stem
+        assert check_question(replace(q, answer=not q.answer), index)
+    judged = TrueFalse().from_article(art, Context(index, random.Random(0)))
+    assert judged and all(q.generator == "judge.situation.deadline" for q in judged)
+
+
+def test_a_deadline_that_may_be_extended_asks_only_days_inside_it(index: ArticleIndex) -> None:
+    art = article(index, "中华人民共和国行政复议法", 31)  # …可以延长合理的补正期限
     (deadline,) = deadlines(art.body)
     assert (deadline.actor, deadline.event, deadline.limit.text, deadline.action) == (
         "申请人", "收到补正通知", "十日", "提交补正材料")
     true, false = judge_deadline_situations(art, Context(index, random.Random(1)))
-    assert true and false
-    for q in true + false:
-        assert "申请人于收到补正通知之日起第" in q.stem and q.stem.endswith("这一做法符合法定期限。")
-        assert check_question(q, index) == [], q.stem
-        assert check_question(replace(q, answer=not q.answer), index)
-    edge = true[0].stem.replace(true[0].stem.split("之日起第")[1].split("日")[0], "十")
-    assert check_question(replace(true[0], stem=edge), index), "the last day itself is left to counting rules"
-    judged = TrueFalse().from_article(art, Context(index, random.Random(0)))
-    assert judged and all(q.generator == "judge.situation.deadline" for q in judged)
+    assert true and not false
+    q = true[0]
+    assert "申请人于收到补正通知之日起第" in q.stem and check_question(q, index) == []
+    late = q.stem.replace("之日起第" + q.stem.split("之日起第")[1].split("日")[0], "之日起第十五")
+    assert check_question(replace(q, stem=late, answer=False), index), "late, but the limit may be extended"
+    edge = q.stem.replace("之日起第" + q.stem.split("之日起第")[1].split("日")[0], "之日起第十")
+    assert check_question(replace(q, stem=edge), index), "the last day itself is left to counting rules"
