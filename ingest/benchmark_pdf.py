@@ -5,7 +5,8 @@ placed on the table's grid of column and row edges, so a cell merged across rows
 every position it covers, as a merged XLSX cell is. A cell's printed lines are joined without a space
 between Chinese characters or digits (第七十六条 or 30% wrapped in a narrow column stays whole). A table that runs over a page
 break is one table: the part on the next page (same columns, its header repeated or not) continues it,
-and a merged cell cut by the break lends its text to the empty cells on top of the continuation. The lines
+and a merged cell cut by the break lends its text to the empty cells on top of the continuation (column
+by column, down to the first cell with text). The lines
 outside the tables (title, issuing unit, date, notes) are kept for the document's metadata.
 
 :func:`looks_like_benchmark` decides cheaply (pypdf's text of the first pages) whether a PDF is worth
@@ -119,16 +120,19 @@ def _outside(tables: Sequence[Any]) -> Any:
 
 
 def _continue(previous: list[list[str]], part: list[list[str]]) -> list[list[str]]:
-    """The rows of a table's part on the next page, without its repeated header, the empty cells on top taken
-    from the row above the break (a merged cell the break cut)."""
+    """The rows of a table's part on the next page, without its repeated header; in each column, the empty
+    cells on top take the text of the row above the break (a merged cell the break cut)."""
     header = [previous[0]] if previous else []
     if len(previous) > 1 and previous[1] in part[:2] and previous[1] != previous[0]:
         header.append(previous[1])  # a header over two rows
-    rows = [row for row in part[: len(header)] if row not in header] + part[len(header):]
+    rows = [list(row) for row in part[: len(header)] if row not in header] + [list(row) for row in part[len(header):]]
     if rows and previous:
         last = previous[-1]
-        first = [cell or (last[c] if c < len(last) else "") for c, cell in enumerate(rows[0])]
-        rows = [first, *rows[1:]]
+        for c in range(min(len(last), len(rows[0]))):
+            for row in rows:
+                if row[c]:
+                    break
+                row[c] = last[c]
     return rows
 
 

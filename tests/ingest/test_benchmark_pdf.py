@@ -104,3 +104,30 @@ def test_a_pdf_table_without_the_penalty_article_column_is_refused(tmp_path: Pat
     with pytest.raises(IngestError) as err:
         read_benchmark(path, SETTINGS)
     assert err.value.path == path and "处罚依据" in err.value.reason and "表1" in err.value.reason
+
+
+def test_a_merged_cell_cut_by_a_page_break_lends_its_text_to_the_rows_below(tmp_path: Path) -> None:
+    """Page 1 ends inside a violation's merged cell; page 2 repeats the header and goes on with that
+    violation's next step under an empty (cut) violation cell."""
+    font = find_cjk_font()
+    assert font is not None
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(font[0]), collection_font_number=font[1])
+    pdf.set_font("cjk", size=8)
+    widths = (45, 75, 20, 50)
+    header = ("违法行为", "处罚依据", "情节", "处罚标准")
+    violation, basis = "擅自占用、挖掘公路", "《中华人民共和国公路法》第七十六条第（一）项"
+    pages = [[(violation, basis, "轻微", "处1000元以下罚款")],
+             [("", "", "一般", "处1000元以上1万元以下罚款"), ("", "", "严重", "处1万元以上3万元以下罚款")]]
+    for rows in pages:
+        pdf.add_page()
+        pdf.cell(0, 10, "某市路政行政处罚裁量基准", new_x="LMARGIN", new_y="NEXT")
+        for cells in [header, *rows]:
+            for width, text in zip(widths, cells, strict=True):
+                pdf.cell(width, 8, text, border=1)
+            pdf.ln(8)
+    path = tmp_path / "cut.pdf"
+    pdf.output(str(path))
+    bench = read_benchmark(path, SETTINGS)
+    assert [(r.violation, r.basis, r.step, r.row) for r in bench.rows] == [
+        (violation, basis, "轻微", 2), (violation, basis, "一般", 3), (violation, basis, "严重", 4)]
