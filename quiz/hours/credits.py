@@ -1,6 +1,8 @@
 """What each source earns: the 学时 entries of a set of officers in one year, read in bulk from the tables of
 practice, exams, the checklist and the offline activities.
 
+The practice days and first masteries are computed here and kept by ``quiz.hours.summaries``.
+
 - Practice (``quiz_attempts`` of ``badge:<警号>``): in the officers' time zone, the answers of a day are
   ordered; the first counts ``practice_first_minutes``, each later one the minutes since the one before, at most
   ``practice_gap_cap_minutes`` (a longer gap counts the cap: the officer was reading). A day's minutes /
@@ -77,18 +79,22 @@ def _day_and_gap(dialect: str, offset: int) -> tuple[ColumnElement[Any], Gap]:
             lambda a, b: func.extract("epoch", a - b) / 60.0)
 
 
-def practice_days(session: Session, officers: Officers, year: int, rules: HoursRules) -> list[PracticeDay]:
-    """Each officer's practice minutes per day of the year (days without answers left out)."""
+def practice_days(session: Session, officers: Officers, year: int | None, rules: HoursRules) -> list[PracticeDay]:
+    """Each officer's practice minutes per day of the year (``None``: of every year; days without answers
+    left out)."""
     if officers is not None and not officers:
         return []
-    start, end = year_bounds(year, rules.utc_offset_hours)
+    period = []
+    if year is not None:
+        start, end = year_bounds(year, rules.utc_offset_hours)
+        period = [AttemptRow.answered_at >= start, AttemptRow.answered_at < end]
     dialect = session.get_bind().dialect.name
     day, gap_of = _day_and_gap(dialect, rules.utc_offset_hours)
     prev = func.lag(AttemptRow.answered_at).over(partition_by=(AttemptRow.user_id, day),
                                                   order_by=(AttemptRow.answered_at, AttemptRow.id))
     ordered = (select(AttemptRow.user_id.label("user_id"), day.label("day"),
                       AttemptRow.answered_at.label("at"), prev.label("prev"))
-               .where(_user_filter(officers), AttemptRow.answered_at >= start, AttemptRow.answered_at < end)
+               .where(_user_filter(officers), *period)
                .subquery())
     gap = gap_of(ordered.c.at, ordered.c.prev)
     cap = literal(rules.practice_gap_cap_minutes, Float)
@@ -215,15 +221,3 @@ def activity_entries(session: Session, officers: Officers, year: int, rules: Hou
         out.append(Entry(officer, day, Source.ACTIVITY, f"{kind}：{title}", float(hours), exam,
                          ActivityKind(kind)))
     return out
-
-
-def all_entries(session: Session, officers: Officers, year: int, rules: HoursRules, pass_share: float,
-                mastered_accuracy: float) -> list[Entry]:
-    """Every entry of the officers in the year, from every source."""
-    _, end = year_bounds(year, rules.utc_offset_hours)
-    return [
-        *practice_entries(practice_days(session, officers, year, rules), rules),
-        *exam_entries(session, officers, year, rules),
-        *checklist_entries(first_mastered(session, officers, end, mastered_accuracy), year, rules),
-        *activity_entries(session, officers, year, rules, pass_share),
-    ]

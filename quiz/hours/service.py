@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.settings import FileLimits
 from quiz.db import ChecklistItemRow, create_tables, utcnow
 from quiz.exam.exports import CjkFont
-from quiz.hours import credits, exports, reports
+from quiz.hours import credits, exports, reports, summaries
 from quiz.hours.activities import ActivityError, StoredKey, check_draft, check_sheet
 from quiz.hours.directory import Directory
 from quiz.hours.models import (
@@ -190,7 +190,14 @@ class Hours:
     # reports ----------------------------------------------------------------------------------------------
 
     def _entries(self, s: Session, officers: list[str] | None, year: int, rules: HoursRules) -> list[Entry]:
-        return credits.all_entries(s, officers, year, rules, self.pass_share, self.mastered_accuracy)
+        """Every entry of the officers (``None``: all) in the year, from every source."""
+        summaries.refresh(s, officers, rules, self.mastered_accuracy)
+        return [
+            *credits.practice_entries(summaries.practice_days(s, officers, year), rules),
+            *credits.exam_entries(s, officers, year, rules),
+            *credits.checklist_entries(summaries.first_mastered(s, officers), year, rules),
+            *credits.activity_entries(s, officers, year, rules, self.pass_share),
+        ]
 
     def officer_year(self, officer_id: str, year: int) -> OfficerYear:
         """One officer's year against the target, and what counts next."""
@@ -203,8 +210,7 @@ class Hours:
             if officer is None:
                 raise ActivityError(f"警号 {officer_id} 没有账号")
             entries = self._entries(s, [officer_id], year, rules)
-            _, end = credits.year_bounds(year, rules.utc_offset_hours)
-            mastered = credits.first_mastered(s, [officer_id], end, self.mastered_accuracy).get(officer_id, {})
+            mastered = summaries.first_mastered(s, [officer_id]).get(officer_id, {})
             items = s.scalar(select(func.count()).select_from(ChecklistItemRow)) or 0
             upcoming = [Upcoming(ActivityKind(k), t, d, 0.0) for k, t, d in s.execute(
                 select(ActivityRow.kind, ActivityRow.title, ActivityRow.starts_on)

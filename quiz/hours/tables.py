@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.db import Base, utcnow
+from quiz.people.tables import UnitRow
 
 
 class RulesRow(Base):
@@ -30,7 +31,7 @@ class ActivityRow(Base):
     __table_args__ = (Index("ix_hours_activities_unit_day", "unit_id", "starts_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("people_units.id", ondelete="RESTRICT"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey(UnitRow.id, ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(16), index=True)  # quiz.hours.models.ActivityKind
     title: Mapped[str] = mapped_column(String(200))
     starts_on: Mapped[date] = mapped_column(Date, index=True)
@@ -49,3 +50,37 @@ class AttendanceRow(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("hours_activities.id", ondelete="CASCADE"), primary_key=True)
     officer_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)  # normalised 警号
     hours: Mapped[float] = mapped_column(Float)
+
+
+class PracticeUserRow(Base):
+    """What the practice summaries of one user were computed from: their answers' count and last id, and the
+    parameters (gap cap, first answer's minutes, time zone, mastery threshold). A user whose answers or the
+    parameters differ is computed again (``quiz.hours.summaries``)."""
+
+    __tablename__ = "hours_practice_users"
+
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    params: Mapped[str] = mapped_column(String(100))
+
+
+class PracticeDayRow(Base):
+    """One officer's practice minutes on one day (in the officers' time zone)."""
+
+    __tablename__ = "hours_practice_days"
+
+    officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    minutes: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer)
+
+
+class MasteredRow(Base):
+    """When one officer first mastered one checklist item."""
+
+    __tablename__ = "hours_checklist_mastered"
+
+    officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[str] = mapped_column(String(300), primary_key=True)
+    mastered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

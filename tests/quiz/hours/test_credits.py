@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
+from quiz.db import AttemptRow
 from quiz.hours.models import ActivityDraft, ActivityKind, Exam, Source
 from quiz.hours.service import Hours
 from tests.quiz.hours.conftest import ADMIN_ONE, CITY, Records, china
@@ -95,3 +97,32 @@ def test_the_rules_decide_what_counts(hours: Hours, records: Records) -> None:
     year = hours.officer_year("A001", 2026)
     assert year.by_source[Source.EXAM] == 3.5 and year.by_source[Source.PRACTICE] == 0.0
     assert hours.rules(2027).exam_hours == 2.0  # another year keeps the defaults
+
+
+def test_the_practice_summaries_follow_new_adopted_and_recounted_answers(hours: Hours, records: Records,
+                                                                         database_url: str) -> None:
+    from quiz.bank.store import QuestionBank
+    from quiz.practice.runs import Practice
+    from quiz.settings import QuizSettings
+
+    records.answers("A001", [china("2026-03-02 09:00"), china("2026-03-02 09:02")])  # 1 + 2 = 3 min
+    assert hours.officer_year("A001", 2026).total == round(3 / 45, 2)
+    records.answers("A001", [china("2026-03-09 09:00")])  # a new day after the summaries were made
+    assert hours.officer_year("A001", 2026).total == 0.09  # 0.07 + 0.02
+
+    question = records.question()
+    with Session(hours.engine) as s:
+        s.add(AttemptRow(user_id="anon:abc", question_id=question, given=True, correct=True,
+                         answered_at=china("2026-03-02 09:03")))
+        s.commit()
+    bank = QuestionBank(database_url)
+    try:
+        assert Practice.from_settings(bank, QuizSettings()).adopt("anon:abc", "badge:A001") == 1
+    finally:
+        bank.close()
+    day = {e.day: e.hours for e in hours.officer_year("A001", 2026).entries}
+    assert day[date(2026, 3, 2)] == round(4 / 45, 2)  # the adopted answer joins its day
+
+    hours.set_rules(CITY, 2026, hours.rules(2026).model_copy(update={"practice_first_minutes": 0.0}))
+    day = {e.day: e.hours for e in hours.officer_year("A001", 2026).entries}
+    assert day == {date(2026, 3, 2): round(3 / 45, 2), date(2026, 3, 9): 0.0}

@@ -1,0 +1,111 @@
+"""Practice summaries kept beside the answers, so that a city report need not walk millions of answers.
+
+For each officer (``badge:<警号>``) the days' practice minutes (``PracticeDayRow``) and the checklist items'
+first mastery (``MasteredRow``) are stored with what they were computed from (``PracticeUserRow``: the
+count and last id of the officer's answers, and the parameters). ``refresh`` compares that with the answers
+now stored (one pass over the user index, counting) and computes again the officers whose answers changed —
+new answers, answers adopted from an anonymous id, answers deleted — or whose parameters changed (a rule of
+practice time, the time zone, the mastery threshold). Two processes refreshing at once: the loser's
+transaction is rolled back and the winner's rows stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz.db import AttemptRow, as_utc
+from quiz.hours import credits
+from quiz.hours.credits import BADGE, Officers, PracticeDay
+from quiz.hours.rules import HoursRules
+from quiz.hours.tables import MasteredRow, PracticeDayRow, PracticeUserRow
+
+CHUNK = 200
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Params:
+    gap_cap_minutes: float
+    first_minutes: float
+    utc_offset_hours: int
+    mastered_accuracy: float
+
+    @classmethod
+    def of(cls, rules: HoursRules, mastered_accuracy: float) -> Params:
+        return cls(rules.practice_gap_cap_minutes, rules.practice_first_minutes, rules.utc_offset_hours,
+                   mastered_accuracy)
+
+    def key(self) -> str:
+        return f"{self.gap_cap_minutes:g}|{self.first_minutes:g}|{self.utc_offset_hours}|{self.mastered_accuracy:g}"
+
+
+def _stale(s: Session, officers: Officers, params: Params) -> tuple[list[str], list[str], dict[str, tuple[int, int]]]:
+    """(users to compute, users whose answers are all gone, each user's answers now as (count, last id))."""
+    current_stmt = select(AttemptRow.user_id, func.count(), func.max(AttemptRow.id)).group_by(AttemptRow.user_id)
+    stored_stmt = select(PracticeUserRow.user_id, PracticeUserRow.answers, PracticeUserRow.last_id,
+                         PracticeUserRow.params)
+    if officers is None:
+        current_stmt = current_stmt.where(AttemptRow.user_id >= BADGE, AttemptRow.user_id < BADGE[:-1] + ";")
+    else:
+        users = [BADGE + o for o in officers]
+        current_stmt = current_stmt.where(AttemptRow.user_id.in_(users))
+        stored_stmt = stored_stmt.where(PracticeUserRow.user_id.in_(users))
+    current = {u: (int(n), int(last)) for u, n, last in s.execute(current_stmt).tuples()}
+    stored = {u: (n, last, p) for u, n, last, p in s.execute(stored_stmt).tuples()}
+    key = params.key()
+    changed = [u for u, (n, last) in current.items() if stored.get(u) != (n, last, key)]
+    gone = [u for u in stored if u not in current]
+    return changed, gone, current
+
+
+def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy: float) -> int:
+    """Bring the summaries of ``officers`` (``None``: all) up to date; returns how many were computed."""
+    if officers is not None and not officers:
+        return 0
+    params = Params.of(rules, mastered_accuracy)
+    changed, gone, current = _stale(s, officers, params)
+    s.rollback()
+    todo = changed + gone
+    for i in range(0, len(todo), CHUNK):
+        users = todo[i:i + CHUNK]
+        ids = [u[len(BADGE):] for u in users]
+        days = credits.practice_days(s, ids, None, rules)
+        mastered = credits.first_mastered(s, ids, FAR_FUTURE, mastered_accuracy)
+        try:
+            s.execute(delete(PracticeDayRow).where(PracticeDayRow.officer_id.in_(ids)))
+            s.execute(delete(MasteredRow).where(MasteredRow.officer_id.in_(ids)))
+            s.execute(delete(PracticeUserRow).where(PracticeUserRow.user_id.in_(users)))
+            s.add_all(PracticeDayRow(officer_id=d.officer_id, day=d.day, minutes=d.minutes, answers=d.answers)
+                      for d in days)
+            s.add_all(MasteredRow(officer_id=o, item=item, mastered_at=at)
+                      for o, items in mastered.items() for item, at in items.items())
+            s.add_all(PracticeUserRow(user_id=u, answers=current[u][0], last_id=current[u][1], params=params.key())
+                      for u in users if u in current)
+            s.commit()
+        except IntegrityError:  # another process computed them at the same time
+            s.rollback()
+    return len(todo)
+
+
+def practice_days(s: Session, officers: Officers, year: int) -> list[PracticeDay]:
+    stmt = select(PracticeDayRow.officer_id, PracticeDayRow.day, PracticeDayRow.minutes,
+                  PracticeDayRow.answers).where(PracticeDayRow.day >= date(year, 1, 1),
+                                                PracticeDayRow.day < date(year + 1, 1, 1))
+    if officers is not None:
+        stmt = stmt.where(PracticeDayRow.officer_id.in_(list(officers)))
+    return [PracticeDay(o, d, m, n) for o, d, m, n in s.execute(stmt).tuples()]
+
+
+def first_mastered(s: Session, officers: Officers) -> dict[str, dict[str, datetime]]:
+    out: dict[str, dict[str, datetime]] = {}
+    stmt = select(MasteredRow.officer_id, MasteredRow.item, MasteredRow.mastered_at)
+    if officers is not None:
+        stmt = stmt.where(MasteredRow.officer_id.in_(list(officers)))
+    for officer, item, at in s.execute(stmt).tuples():
+        out.setdefault(officer, {})[item] = as_utc(at)
+    return out
