@@ -91,9 +91,10 @@ def _bracket_lead(before: str) -> str:
 def _condition_holds(text: str, article: str, amount: float | None) -> bool | None:
     """Whether the bracket just before ``text`` in the article admits ``amount`` (None: no bracket there)."""
     measure = re.sub(r"^(?:并|可以|并可以)?处", "", normalize(text))
-    pos = article.find(measure)
-    if pos < 0:
+    found = re.search(rf"(?<![\d.零一二两三四五六七八九十百千万]){re.escape(measure)}", article)
+    if found is None:
         return None
+    pos = found.start()
     before = article[:pos].removesuffix("处").removesuffix("并").removesuffix("可以")
     m = _CONDITION.search(before) or _CONDITION.search(_bracket_lead(before))
     if m is None:

@@ -30,6 +30,8 @@ _PARTIES = re.compile(
     rf"^(?P<first>[^，、或的]{{2,16}}?{_PARTY})(?:或者|、)(?P<others>[^，]*?{_PARTY})(?P<rest>(?:{_VERB.pattern}).+)$"
 )
 _ACT = re.compile(r"逃|毁|偷|骗|挪用|篡改|删除|弄虚作假|拼装|改装|倒卖|超载|超限运输|超限行驶|丢失|破坏|阻碍|妨碍|泄露")
+_CONTEXT = re.compile(r"^(对[^，]{2,16}?)(?=未|不)")
+_OWN_PARTY = re.compile(rf"^[^，]{{1,16}}?{_PARTY}")
 _SUBJECT = re.compile(rf"^([^，]{{1,16}}?{_PARTY})(?={_VERB.pattern})")
 _REFERENCE = re.compile(
     r"违反(?:本(?:法|规定|办法|条例|细则))?((?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?、?)+)(?:的)?(?:有关)?规定的$"
@@ -58,19 +60,28 @@ def subject_of(conduct: str) -> str:
 
 
 def alternatives(conduct: str) -> list[str]:
-    """The ，或者-parts of a conduct, each with the first part's subject when it starts with a verb; [] if
-    the conduct has no such parts or a part cannot stand alone."""
+    """The ，或者-parts of a conduct, each with what the first part opens with (its subject, or the 对… it is
+    about: 对重大危险源未登记建档…，或者未告知应急措施 → 对重大危险源未告知应急措施) when it starts with a verb;
+    or the ，-parts that each name their own party (客运经营者强行招揽旅客，货运经营者强行招揽货物); [] if the
+    conduct has no such parts or a part cannot stand alone."""
     pieces = conduct.split("，或者")
     if len(pieces) < 2:
-        return []
-    subject = subject_of(pieces[0])
+        pieces = conduct.split("，")
+        own = len(pieces) > 1 and all(_OWN_PARTY.match(p) for p in pieces)
+        return [p for p in pieces if len(p) >= MIN_PART] if own else []
+    lead = subject_of(pieces[0]) or _context_of(pieces[0])
     out = [pieces[0]]
     for piece in pieces[1:]:
         verb = _VERB.match(piece)
-        if verb is None and not subject_of(piece):
+        if verb is None and not _OWN_PARTY.match(piece):
             return []
-        out.append(f"{subject}{piece}" if verb is not None else piece)
+        out.append(f"{lead}{piece}" if verb is not None else piece)
     return [p for p in out if len(p) >= MIN_PART]
+
+
+def _context_of(piece: str) -> str:
+    m = _CONTEXT.match(piece)
+    return m.group(1) if m else ""
 
 
 def one_party(conduct: str) -> str:

@@ -351,7 +351,8 @@ def pick_conduct(rule: Rule, rng: random.Random) -> str:
     """One of the rule's conducts for a case: a short one when it has any (a part of a ，或者-conduct, one of
     several parties), so the case reads as one officer's finding, not the article's whole condition."""
     short = [c for c in rule.conducts if len(c) <= SHORT_CONDUCT]
-    return rng.choice(short or [min(rule.conducts, key=len)])
+    single = [c for c in short if "或者" not in c and "，" not in c]  # one act, not the article's alternatives
+    return rng.choice(single or short or [min(rule.conducts, key=len)])
 
 
 def case_value(stem: str) -> float | None:

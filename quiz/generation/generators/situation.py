@@ -62,7 +62,8 @@ _SUBJECT_RE = re.compile(
 )
 _VERB_START = re.compile(
     r"^(?:未|擅自|非法|使用|不|在|将|以|违反|伪造|拒|超|从事|为|对|向|利用|采用|通过|有|没有|无|出租|出借|转让|聘用|"
-    r"指使|强|允许|造成|驾驶|饮酒|醉酒|涂改|买卖|租借|发现|隐瞒|提供|冒用|损坏|占用|挖掘|设置|承运|运输|装载|组织|招用)"
+    r"指使|强|允许|造成|驾驶|饮酒|醉酒|涂改|买卖|租借|发现|隐瞒|提供|冒用|损坏|占用|挖掘|设置|承运|运输|装载|组织|招用|"
+    r"阻碍|妨碍|谎报|隐匿|毁灭|逃匿|兼营|签发|出具)"
 )
 _SUBJECT_ANY = re.compile(
     r"经营者|经营人|管理者|企业|单位|公司|驾驶人|驾驶员|所有人|管理人|机构|承运人|托运人|船员|船长|车辆|船舶"
@@ -146,7 +147,9 @@ def case_text(conduct: str, rng: random.Random, law: str = "", subject: str = ""
         return f"{opener}驾驶人王某{conduct}"
     if not _VERB_START.match(conduct) and _SUBJECT_RE.match(conduct):
         return f"{opener}{conduct}" if conduct.startswith("某") else f"{opener}某{conduct}"
-    if not _VERB_START.match(conduct) and _SUBJECT_ANY.search(conduct[:24]):
+    if not _VERB_START.match(conduct) and (
+        _SUBJECT_ANY.search(conduct[:24]) or re.match(rf"^[^，]{{2,40}}?的[^，]{{0,8}}?(?:{_SUBJECT_ANY.pattern})", conduct)
+    ):
         return f"{opener}{conduct}"  # 承担安全评价职责的机构出具失实报告: the conduct names its actor
     subject = next((s for word, s in _SUBJECTS if word in conduct), "")
     subject = subject or next((s for word, s in _SUBJECTS if word in law), "当事人某公司")

@@ -197,6 +197,10 @@ def test_a_conduct_is_told_of_one_party_or_one_alternative(index: ArticleIndex) 
     assert one_party("未经批准擅自施工") == ""
     assert alternatives("道路运输站（场）经营者擅自改变道路运输站（场）的用途和服务功能，或者不公布运输线路、票价") == [
         "道路运输站（场）经营者擅自改变道路运输站（场）的用途和服务功能", "道路运输站（场）经营者不公布运输线路、票价"]
+    assert alternatives("对重大危险源未登记建档，未进行定期检测、评估、监控，未制定应急预案，或者未告知应急措施") == [
+        "对重大危险源未登记建档，未进行定期检测、评估、监控，未制定应急预案", "对重大危险源未告知应急措施"]
+    assert alternatives("客运经营者强行招揽旅客，货运经营者强行招揽货物") == ["客运经营者强行招揽旅客", "货运经营者强行招揽货物"]
+    assert alternatives("未取得相应从业资格证件，驾驶道路客运车辆") == [], "one act in two parts, not alternatives"
     (rule,) = rules(article(index, "中华人民共和国道路运输条例", 66).body)
     assert "客运经营者非法转让、出租道路运输许可证件" in rule.conducts
     qs = items(article(index, "中华人民共和国道路运输条例", 66), index)
