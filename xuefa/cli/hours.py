@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from quiz.bank.store import QuestionBank
 from quiz.exam.exports import find_cjk_font
 from quiz.exam.models import FontMissing
 from quiz.hours.activities import ActivityError, ActivityImportError
@@ -25,23 +24,24 @@ from quiz.hours.service import Hours
 from quiz.people.models import AccessDenied, Actor, Role, Scope
 from quiz.sheets import SheetError
 from xuefa.cli.common import failed, settings_of, write_file
-from xuefa.services import question_bank
-from xuefa.settings import Settings
+from xuefa.cli.users import command_client
+from xuefa.services import accounts_service, hours_service, question_bank
 
 CLI_ACTOR = Actor(account_id=0, login="cli", name="命令行", role=Role.CITY_ADMIN, unit="", scope=Scope.everything())
 
 
-def hours_service(settings: Settings, bank: QuestionBank) -> Hours:
-    return Hours(bank.engine, settings.hours, settings.quiz.exam_pass_share, settings.quiz.mastered_accuracy)
-
-
 @contextmanager
 def hours_actions(ctx: click.Context) -> Iterator[Hours]:
-    """The 学时 service over the question bank's database; its refusals become command errors."""
+    """The 学时 service over the question bank's database, its actions in the accounts' audit as ``cli``
+    from this host; its refusals become command errors."""
     settings = settings_of(ctx)
     with question_bank(settings) as bank:
+        accounts = accounts_service(settings, bank)
+        client = command_client()
+        service = hours_service(settings, bank, accounts).recording(
+            lambda actor, action, target, detail: accounts.record(actor, action, target, detail, client))
         try:
-            yield hours_service(settings, bank)
+            yield service
         except (ActivityError, ActivityImportError, RulesError, SheetError, AccessDenied, FontMissing) as exc:
             raise click.ClickException(str(exc)) from exc
 

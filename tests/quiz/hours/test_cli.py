@@ -9,8 +9,11 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from docx import Document
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
+from quiz.people.tables import AdminAuditRow
 from xuefa.cli import cli
 
 
@@ -29,6 +32,10 @@ def test_the_hours_commands(engine: Engine, database_url: str, tmp_path: Path) -
     (tmp_path / "rules.json").write_text('{"yearly_target": 50, "exam_hours": 3}', encoding="utf-8")
     assert run(home, database_url, "set-rules", str(tmp_path / "rules.json"), "--year", "2026").exit_code == 0
     assert json.loads(run(home, database_url, "rules", "--year", "2026", "--json").output)["yearly_target"] == 50.0
+    with Session(engine) as s:
+        audited = s.execute(select(AdminAuditRow.login, AdminAuditRow.action, AdminAuditRow.client)).tuples().all()
+    assert [(login, action) for login, action, _ in audited] == [("cli", "hours.set_rules")]
+    assert audited[0][2].startswith("cli ")
     (tmp_path / "bad.json").write_text('{"yearly_target": -1}', encoding="utf-8")
     bad = run(home, database_url, "set-rules", str(tmp_path / "bad.json"), "--year", "2026")
     assert bad.exit_code == 1 and "bad.json" in bad.output and "yearly_target" in bad.output
