@@ -21,15 +21,18 @@ from kb.numbers import cn_to_int
 from quiz.text import strip_marker, trim_end
 
 _OWN_INSTRUMENT = re.compile(r"(按照|依照|依据)本(?:法|规定|办法|条例|细则)(?:的)?(?:有关)?(?:规定)?")
+_OWN_VIOLATION = re.compile(r"违反本(?:法|规定|办法|条例|细则)(?=未|不|擅自|拒)")
 _VERB = re.compile(
     r"未|不|擅自|非法|拒绝|拒不|违规|伪造|变造|使用|利用|转让|出租|出借|涂改|隐瞒|谎报|瞒报|无正当理由|允许|聘用|招用|"
-    r"超越|超过|超出|以欺骗|采取|将|在|向|从事|为|对|委托|签发|提供|冒用|损坏|占用|挖掘|设置|承运|运输|装载|组织|指使|强令"
+    r"超越|超过|超出|以欺骗|采取|将|在|向|从事|为|对|委托|签发|提供|冒用|损坏|占用|挖掘|设置|承运|运输|装载|组织|指使|强令|"
+    r"强行|没有|兼营|承修|出具|阻碍|妨碍"
 )
-_PARTY = r"(?:企业|单位|经营者|经营人|公司|机构|驾驶人|驾驶员|所有人|管理人|承运人|托运人|业户|个人)"
+_PARTY = r"(?:企业|单位|经营者|经营人|公司|机构|驾驶人|驾驶员|所有人|管理人|承运人|托运人|业户|个人|参与人|当事人|申请人)"
 _PARTIES = re.compile(
     rf"^(?P<first>[^，、或的]{{2,16}}?{_PARTY})(?:或者|、)(?P<others>[^，]*?{_PARTY})(?P<rest>(?:{_VERB.pattern}).+)$"
 )
 _ACT = re.compile(r"逃|毁|偷|骗|挪用|篡改|删除|弄虚作假|拼装|改装|倒卖|超载|超限运输|超限行驶|丢失|破坏|阻碍|妨碍|泄露")
+_CONDITION_END = re.compile(r"(?:许可|批准|同意|规定|要求|资质|证件|手续)$")  # 未经…许可或者超越许可范围…: one act
 _CONTEXT = re.compile(r"^(对[^，]{2,16}?)(?=未|不)")
 _OWN_PARTY = re.compile(rf"^[^，]{{1,16}}?{_PARTY}")
 _SUBJECT = re.compile(rf"^([^，]{{1,16}}?{_PARTY})(?={_VERB.pattern})")
@@ -44,8 +47,8 @@ MIN_PART = 6
 
 
 def plain(conduct: str) -> str:
-    """未按照本规定报告并经同意 → 未按照规定报告并经同意."""
-    return _OWN_INSTRUMENT.sub(r"\1规定", conduct)
+    """未按照本规定报告并经同意 → 未按照规定报告并经同意; 违反本办法未按照规定办理备案 → 未按照规定办理备案."""
+    return _OWN_VIOLATION.sub("", _OWN_INSTRUMENT.sub(r"\1规定", conduct))
 
 
 def acts(conduct: str) -> bool:
@@ -65,6 +68,18 @@ def alternatives(conduct: str) -> list[str]:
     or the ，-parts that each name their own party (客运经营者强行招揽旅客，货运经营者强行招揽货物); [] if the
     conduct has no such parts or a part cannot stand alone."""
     pieces = conduct.split("，或者")
+    if len(pieces) < 2 and subject_of(conduct) and "或者" in conduct.split("，")[-1] and "，" in conduct:
+        # 机动车维修经营者使用假冒伪劣配件维修机动车，承修已报废的机动车或者擅自改装机动车: a list of acts
+        *first, last = conduct.split("，")
+        acts_listed = [*first, *last.split("或者", 1)]
+        subject = subject_of(acts_listed[0])
+        return [acts_listed[0], *(f"{subject}{a}" for a in acts_listed[1:] if len(a) >= MIN_PART - 2)]
+    if len(pieces) < 2 and "，" not in conduct and subject_of(conduct):
+        # 货运经营者强行招揽货物或者没有采取必要措施防止货物脱落 → the first act, the second with the subject
+        left, _, right = conduct.partition("或者")
+        if right and _VERB.match(right) and not _CONDITION_END.search(left) and len(left) >= MIN_PART + 4:
+            return [left, f"{subject_of(conduct)}{right}"]
+        return []
     if len(pieces) < 2:
         pieces = conduct.split("，")
         own = len(pieces) > 1 and all(_OWN_PARTY.match(p) for p in pieces)

@@ -53,6 +53,7 @@ _AUTHORITY_FIRST_RULE = re.compile(
 # an agency or its staff as the party (before the conduct's first verb: 未经有关交通主管部门批准 is a party's conduct)
 _OFFICIAL = re.compile(
     r"^(?:(?!未|不|擅自|拒绝|违反|向|经|在)[^，]){0,16}?(?:行政机关|实施机关|工作人员|执法人员|主管部门|管理机构|监督管理部门)"
+    r"|^(?:擅自)?(?:批准|审批|核发|颁发)"  # 擅自批准收费公路建设: an agency's act
 )
 _LIST_PARTY = re.compile(r"有下列(?:违法)?(?:行为|情形)之一的(人员|单位|企业|经营者|驾驶人|驾驶员)，")
 _INCOME = "违法所得"

@@ -42,7 +42,7 @@ from quiz.generation.situations import (
     values_for,
 )
 from quiz.generation.statements import statements
-from quiz.generation.terms import authority_alternatives, find_authorities
+from quiz.generation.terms import Term, authority_alternatives, find_authorities
 from quiz.models import Question, QuestionType
 from quiz.quantities import Quantity, distractor_values, find_quantities, quantity_keys, render
 from quiz.source import Article, ArticleIndex
@@ -73,6 +73,7 @@ _SUBJECTS = (  # (a word of the conduct or of the law's title, who the case is a
     ("指使", "某货运企业负责人张某"),
     ("船员", "船员李某"),
     ("港口", "某港口企业"),
+    ("码头", "某港口企业"),
     ("危险货物", "某危险货物运输企业"),
     ("放射性", "某危险货物运输企业"),
     ("超限", "货车驾驶人王某"),
@@ -289,7 +290,7 @@ def time_situations(article: Article, ctx: Context) -> list[Question]:
         values = distractor_values(q, forbidden, DISTRACTORS, ctx.rng)
         if len(values) < DISTRACTORS:
             continue
-        options, answer = lettered([q.text], [render(v, q) for v in values], ctx.rng)
+        options, answer = lettered([normalize(q.text)], [render(v, q) for v in values], ctx.rng)  # ３日 → 3日
         opener = ctx.rng.choice(PROCEDURE_OPENERS)
         stem = f"{opener}{trigger}。根据《{article.short_law}》，{tail[: q.start]}{TIME_ASK}{tail[q.end :]}？"
         out.append(build_situation("single", stem, answer, article, text, "single.situation.time", options))
@@ -391,9 +392,18 @@ def judge_time_situations(article: Article, ctx: Context) -> tuple[list[Question
     return true, false
 
 
+_AUTHORITY_PREFIX = re.compile(r"(?:^|人民政府|以上|地方|级|[省市县区])$")
+
+
+def swappable(authority: str, term: Term) -> bool:
+    """Whether the term is the authority's own name, not the tail of a longer one (城市公共交通主管部门: swapping
+    交通主管部门 would give 城市公共市场监督管理部门)."""
+    return bool(_AUTHORITY_PREFIX.search(authority[: term.start]))
+
+
 def _authority_item(rule: Rule, conduct: str, article: Article, ctx: Context) -> Question | None:
     terms = find_authorities(rule.authority)
-    if len(terms) != 1:
+    if len(terms) != 1 or not swappable(rule.authority, terms[0]):
         return None
     term = terms[0]
     alternatives = authority_alternatives(term, article.normalized)
@@ -433,7 +443,7 @@ def judge_situations(article: Article, ctx: Context) -> tuple[list[Question], li
             wrong: list[tuple[str, str, str]] = [(rule.authority, s, "另一档次的处罚") for s in siblings]
             wrong += [(rule.authority, c, "改变了罚款数额或处罚主体") for c in _changes(key, article, ctx)]
             terms = find_authorities(rule.authority)
-            if len(terms) == 1:
+            if len(terms) == 1 and swappable(rule.authority, terms[0]):
                 names = authority_alternatives(terms[0], article.normalized)
                 if terms[0].text in _TRANSPORT:
                     names = [n for n in names if n not in _TRANSPORT]

@@ -245,3 +245,29 @@ def test_a_deadline_that_may_be_extended_asks_only_days_inside_it(index: Article
     assert check_question(replace(q, stem=late, answer=False), index), "late, but the limit may be extended"
     edge = q.stem.replace("之日起第" + q.stem.split("之日起第")[1].split("日")[0], "之日起第十")
     assert check_question(replace(q, stem=edge), index), "the last day itself is left to counting rules"
+
+
+def test_acts_listed_or_joined_by_huozhe_are_each_a_case() -> None:
+    assert alternatives("机动车维修经营者使用假冒伪劣配件维修机动车，承修已报废的机动车或者擅自改装机动车") == [
+        "机动车维修经营者使用假冒伪劣配件维修机动车", "机动车维修经营者承修已报废的机动车", "机动车维修经营者擅自改装机动车"]
+    assert alternatives("货运经营者强行招揽货物或者没有采取必要措施防止货物脱落、扬撒") == [
+        "货运经营者强行招揽货物", "货运经营者没有采取必要措施防止货物脱落、扬撒"]
+    assert alternatives("水路运输经营者未经国务院交通运输主管部门许可或者超越许可范围使用外国籍船舶经营水路运输业务") == [], (
+        "未经…许可 is a condition of the act, not an act")
+
+
+def test_an_agencys_act_is_no_case_and_a_compound_authority_is_not_swapped() -> None:
+    approving = ("违反本条例的规定，擅自批准收费公路建设、收费站、收费期限、车辆通行费收费标准或者收费公路权益转让的，由省、自治区、"
+                 "直辖市人民政府责令改正，并处五万元以下的罚款。")
+    assert rules(approving) == []
+    city = law("城市公共交通条例", {
+        48: "城市公共交通企业未经城市人民政府同意终止运营服务的，由城市人民政府城市公共交通主管部门责令改正，处5万元以上10万元以下的罚款。",
+    })
+    index = index_of(city)
+    art = index.of_law("城市公共交通条例")[0]
+    (rule,) = rules(art.body)
+    assert rule.authority == "城市人民政府城市公共交通主管部门"
+    qs = items(art, index)
+    assert qs and not any(q.generator == "single.situation.authority" for q in qs), "城市公共市场监督管理部门 is no name"
+    for q in qs:
+        assert "城市公共市场" not in q.stem and "城市公共公安" not in q.stem
