@@ -4,14 +4,36 @@ size and the administrators at desktop size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pytest
+from openpyxl import load_workbook
 
 from kb.base import KnowledgeBase
+from quiz.hours.activities import ActivityImportError
+from quiz.hours.models import ActivityDraft, ActivityKind
+from quiz.hours.rules import RulesError
 from quiz.people.accounts import Accounts
 from quiz.people.models import Role
 from tests.app.conftest import ADMIN_PASSWORD
-
-EAST, WEST = "东区大队", "西区大队"
+from tests.app.hours_site import (
+    ACTIVITY_HEADER,
+    EAST,
+    WEST,
+    HandClock,
+    HoursSite,
+    make_site,
+    signed_in,
+    write_sheet,
+)
+from xuefa.app.hours_html import city_report_html, officer_year_html, problems_html, unit_report_html
+from xuefa.app.rules_form import LABELS, rules_from_form, rules_values
+from xuefa.app.state import Services
+from xuefa.app.ui import build_app
 
 
 def test_the_composition_root_builds_hours_audited_through_the_accounts(app_kb: KnowledgeBase,
@@ -37,3 +59,113 @@ def test_the_composition_root_builds_hours_audited_through_the_accounts(app_kb: 
         assert accounts.officer("nobody") is None and Role.CITY_ADMIN is city.role
     finally:
         services.close()
+
+
+# the HTML of real reports -----------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def site(app_kb: KnowledgeBase, tmp_path: Path, database_url: str) -> Iterator[HoursSite]:
+    made = make_site(app_kb, tmp_path, database_url, HandClock())
+    yield made
+    made.close()
+
+
+def held(site: HoursSite) -> None:
+    """东区: a lecture for two (one title with markup), the leader's first quarter; 西区 nothing."""
+    east = site.accounts.actor(signed_in(site.accounts, "east"))
+    assert east is not None
+    site.hours.add_activity(east, ActivityDraft(EAST, ActivityKind.LECTURE, "<b>行政处罚法</b>讲座", date(2026, 3, 15),
+                                                3.0, ("100001", "100002")))
+    site.hours.add_activity(east, ActivityDraft(EAST, ActivityKind.LEADERS, "一季度学法", date(2026, 2, 10), 2.0,
+                                                ("100002",)))
+
+
+def test_an_officers_year_as_html(site: HoursSite) -> None:
+    held(site)
+    page = officer_year_html(site.hours.officer_year("100001", 2026))
+    assert "<b>3</b> / 60 学时" in page and "还差 57 学时" in page
+    assert 'aria-valuenow="3"' in page and 'style="width:5.0%"' in page, "a progress bar of 3 against 60"
+    assert page.count('class="xf-col"') == 12 and "3月 3学时" in page, "a column a month, the figures spoken"
+    assert "&lt;b&gt;行政处罚法&lt;/b&gt;讲座" in page and "<b>行政处罚法" not in page, "titles are text"
+    assert "今天在线练习还可计 2 学时" in page, "the hand clock's day is in 2026: what practice may still earn"
+
+
+def test_a_unit_report_and_the_city_as_html(site: HoursSite) -> None:
+    held(site)
+    city = Accounts.system_actor()
+    report = site.hours.unit_report(city, EAST, 2026)
+    page = unit_report_html(report)
+    behind = [line.officer.officer_id for line in report.officers]
+    assert page.index(behind[0]) < page.index(behind[-1]), "officers behind first"
+    assert page.count("落后") >= 2 and "截至上月末应达" in page and "30 学时" in page
+    assert "法治讲座：已完成（03-15）" in page and "旁听庭审：未到期" in page
+    leaders = page[page.index('id="xf-hours-leaders"'):]
+    assert "李四" in leaders and leaders.count("已完成") == 1 and leaders.count("未完成") == 1, \
+        "the first quarter done, the second missed (July), the rest not due"
+    assert "<b>行政处罚法" not in page
+    side = city_report_html(site.hours.city_report(city, 2026))
+    assert side.count('class="xf-hbar-row"') == 2 and EAST in side and WEST in side
+    assert "各单位人均学时" in side and "旁听庭审、模拟执法" in side
+
+
+def test_a_refused_sheet_and_the_rules_form(site: HoursSite, tmp_path: Path) -> None:
+    east = site.accounts.actor(signed_in(site.accounts, "east"))
+    assert east is not None
+    bad = write_sheet(tmp_path / "活动.xlsx", ACTIVITY_HEADER, [
+        ["100001", "张三", "讲座", "讲座<script>", "2026-03-20", 2, "", ""],
+        ["999999", "", "讲座", "讲座", "2026-03-20", 2, "", ""],
+        ["100002", "", "讲座", "讲座", "2026-03-20", -1, "", ""],
+    ])
+    with pytest.raises(ActivityImportError) as caught:
+        site.hours.import_activities(east, bad)
+    page = problems_html(caught.value.file_name, [(p.row, p.reason) for p in caught.value.problems], "未导入")
+    assert "活动.xlsx：未导入" in page and "第 3 行：警号 999999 没有账号" in page and "第 4 行：学时 -1 应大于 0" in page
+    assert "<script>" not in page
+    values = rules_values(site.hours.rules(2026))
+    values[list(LABELS).index("exam_hours")] = 3
+    assert rules_from_form(values).exam_hours == 3
+    values[list(LABELS).index("yearly_target")] = 0
+    with pytest.raises(RulesError, match="年度目标（学时）应大于 0"):
+        rules_from_form(values)
+
+
+# the app's handlers --------------------------------------------------------------------------------------------
+
+
+def handlers(services: Services) -> dict[str, Any]:
+    demo = build_app(services)
+    return {f.name: f.fn for f in demo.fns.values()}
+
+
+def test_a_unit_admin_is_refused_another_units_report_files_and_the_rules(site: HoursSite, tmp_path: Path) -> None:
+    fns = handlers(site.services)
+    east = signed_in(site.accounts, "east")
+    refused = fns["show_unit_hours"](None, east, WEST, 2026)
+    assert "您无权查看这个单位的学时" in refused[0] and "王五" not in refused[0]
+    assert refused[-1] == gr.skip(), "the session stays"
+    assert 'data-unit="东区大队"' in fns["show_unit_hours"](None, east, EAST, 2026)[0]
+    for name in ("export_hours_xlsx", "export_unit_pdf", "export_plan_docx"):
+        outputs = fns[name](None, east, WEST, 2026)
+        assert outputs[0] == gr.skip() and "无权" in outputs[1], name
+    made = fns["export_hours_xlsx"](None, east, EAST, 2026)[0]["value"]
+    people = load_workbook(made, read_only=True)["人员"]
+    assert sorted(str(row[0]) for row in people.iter_rows(min_row=2, values_only=True)) == ["100001", "100002"]
+
+    theirs = write_sheet(tmp_path / "西区活动.xlsx", ACTIVITY_HEADER,
+                         [["200001", "王五", "讲座", "西区讲座", "2026-03-20", 2, "", ""]])
+    shown = list(fns["import_activity_sheet"](None, east, str(theirs), EAST, 2026))[-1][0]
+    assert "第 2 行：单位“西区大队”不在您的管理范围内" in shown
+    assert site.hours.officer_year("200001", 2026).total == 0, "nothing stored"
+
+    rules = rules_values(site.hours.rules(2026))
+    rules[list(LABELS).index("exam_hours")] = 5
+    assert fns["save_hours_rules"](None, east, 2026, *rules)[0] == gr.skip()
+    assert site.hours.rules(2026).exam_hours == 2, "only the city administrator changes the rules"
+    city = signed_in(site.accounts, "admin", ADMIN_PASSWORD)
+    assert "已保存" in fns["save_hours_rules"](None, city, 2026, *rules)[0]
+    assert site.hours.rules(2026).exam_hours == 5
+    officer = signed_in(site.accounts, "100001")
+    assert fns["show_unit_hours"](None, officer, EAST, 2026)[-1] == "", "an officer's token opens no admin panel"
+    audit = [(e.login, e.action) for e in site.accounts.audit(Accounts.system_actor()) if e.action.startswith("hours")]
+    assert audit == [("admin", "hours.set_rules"), ("east", "hours.export_xlsx")]

@@ -3,8 +3,8 @@
 The value lives in ``gr.BrowserState`` (the browser's localStorage), so the wrong-answer book and mastery
 follow the officer across reloads and server restarts. It is a plain dict ``{"user", "badge", "name"}``;
 ``user`` is the id practice data is stored under: ``badge:<警号>`` for an officer, ``anon:<hex>`` before
-one is given. There is no login: the 警号 identifies, it does not authenticate; anyone who types a 警号
-sees that 警号's practice records.
+one is given. Typing a 警号 is no login: the 警号 identifies, it does not authenticate; anyone who types a
+警号 sees that 警号's practice records. An officer who signs in (the 学时 tab) gets the account's 警号 here.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from quiz.source import citation_label
 from xuefa.app import library
 from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
 from xuefa.app.dialogs import ArticleDialog, click_data, html_block
+from xuefa.app.gate import Gate
 from xuefa.app.identity import STORAGE_KEY, STORAGE_SECRET, Identity, IdentityError, ensure, officer
 from xuefa.app.practice_html import (
     LOADING_IDENTITY,
@@ -453,6 +454,40 @@ def wire_identity(ui: Layout, practice: Practice) -> None:
     ui.who.forget.click(on_forget_id, None, ui.id_outputs, **COMMON)
 
 
+def signed_in_identity(name: str, login: str) -> Identity | None:
+    """The practice identity of an officer's account (``Accounts.practice_user``: ``badge:<警号>``); ``None``
+    for a login the 警号 form refuses (its practice then stays as it was)."""
+    for given_name in (name, ""):
+        try:
+            return officer(login, given_name)
+        except IdentityError:
+            continue
+    return None
+
+
+def wire_sign_in(ui: Layout, practice: Practice, gate: Gate) -> None:
+    """An officer signing in (the 学时 tab): practice is kept under the account's 警号 from then on, and this
+    browser's anonymous practice moves there, as when a 警号 is typed. Administrators' sign-ins change nothing."""
+    skips = (gr.skip(),) * len(ui.id_outputs)
+
+    def practice_sign_in(value: Any, token: str) -> tuple[Any, ...]:
+        actor = gate.accounts.actor(token) if token else None
+        if actor is None or actor.admin or actor.must_change_password:
+            return skips
+        now = signed_in_identity(actor.name, actor.login)
+        if now is None:
+            log.warning("practice: the account's login is no 警号 the practice keeps; practice stays as it was")
+            return skips
+        before = Identity.from_value(value)
+        moved = take_over(practice, before.user, now.user) if before.anonymous else None
+        if moved is not None:
+            gr.Info(f"已把本机此前的 {moved} 条练习记录转入警号 {now.badge}。", **INFO)
+        return (now.as_value(), identity_html(now), now.badge, now.name, gr.update(open=False),
+                *progress_views(practice, now))
+
+    gate.session.change(practice_sign_in, [ui.identity, gate.session], ui.id_outputs, **COMMON)
+
+
 def wire_checklist_admin(ui: Layout, admin: ChecklistAdmin, services: Services, practice: Practice,
                          authed: gr.State) -> None:
     """Loading a checklist: the password unless the session is admin already, then the file."""
@@ -485,13 +520,15 @@ def wire_checklist_admin(ui: Layout, admin: ChecklistAdmin, services: Services, 
 
 
 def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None, *,
-                       authed: gr.State) -> PracticeTab:
+                       authed: gr.State, gate: Gate | None = None) -> PracticeTab:
     """``authed``: the session's admin flag, shared by the tabs (the checklist loader asks for the password
-    only while it is unset)."""
+    only while it is unset); ``gate``: the session's sign-in (an officer signing in practises as that 警号)."""
     ui = layout(services, clickable=article is not None)
     wire_setup(ui, services, practice)
     wire_answers(ui, services, practice, article)
     wire_identity(ui, practice)
+    if gate is not None:
+        wire_sign_in(ui, practice, gate)
     if services.admin_enabled:
         wire_checklist_admin(ui, layout_checklist_admin(), services, practice, authed)
     return PracticeTab(ui.setup.laws, ui.identity, ui.who.html, ui.who.badge, ui.who.name, ui.mastery, ui.checklist,

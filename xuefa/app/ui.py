@@ -16,6 +16,7 @@ import gradio as gr
 from fastapi import APIRouter
 
 from xuefa.app import browse_tab, library
+from xuefa.app.accounts_tab import build_accounts_tab
 from xuefa.app.admin_tab import build_admin_tab
 from xuefa.app.browse_tab import build_browse_tab
 from xuefa.app.chat_tab import build_chat_tab
@@ -23,6 +24,7 @@ from xuefa.app.contest_tab import build_contest_tab
 from xuefa.app.dialogs import ArticleDialog, build_article_dialog, build_feedback_dialog, html_block
 from xuefa.app.exam_tab import build_exam_tab
 from xuefa.app.gate import Gate
+from xuefa.app.hours_tab import build_hours_tab
 from xuefa.app.practice_tab import build_practice_tab
 from xuefa.app.theme import CSS_PATH, app_js, build_theme
 from xuefa.services import Services
@@ -71,14 +73,21 @@ def build_app(services: Services) -> gr.Blocks:
                 browse = build_browse_tab(services, article)
             if services.practice is not None:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
-                    practice = build_practice_tab(services, services.practice, article, authed=checklist_admin)
+                    practice = build_practice_tab(services, services.practice, article, authed=checklist_admin,
+                                                  gate=gate)
                 practice.refresh_on(practice_tab)
+            if services.hours is not None and gate is not None:
+                with gr.Tab("学时", id="hours", elem_id="xf-tab-hours") as hours_tab:
+                    build_hours_tab(services, services.hours, gate, hours_tab)
             if services.exams is not None:
                 with gr.Tab("考试", id="exam", elem_id="xf-tab-exam"):
                     build_exam_tab(services, services.exams, gate)
             if services.contests is not None:
                 with gr.Tab("竞赛", id="contest", elem_id="xf-tab-contest"):
                     build_contest_tab(services, services.contests, gate)
+            if services.accounts is not None and gate is not None:
+                with gr.Tab("账号", id="accounts", elem_id="xf-tab-accounts") as accounts_tab:
+                    build_accounts_tab(services, services.accounts, gate, accounts_tab)
             with gr.Tab("管理", id="admin", elem_id="xf-tab-admin"):
                 ingested = build_admin_tab(services, gate)
         html_block(FOOTER)
