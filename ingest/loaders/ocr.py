@@ -3,8 +3,9 @@
 The recogniser is ``rapidocr-onnxruntime`` (PP-OCRv4 detection and recognition, the models inside its
 wheel: nothing is downloaded), imported only when a page needs it. A page image goes through:
 
-1. :func:`prepare_image`: red seal ink whitened (a stamp over the text), grey → BGR, the long side cut
-   to :data:`MAX_SIDE` pixels;
+1. :func:`prepare_image`: red seal ink whitened and the print under it kept dark (a stamp over the text:
+   the seal's pixels greyed by how far their red falls below the ink's), grey → BGR, the long side
+   cut to :data:`MAX_SIDE` pixels;
 2. :func:`recognise`: the detector's boxes; a page turned by 90° (most boxes upright) is turned back and
    detected again; a page upside down (the angle classifier says 180° for most lines) is turned round;
    then every box is cropped along its own slant and read;
@@ -14,9 +15,11 @@ wheel: nothing is downloaded), imported only when a page needs it. A page image 
    :class:`~ingest.loaders.reflow.Line` with its left edge, baseline and character pitch, so
    :func:`~ingest.loaders.reflow.rebuild` rebuilds the paragraphs as for a text PDF;
 4. :func:`mend`: the usual confusions of legal text mended where the text's structure proves them:
-   an article number that breaks the sequence only by a look-alike (第十—条 after 第十条 → 第十一条),
-   item markers in a run of items (一 警告 → （一）警告), half-width punctuation in Chinese text,
-   《》 and 〈〉 pairs around a title, a clause left without its final 。.
+   an article number that breaks the sequence only by a look-alike (第十—条 after 第十条 → 第十一条) or
+   by a numeral one stroke off between two articles that agree (第三十四条 between 第二十三条 and
+   第二十五条), item markers in a run of items (一 警告 → （一）警告), an item's final ， or ： before
+   the next item (→ ；), 千 read as 干 or 于 in an amount (一干元), half-width punctuation in Chinese
+   text, 《》 and 〈〉 pairs around a title, a clause left without its final 。.
 
 Every page's time is logged (``ingest.ocr``) as it is read; the document's records are marked as OCR
 text (:attr:`kb.models.DocumentMeta.ocr`).
@@ -56,6 +59,8 @@ log = logging.getLogger("ingest.ocr")
 
 MAX_SIDE = 2000  # longer sides are scaled down (rapidocr's own default)
 MIN_SCORE = 0.5  # a reading the recogniser is less sure of is dropped
+SEAL_GAP = 20.0  # red levels below the seal ink's a pixel under a seal must be to count as print
+SEAL_RAMP = 15.0  # and this many more to be fully dark
 SLANT_TOLERANCE = 12.0  # degrees a box may lean off the page's median slant (a seal's ring text leans more)
 NOT_AN_IMAGE = "not an image that can be read (corrupt or unsupported format)"
 NO_TEXT = "no text recognised in the image (OCR)"
@@ -110,7 +115,7 @@ def prepare_image(image: np.ndarray) -> np.ndarray:
     seal = (red > 120) & (red - np.maximum(green, blue) > 50)
     if seal.any():
         rgb = rgb.copy()
-        rgb[seal] = 255
+        rgb[seal] = _under_seal(red[seal])[:, None]
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
     height, width = bgr.shape[:2]
     if max(height, width) > MAX_SIDE:
@@ -118,6 +123,18 @@ def prepare_image(image: np.ndarray) -> np.ndarray:
         bgr = cv2.resize(bgr, (max(1, round(width * scale)), max(1, round(height * scale))),
                          interpolation=cv2.INTER_AREA)
     return bgr
+
+
+def _under_seal(red: np.ndarray) -> np.ndarray:
+    """The grey of the seal's pixels from their red level: the seal's own ink white, print showing through the
+    ink dark. Print is a red level well below the ink's median (by :data:`SEAL_GAP` or four median deviations,
+    whichever is more: a compressed photo's thin seal strokes vary that much), fully dark
+    :data:`SEAL_RAMP` levels further down."""
+    ink = float(np.median(red))
+    spread = float(np.median(np.abs(red - ink)))
+    gap = max(SEAL_GAP, 4.0 * spread)
+    depth = (ink - gap - red.astype(np.float32)) / SEAL_RAMP
+    return (255.0 * (1.0 - np.clip(depth, 0.0, 1.0))).astype(np.uint8)
 
 
 def _quad_size(quad: np.ndarray) -> tuple[float, float]:
@@ -415,10 +432,21 @@ def _article_number(line: str) -> tuple[int | None, str, re.Match[str] | None]:
     return cn_to_int(match[1]), match[2] or "", match
 
 
+_STROKE_SWAPS = {"二": "三一", "三": "二", "一": "二"}
+"""Numerals the recogniser reads for one another (a stroke lost or added in a blurred or compressed print)."""
+
+
+def _stroke_readings(numeral: str) -> Iterable[str]:
+    for i, ch in enumerate(numeral):
+        for other in _STROKE_SWAPS.get(ch, ""):
+            yield numeral[:i] + other + numeral[i + 1:]
+
+
 def _fix_article_numbers(paragraphs: list[str]) -> list[str]:
     """An article heading whose numeral holds a look-alike (— for 一, + for 十) or reads one off the
     sequence is renumbered when the look-alike reading is the number the sequence expects (the one
-    before + 1, or the one after − 1)."""
+    before + 1, or the one after − 1). A numeral one stroke off (三 for 二) is renumbered only when the
+    articles on both sides agree on the number."""
     numbers = [_article_number(p)[0] for p in paragraphs]
     out = list(paragraphs)
     for i, paragraph in enumerate(paragraphs):
@@ -433,6 +461,9 @@ def _fix_article_numbers(paragraphs: list[str]) -> list[str]:
         if expected is None or numbers[i] == expected:
             continue
         fixed = cn_to_int(match[1].translate(_LOOKALIKE_MAP))
+        both_agree = not suffix and before is not None and after is not None and after - 1 == expected
+        if fixed != expected and both_agree and any(cn_to_int(r) == expected for r in _stroke_readings(match[1])):
+            fixed = expected
         if fixed == expected:
             out[i] = f"第{int_to_cn(expected)}条{suffix}{paragraph[match.end():]}"
             numbers[i] = expected
@@ -503,11 +534,29 @@ def _fix_clause_ends(paragraphs: list[str]) -> list[str]:
     return out
 
 
+_ITEM_END_MISREAD = re.compile(r"[，：,:]$")
+_AMOUNT_THOUSAND = re.compile(r"(?<=[一二两三四五六七八九十])[干于](?=万?元)")
+"""千 in an amount (一千元, 五千万元) read as 干 or 于."""
+
+
+def _fix_item_ends(paragraphs: list[str]) -> list[str]:
+    """An item the next item follows (（三） after （二）) ends in ；: a final ， or ： is one misread."""
+    out = list(paragraphs)
+    for i, (paragraph, nxt) in enumerate(pairwise(paragraphs)):
+        this, following = _CLEAN_ITEM.match(paragraph), _CLEAN_ITEM.match(nxt)
+        if not this or not following or not _ITEM_END_MISREAD.search(paragraph):
+            continue
+        if cn_to_int(following[0][1:-1]) == (cn_to_int(this[0][1:-1]) or 0) + 1:
+            out[i] = paragraph[:-1] + "；"
+    return out
+
+
 def mend(text: str) -> str:
     """The usual OCR confusions of legal text, mended where the structure proves them (see the module)."""
-    paragraphs = [_fix_title_quotes(_fix_punctuation(p)) for p in text.split("\n")]
+    paragraphs = [_AMOUNT_THOUSAND.sub("千", _fix_title_quotes(_fix_punctuation(p))) for p in text.split("\n")]
     paragraphs = _fix_article_numbers(paragraphs)
     paragraphs = _fix_items(paragraphs)
+    paragraphs = _fix_item_ends(paragraphs)
     paragraphs = _fix_clause_ends(paragraphs)
     return "\n".join(paragraphs)
 

@@ -271,3 +271,37 @@ def test_mend_leaves_signatures_and_dates_without_a_full_stop() -> None:
 def test_mend_leaves_latin_and_numbers_alone() -> None:
     text = "第一条 本办法自2021年1月1日起施行,参照GB 1589-2016 (货车) 标准, 见 www.mot.gov.cn."
     assert mend(text) == "第一条 本办法自2021年1月1日起施行，参照GB 1589-2016 （货车） 标准， 见 www.mot.gov.cn."
+
+
+def test_mend_fixes_item_ends_amounts_and_a_numeral_one_stroke_off() -> None:
+    text = "\n".join([
+        "第二十三条 查封、扣押限于涉案的场所。",
+        "第三十四条 行政机关决定实施查封、扣押的，应当载明下列事项：",
+        "（一）当事人的姓名或者名称、地址，",
+        "（二）查封、扣押的理由：",
+        "（三）申请行政复议的途径。",
+        "第二十五条 处一干元以上二于元以下罚款，他于元旦前改正。",
+        "第二十七条 这一条前后没有两边一致的序号。",
+    ])
+    assert mend(text).split("\n") == [
+        "第二十三条 查封、扣押限于涉案的场所。",
+        "第二十四条 行政机关决定实施查封、扣押的，应当载明下列事项：",
+        "（一）当事人的姓名或者名称、地址；",
+        "（二）查封、扣押的理由；",
+        "（三）申请行政复议的途径。",
+        "第二十五条 处一千元以上二千元以下罚款，他于元旦前改正。",
+        "第二十七条 这一条前后没有两边一致的序号。",
+    ]
+
+
+def test_the_print_under_a_red_seal_is_kept_and_the_seal_whitened() -> None:
+    from ingest.loaders.ocr import prepare_image
+
+    page = np.full((40, 40, 3), 250, dtype=np.uint8)
+    page[:, :20] = (216, 42, 47)  # seal ink over paper
+    page[5:10, 5:15] = (182, 33, 38)  # print showing through opaque ink
+    page[25:30, 5:15] = (20, 4, 5)  # print under ink that filters it
+    page[5:10, 25:35] = (25, 25, 25)  # print outside the seal
+    grey = prepare_image(page).min(axis=2)
+    assert grey[15:20, 0:20].min() == 255 and grey[0:5, 20:].min() >= 250  # the seal's ink and the paper white
+    assert grey[5:10, 5:15].max() < 80 and grey[25:30, 5:15].max() < 80 and grey[5:10, 25:35].max() < 80
