@@ -189,15 +189,19 @@ class Hours:
 
     # reports ----------------------------------------------------------------------------------------------
 
-    def _entries(self, s: Session, officers: list[str] | None, year: int, rules: HoursRules) -> list[Entry]:
-        """Every entry of the officers (``None``: all) in the year, from every source."""
+    def _entries(self, s: Session, officers: list[str] | None, year: int, rules: HoursRules,
+                 by_day: bool = False) -> list[Entry]:
+        """Every entry of the officers (``None``: all) in the year, from every source; practice and the
+        checklist one entry a month unless ``by_day``."""
         summaries.refresh(s, officers, rules, self.mastered_accuracy)
-        return [
-            *credits.practice_entries(summaries.practice_days(s, officers, year), rules),
-            *credits.exam_entries(s, officers, year, rules),
-            *credits.checklist_entries(summaries.first_mastered(s, officers), year, rules),
-            *credits.activity_entries(s, officers, year, rules, self.pass_share),
-        ]
+        if by_day:
+            practice = credits.practice_entries(summaries.practice_days(s, officers, year), rules)
+            checklist = credits.checklist_entries(summaries.first_mastered(s, officers), year, rules)
+        else:
+            practice = summaries.practice_by_month(s, officers, year, rules)
+            checklist = summaries.mastered_by_month(s, officers, year, rules)
+        return [*practice, *credits.exam_entries(s, officers, year, rules), *checklist,
+                *credits.activity_entries(s, officers, year, rules, self.pass_share)]
 
     def officer_year(self, officer_id: str, year: int) -> OfficerYear:
         """One officer's year against the target, and what counts next."""
@@ -209,7 +213,7 @@ class Hours:
             officer = directory.officers.get(officer_id)
             if officer is None:
                 raise ActivityError(f"警号 {officer_id} 没有账号")
-            entries = self._entries(s, [officer_id], year, rules)
+            entries = self._entries(s, [officer_id], year, rules, by_day=True)
             mastered = summaries.first_mastered(s, [officer_id]).get(officer_id, {})
             items = s.scalar(select(func.count()).select_from(ChecklistItemRow)) or 0
             upcoming = [Upcoming(ActivityKind(k), t, d, 0.0) for k, t, d in s.execute(

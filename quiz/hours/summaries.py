@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Float, Integer, Numeric, case, cast, delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz.db import AttemptRow, as_utc
 from quiz.hours import credits
 from quiz.hours.credits import BADGE, Officers, PracticeDay
+from quiz.hours.models import Entry, Source
 from quiz.hours.rules import HoursRules
 from quiz.hours.tables import MasteredRow, PracticeDayRow, PracticeUserRow
 
@@ -82,7 +84,8 @@ def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy
             s.execute(delete(PracticeUserRow).where(PracticeUserRow.user_id.in_(users)))
             s.add_all(PracticeDayRow(officer_id=d.officer_id, day=d.day, minutes=d.minutes, answers=d.answers)
                       for d in days)
-            s.add_all(MasteredRow(officer_id=o, item=item, mastered_at=at)
+            s.add_all(MasteredRow(officer_id=o, item=item, mastered_at=at,
+                                  day=credits.local_day(at, rules.utc_offset_hours))
                       for o, items in mastered.items() for item, at in items.items())
             s.add_all(PracticeUserRow(user_id=u, answers=current[u][0], last_id=current[u][1], params=params.key())
                       for u in users if u in current)
@@ -109,3 +112,40 @@ def first_mastered(s: Session, officers: Officers) -> dict[str, dict[str, dateti
     for officer, item, at in s.execute(stmt).tuples():
         out.setdefault(officer, {})[item] = as_utc(at)
     return out
+
+
+def _month(column: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        return cast(func.strftime("%m", column), Integer)
+    return cast(func.extract("month", column), Integer)
+
+
+def practice_by_month(s: Session, officers: Officers, year: int, rules: HoursRules) -> list[Entry]:
+    """Each officer's practice 学时 of each month (each day's capped and rounded as in ``practice_entries``),
+    one entry a month dated its first day: what the unit and city reports need, without a row a day."""
+    if rules.practice_daily_cap <= 0:
+        return []
+    month = _month(PracticeDayRow.day, s.get_bind().dialect.name)
+    per_day = PracticeDayRow.minutes / rules.minutes_per_hour
+    capped = case((per_day > rules.practice_daily_cap, literal(rules.practice_daily_cap, Float)), else_=per_day)
+    stmt = (select(PracticeDayRow.officer_id, month, func.sum(func.round(cast(capped, Numeric), 2)))
+            .where(PracticeDayRow.day >= date(year, 1, 1), PracticeDayRow.day < date(year + 1, 1, 1))
+            .group_by(PracticeDayRow.officer_id, month))
+    if officers is not None:
+        stmt = stmt.where(PracticeDayRow.officer_id.in_(list(officers)))
+    return [Entry(o, date(year, int(m), 1), Source.PRACTICE, "在线练习（本月合计）", round(float(h or 0), 2))
+            for o, m, h in s.execute(stmt).tuples()]
+
+
+def mastered_by_month(s: Session, officers: Officers, year: int, rules: HoursRules) -> list[Entry]:
+    """Each officer's checklist items first mastered in each month, one entry a month."""
+    if rules.checklist_item_hours <= 0:
+        return []
+    month = _month(MasteredRow.day, s.get_bind().dialect.name)
+    stmt = (select(MasteredRow.officer_id, month, func.count())
+            .where(MasteredRow.day >= date(year, 1, 1), MasteredRow.day < date(year + 1, 1, 1))
+            .group_by(MasteredRow.officer_id, month))
+    if officers is not None:
+        stmt = stmt.where(MasteredRow.officer_id.in_(list(officers)))
+    return [Entry(o, date(year, int(m), 1), Source.CHECKLIST, f"掌握应知应会 {n} 项",
+                  round(n * rules.checklist_item_hours, 2)) for o, m, n in s.execute(stmt).tuples()]

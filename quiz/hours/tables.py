@@ -83,4 +83,5 @@ class MasteredRow(Base):
 
     officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     item: Mapped[str] = mapped_column(String(300), primary_key=True)
-    mastered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    mastered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date, index=True)  # mastered_at's day in the officers' time zone

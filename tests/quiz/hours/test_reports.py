@@ -106,3 +106,17 @@ def test_a_unit_admin_cannot_enter_another_units_activity(hours: Hours, audit: A
     hours.record_contest(ADMIN_ONE, "一支队", "法律知识竞赛", date(2026, 5, 1), ("A001", "A002"))
     assert audit.lines[-1][:2] == ("admin1", "hours.add_activity")
     assert hours.officer_year("A002", 2026).total == 2.0
+
+
+def test_the_unit_report_adds_practice_and_checklist_as_the_officers_year_does(hours: Hours,
+                                                                                records: Records) -> None:
+    for day, n in (("2026-03-02", 7), ("2026-03-03", 200), ("2026-04-30", 13)):
+        start = china(f"{day} 09:00")
+        records.answers("A002", [start + timedelta(minutes=i * 1.5) for i in range(n)])
+    records.checklist_item("清单#1")
+    records.answers("A002", [china("2026-05-01 09:00")], records.question("清单#1"))
+    mine = hours.officer_year("A002", 2026)
+    (line,) = [o for o in hours.unit_report(ADMIN_ONE, "一大队", 2026).officers]
+    assert line.total == mine.total == round(round(10 / 45, 2) + 2.0 + round(19 / 45, 2) + round(1 / 45, 2) + 0.5, 2)
+    assert line.by_source == mine.by_source
+    assert line.cumulative[4] == mine.total and mine.by_month[3] == round(19 / 45, 2)
