@@ -11,7 +11,11 @@ asks the questions of ``tests.benchmark_tables.QUESTIONS`` (each with its right 
 - in answer: the extractive answer cites the right row, and cites no sibling step of it;
 - penalty article: the row's 处罚依据 article is among the search hits or the answer's citations.
 
-    .venv/bin/python scripts/bench_benchmarks.py [--home DIR] [--json]
+    .venv/bin/python scripts/bench_benchmarks.py [--home DIR] [--json] [--pdf]
+
+``--pdf`` puts the first layout in as a PDF table instead of the workbook (``tests/ingest/benchmark_pdfs.py``:
+the same rows drawn with fpdf2, the header over two rows, the violation merged down; its rows are numbered two
+lower, the title and issuer lines standing outside the table) and prints how long reading the PDF took.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from kb.base import KnowledgeBase
 from kb.benchmarks import BenchmarkRow, is_benchmark_unit, row_citations, row_of
 from kb.models import Hit, SearchFilters
 from kb.settings import KBSettings
-from tests.benchmark_tables import QUESTIONS, write_all
+from tests.benchmark_tables import QUESTIONS, TITLE_A, write_all
+from tests.ingest.benchmark_pdfs import TITLE_P1, write_two_row_header_pdf
 
 LAWS = ("中华人民共和国行政处罚法", "中华人民共和国行政强制法", "中华人民共和国公路法")
 
@@ -62,20 +67,33 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each answer's text")
+    parser.add_argument("--pdf", action="store_true", help="the first layout as a PDF table, not a workbook")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="xuefa-benchmarks-"))
     started = time.perf_counter()
     kb = KnowledgeBase.open(home, KBSettings())
     import_laws(kb, LAWS)
     layouts = write_all(home / "benchmarks")
-    report = ingest_paths(kb, [layouts.two_row, layouts.sheets, layouts.docx], IngestSettings())
+    first = layouts.two_row
+    questions = QUESTIONS
+    if args.pdf:
+        from ingest.benchmarks import read_benchmark
+
+        first = home / "benchmarks" / "滨海市路政裁量基准.pdf"
+        write_two_row_header_pdf(first)
+        t0 = time.perf_counter()
+        read = read_benchmark(first, IngestSettings())
+        print(f"{first.name}: {len(read.rows)} rows read from the PDF table in {time.perf_counter() - t0:.2f} s")
+        questions = [(q, TITLE_P1, f"第{int(label[1:-1]) - 2}行") if title == TITLE_A else (q, title, label)
+                     for q, title, label in QUESTIONS]
+    report = ingest_paths(kb, [first, layouts.sheets, layouts.docx], IngestSettings())
     build_s = time.perf_counter() - started
     for f in report.files:
         print(f"{f.path.name}: {f.outcome.action if f.outcome else f.error}; {f.outcome.units if f.outcome else 0} rows;"
               f" unresolved {len(f.unresolved)}: {'; '.join(f.unresolved)}")
     service = AnswerService(kb, ChatSettings())
     rows = []
-    for question, title, label in QUESTIONS:
+    for question, title, label in questions:
         t0 = time.perf_counter()
         result = kb.search(question, k=args.k)
         search_ms = (time.perf_counter() - t0) * 1000
