@@ -189,7 +189,13 @@ def _changes(key: str, article: Article, ctx: Context) -> list[str]:
     )
     changes = [c for c in changes if not (c.kind == "authority" and c.old in _TRANSPORT and c.new in _TRANSPORT)]
     changed = [c.apply(key) for c in changes]
-    return [t for t in changed if not contains(article.body, t) and _ordered(t)]
+    return [t for t in changed if not contains(article.body, t) and _ordered(t) and not _FIXED_TERM.search(t)]
+
+
+# 上一年年收入 names a period, not an amount: 上六年年收入 is no distractor
+_FIXED_TERM = re.compile(r"上(?!一年)[^，；、]{1,3}年年收入")
+# a case about who 处罚s needs a penalty, not only a measure (责令驶往指定地点、禁止进港)
+_SANCTION = re.compile(r"罚款|没收|吊销|暂扣|警告|拘留|停业|停产")
 
 
 def _distractors(key: str, siblings: list[str], article: Article, ctx: Context) -> list[str]:
@@ -404,6 +410,8 @@ def swappable(authority: str, term: Term) -> bool:
 def _authority_item(rule: Rule, conduct: str, article: Article, ctx: Context) -> Question | None:
     terms = find_authorities(rule.authority)
     if len(terms) != 1 or not swappable(rule.authority, terms[0]):
+        return None
+    if not _SANCTION.search(rule.consequence + "".join(b.consequence for b in rule.branches)):
         return None
     term = terms[0]
     alternatives = authority_alternatives(term, article.normalized)

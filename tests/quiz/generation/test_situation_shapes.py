@@ -7,6 +7,7 @@ is proved by quiz.generation.checks and the flipped or changed key is refused.""
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -271,3 +272,22 @@ def test_an_agencys_act_is_no_case_and_a_compound_authority_is_not_swapped() -> 
     assert qs and not any(q.generator == "single.situation.authority" for q in qs), "城市公共市场监督管理部门 is no name"
     for q in qs:
         assert "城市公共市场" not in q.stem and "城市公共公安" not in q.stem
+
+
+def test_no_nonsense_period_among_the_options_and_no_penalty_asked_of_a_measure() -> None:
+    accidents = law("生产安全事故报告和调查处理条例", {
+        35: "事故发生单位主要负责人有下列行为之一的，处上一年年收入40%至80%的罚款；属于国家工作人员的，并依法给予处分；"
+            "构成犯罪的，依法追究刑事责任：\n(一)不立即组织事故抢救的；\n(二)迟报或者漏报事故的；\n(三)在事故调查处理期间擅离职守的。",
+    })
+    sea = law("中华人民共和国海上交通安全法", {
+        91: "船舶、海上设施对港口安全具有威胁的，海事管理机构应当责令立即或者限期改正、限制操作，责令驶往指定地点、禁止进港或者"
+            "将其驱逐出港。",
+    })
+    index = index_of(accidents, sea)
+    qs = items(index.of_law("生产安全事故报告和调查处理条例")[0], index, seeds=8)
+    assert qs
+    for q in qs:
+        texts = [q.stem, *q.options.values()]
+        assert not any(re.search(r"上(?!一年)[^，；、]{1,3}年年收入", t) for t in texts), q.options
+    measures = items(index.of_law("中华人民共和国海上交通安全法")[0], index)
+    assert not any(q.generator == "single.situation.authority" for q in measures), "责令驶往指定地点 is no 处罚"
