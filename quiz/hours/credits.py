@@ -105,7 +105,7 @@ def practice_days(session: Session, officers: Officers, year: int | None, rules:
     out = []
     for user, day_value, total, answers in session.execute(stmt).tuples():
         the_day = day_value if isinstance(day_value, date) else date.fromisoformat(str(day_value))
-        out.append(PracticeDay(user[len(BADGE):], the_day, float(total or 0.0), int(answers)))
+        out.append(PracticeDay(user[len(BADGE):], the_day, round(float(total or 0.0), 3), int(answers)))
     return out
 
 

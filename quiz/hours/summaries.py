@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Numeric, case, cast, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Numeric,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +39,8 @@ from quiz.hours.rules import HoursRules
 from quiz.hours.tables import MasteredRow, PracticeDayRow, PracticeUserRow
 
 CHUNK = 200
+FULL_SCAN = 500
+"""More officers to compute than this: one pass over every officer's answers."""
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
@@ -65,30 +79,48 @@ def _stale(s: Session, officers: Officers, params: Params) -> tuple[list[str], l
     return changed, gone, current
 
 
-def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy: float) -> int:
-    """Bring the summaries of ``officers`` (``None``: all) up to date; returns how many were computed."""
+def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy: float,
+            full_scan: int = FULL_SCAN) -> int:
+    """Bring the summaries of ``officers`` (``None``: all) up to date; returns how many were computed. More
+    than ``full_scan`` to compute: one pass over every officer's answers."""
     if officers is not None and not officers:
         return 0
     params = Params.of(rules, mastered_accuracy)
     changed, gone, current = _stale(s, officers, params)
     s.rollback()
     todo = changed + gone
+    days_of: dict[str, list[PracticeDay]] | None = None
+    mastered_of: dict[str, dict[str, datetime]] | None = None
+    if len(todo) > full_scan:  # one pass over every answer beats many lookups by user
+        days_of = {}
+        for d in credits.practice_days(s, None, None, rules):
+            days_of.setdefault(d.officer_id, []).append(d)
+        mastered_of = credits.first_mastered(s, None, FAR_FUTURE, mastered_accuracy)
     for i in range(0, len(todo), CHUNK):
         users = todo[i:i + CHUNK]
         ids = [u[len(BADGE):] for u in users]
-        days = credits.practice_days(s, ids, None, rules)
-        mastered = credits.first_mastered(s, ids, FAR_FUTURE, mastered_accuracy)
+        if days_of is None or mastered_of is None:
+            days = credits.practice_days(s, ids, None, rules)
+            mastered = credits.first_mastered(s, ids, FAR_FUTURE, mastered_accuracy)
+        else:
+            days = [d for o in ids for d in days_of.get(o, [])]
+            mastered = {o: mastered_of[o] for o in ids if o in mastered_of}
         try:
             s.execute(delete(PracticeDayRow).where(PracticeDayRow.officer_id.in_(ids)))
             s.execute(delete(MasteredRow).where(MasteredRow.officer_id.in_(ids)))
             s.execute(delete(PracticeUserRow).where(PracticeUserRow.user_id.in_(users)))
-            s.add_all(PracticeDayRow(officer_id=d.officer_id, day=d.day, minutes=d.minutes, answers=d.answers)
-                      for d in days)
-            s.add_all(MasteredRow(officer_id=o, item=item, mastered_at=at,
-                                  day=credits.local_day(at, rules.utc_offset_hours))
-                      for o, items in mastered.items() for item, at in items.items())
-            s.add_all(PracticeUserRow(user_id=u, answers=current[u][0], last_id=current[u][1], params=params.key())
-                      for u in users if u in current)
+            rows: list[tuple[Any, list[dict[str, Any]]]] = [
+                (PracticeDayRow, [{"officer_id": d.officer_id, "day": d.day, "minutes": d.minutes,
+                                   "answers": d.answers} for d in days]),
+                (MasteredRow, [{"officer_id": o, "item": item, "mastered_at": at,
+                                "day": credits.local_day(at, rules.utc_offset_hours)}
+                               for o, items in mastered.items() for item, at in items.items()]),
+                (PracticeUserRow, [{"user_id": u, "answers": current[u][0], "last_id": current[u][1],
+                                    "params": params.key()} for u in users if u in current]),
+            ]
+            for table, values in rows:
+                if values:
+                    s.execute(insert(table), values)
             s.commit()
         except IntegrityError:  # another process computed them at the same time
             s.rollback()

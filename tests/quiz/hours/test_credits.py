@@ -126,3 +126,31 @@ def test_the_practice_summaries_follow_new_adopted_and_recounted_answers(hours: 
     hours.set_rules(CITY, 2026, hours.rules(2026).model_copy(update={"practice_first_minutes": 0.0}))
     day = {e.day: e.hours for e in hours.officer_year("A001", 2026).entries}
     assert day == {date(2026, 3, 2): round(3 / 45, 2), date(2026, 3, 9): 0.0}
+
+
+def test_one_pass_over_every_answer_makes_the_same_summaries(hours: Hours, records: Records) -> None:
+    from quiz.hours import summaries
+
+    records.checklist_item("清单#1")
+    for officer, day in (("A001", "2026-03-02"), ("A002", "2026-03-03"), ("B001", "2026-12-31")):
+        records.answers(officer, [china(f"{day} 23:{m:02d}") for m in (50, 52, 57)], records.question("清单#1"))
+    rules = hours.rules(2026)
+    with hours.session() as s:
+        assert summaries.refresh(s, ["A001"], rules, 0.8) == 1
+        assert summaries.refresh(s, None, rules, 0.8, full_scan=0) == 2  # A001's stand
+        by_pass = (summaries.practice_days(s, None, 2026), summaries.first_mastered(s, None))
+        assert summaries.refresh(s, None, rules, 0.8, full_scan=0) == 0
+        changed = rules.model_copy(update={"practice_first_minutes": 2.0})
+        assert summaries.refresh(s, None, changed, 0.8, full_scan=0) == 3
+        assert {d.minutes for d in summaries.practice_days(s, None, 2026)} == {7.0}
+    key = lambda d: d.officer_id  # noqa: E731
+    assert sorted(by_pass[0], key=key) == [
+        credits_day("A001", date(2026, 3, 2)), credits_day("A002", date(2026, 3, 3)),
+        credits_day("B001", date(2026, 12, 31))]
+    assert set(by_pass[1]) == {"A001", "A002", "B001"}
+
+
+def credits_day(officer: str, day: date) -> object:
+    from quiz.hours.credits import PracticeDay
+
+    return PracticeDay(officer, day, 1 + 2 + 3, 3)
