@@ -121,6 +121,13 @@ def test_a_unit_admins_handlers_refuse_another_units_exam_and_contest(site: Site
     assert site.contests.get(site.east_contest).phase.value == "finished"
     assert audited(site.accounts, "contest_host") == [("east", site.east_contest)]
     assert outputs[-1] == gr.skip(), "the session stays"
+    admin = signed_in(site.accounts, ADMIN_LOGIN, ADMIN_PASSWORD)
+    fns["do_export_results"](None, admin, site.east_exam)
+    fns["do_export_results"](None, admin, site.west_exam)
+    east = site.accounts.actor(token)
+    assert east is not None
+    assert [(e.login, e.target) for e in site.accounts.audit(east, action="exam_export")] == [
+        ("admin", f"考试 {site.east_exam}"), ("east", f"考试 {site.east_exam}")], "the east unit reads what concerned it"
 
 
 def test_officers_get_no_admin_panel_and_a_new_exam_is_the_creators_units(site: Site) -> None:

@@ -565,9 +565,9 @@ class HostActions:
                 gr.Warning("请先选择或新建一场竞赛。")
                 return self.skip_all()
             try:
-                owned(self.contests, admin, contest_code)
+                unit = owned(self.contests, admin, contest_code)
                 action(contest_code, *args)
-                self.gate.record(admin, AdminAction.CONTEST_HOST, contest_code, name)
+                self.gate.record(admin, AdminAction.CONTEST_HOST, contest_code, name, unit=unit)
             except AccessDenied:
                 raise
             except ContestError as exc:
@@ -619,9 +619,10 @@ PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden
 
 
 def owned(contests: ContestService, admin: Admin, contest_code: str) -> str:
-    """The contest's code, if the administrator may act on it (AccessDenied otherwise)."""
-    require(admin.actor, contests.owner(contest_code))
-    return contest_code
+    """The unit that owns the contest, if the administrator may act on it (AccessDenied otherwise)."""
+    unit = contests.owner(contest_code)
+    require(admin.actor, unit)
+    return unit
 
 
 def wire_session(tab: ContestTab, contests: ContestService) -> None:
@@ -654,8 +655,9 @@ def wire_setup(tab: ContestTab, contests: ContestService) -> None:
 
     def on_choose(admin: Admin, chosen: str | None, where: str) -> tuple[Any, ...]:
         try:
-            code = owned(contests, admin, chosen) if chosen else ""
-            return (code, *redraw(contests, code, where))
+            if chosen:
+                owned(contests, admin, chosen)
+            return (chosen or "", *redraw(contests, chosen or "", where))
         except ContestError as exc:
             gr.Warning(esc(exc))
             return ("", *redraw(contests, "", where))
@@ -679,7 +681,7 @@ def wire_setup(tab: ContestTab, contests: ContestService) -> None:
             log.info("contest not created: %s", exc)
             gr.Warning(esc(exc))
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        gate.record(admin, AdminAction.CONTEST_CREATE, contest.code, contest.name)
+        gate.record(admin, AdminAction.CONTEST_CREATE, contest.code, contest.name, unit=owner)
         gr.Info(f"已创建竞赛“{esc(contest.name)}”，编号 {contest.code}。")
         return (gr.update(choices=contest_choices(contests, admin.actor.scope), value=contest.code), "", "",
                 gr.Accordion(open=False))
@@ -721,11 +723,12 @@ def wire_delete(tab: ContestTab, contests: ContestService) -> None:
             gr.Warning("请先选择一场竞赛。")
             return (gr.skip(), gr.skip(), *redraw(contests, "", where))
         try:
-            contests.delete(owned(contests, admin, contest_code))
+            unit = owned(contests, admin, contest_code)
+            contests.delete(contest_code)
         except ContestError as exc:
             gr.Warning(esc(exc))
             return (gr.skip(), gr.skip(), *redraw(contests, contest_code, where))
-        gate.record(admin, AdminAction.CONTEST_DELETE, contest_code)
+        gate.record(admin, AdminAction.CONTEST_DELETE, contest_code, unit=unit)
         gr.Info(f"已删除竞赛 {contest_code}。")
         return ("", gr.update(choices=contest_choices(contests, admin.actor.scope), value=None),
                 *redraw(contests, "", where))
@@ -760,11 +763,11 @@ def wire_refresh(tab: ContestTab, contests: ContestService) -> None:
         if not contest_code:
             gr.Warning("请先选择一场竞赛。")
             return gr.skip()
-        owned(contests, admin, contest_code)
+        unit = owned(contests, admin, contest_code)
         folder = Path(tempfile.mkdtemp(prefix="xuefa-contest-"))
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         path = contests.export(contest_code, folder / f"竞赛结果-{contest_code}-{stamp}{suffix}")
-        gate.record(admin, AdminAction.CONTEST_EXPORT, contest_code, suffix.lstrip("."))
+        gate.record(admin, AdminAction.CONTEST_EXPORT, contest_code, suffix.lstrip("."), unit=unit)
         return gr.update(value=str(path), visible=True)
 
     def export_xlsx(admin: Admin, contest_code: str) -> Any:

@@ -502,7 +502,7 @@ def wire_new(ui: Layout, exams: ExamService, gate: Gate) -> None:
             info_v = exams.create_exam(title_v or "", bp, parse_time(starts_v), parse_time(ends_v), unit=owner)
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip(), gr.skip()
-        gate.record(admin, AdminAction.EXAM_CREATE, f"考试 {info_v.id}（{info_v.code}）", info_v.title)
+        gate.record(admin, AdminAction.EXAM_CREATE, f"考试 {info_v.id}（{info_v.code}）", info_v.title, unit=owner)
         found = exams.check_blueprint(bp, int(variants_v or 1))
         return (note(f"已创建“{info_v.title}”，考试码 {info_v.code}。下一步：组卷、导入名单、开放考试。"),
                 gr.update(choices=exam_choices(exams, admin.actor.scope), value=info_v.id), exam_summary(info_v),
@@ -537,7 +537,7 @@ def wire_manage(ui: Layout, exams: ExamService, gate: Gate) -> None:
             message = run_action(exams, eid, action, arg)
         except ExamError as e:
             return note(str(e), error=True), gr.skip(), gr.skip()
-        gate.record(admin, ACTIONS[action], f"考试 {eid}", message)
+        gate.record(admin, ACTIONS[action], f"考试 {eid}", message, unit=exams.owner(eid))
         return note(message), exam_summary(exams.get_exam(eid)), gr.update(choices=exam_choices(exams, admin.actor.scope))
 
     def bind(button: gr.Button, action: str, *extra: Any) -> None:
@@ -565,7 +565,7 @@ def wire_results(ui: Layout, exams: ExamService, gate: Gate) -> None:
             report = exams.report(eid)
         except ExamError as e:
             return (note(str(e), error=True), *[gr.skip()] * 6)
-        gate.record(admin, AdminAction.EXAM_REPORT, f"考试 {eid}")
+        gate.record(admin, AdminAction.EXAM_REPORT, f"考试 {eid}", unit=exams.owner(eid))
         frames = report_frames(report)
         dist = frames["distribution"]
         return (report_summary(report), gr.BarPlot(value=dist, sort=list(dist["分数段"])),
@@ -580,7 +580,8 @@ def wire_results(ui: Layout, exams: ExamService, gate: Gate) -> None:
             path = export_file(exams, eid, kind_v, fmt_v, variant_v)
         except ExamError as e:
             return note(str(e), error=True), None
-        gate.record(admin, AdminAction.EXAM_EXPORT, f"考试 {eid}", f"{kind_v} {fmt_v} {variant_v}".strip())
+        gate.record(admin, AdminAction.EXAM_EXPORT, f"考试 {eid}", f"{kind_v} {fmt_v} {variant_v}".strip(),
+                    unit=exams.owner(eid))
         return note(f"已生成{kind_v}。"), str(path)
 
     def do_export_results(admin: Admin, exam_id: Any) -> tuple[Any, Any]:
@@ -594,7 +595,8 @@ def wire_results(ui: Layout, exams: ExamService, gate: Gate) -> None:
         eid = owned(exams, admin, exam_id) if exam_id not in (None, "") else None
         if eid is None:
             require(admin.actor, "")  # every exam's log: the city administrator's
-        gate.record(admin, AdminAction.EXAM_AUDIT, f"考试 {eid}" if eid else "全部考试")
+        gate.record(admin, AdminAction.EXAM_AUDIT, f"考试 {eid}" if eid else "全部考试",
+                    unit=exams.owner(eid) if eid else "")
         return audit_frame(exams, eid)
 
     gate.on(ui.audit_button.click, do_audit, [ui.manage.exam], [ui.audit], **PRIVATE)

@@ -85,8 +85,11 @@ class Gate:
             self.accounts.sign_out(token)
         return ""
 
-    def record(self, admin: Admin, action: AdminAction, target: str = "", detail: str = "") -> None:
-        self.accounts.record(admin.actor, action.value, target, detail, admin.client)
+    def record(self, admin: Admin, action: AdminAction, target: str = "", detail: str = "",
+               unit: str | None = None) -> None:
+        """``unit``: the unit whose exam or contest it was (its administrators read the entry); default the
+        administrator's own."""
+        self.accounts.record(admin.actor, action.value, target, detail, admin.client, unit=unit)
 
     def handler(self, fn: Callable[..., Any], outputs: int) -> Callable[..., tuple[Any, ...]]:
         """``fn(admin, *inputs)`` as a Gradio handler of ``(request, token, *inputs)`` whose last output is the
