@@ -10,7 +10,9 @@ Figures (goals from issue 15), over ``--count`` questions of every type:
 - key provable from the cited article, re-checked here on the raw Markdown text without
   quiz.generation.checks: scripts/bench_quiz.supported for recitation items, and for situation items the
   key's words are the article's, every wrong option is not (or is a bracket whose condition the case's
-  amount does not meet), and a bracketed key's condition holds for the case's amount (goal ≥ 97%);
+  amount does not meet, or the fine of a kind of cargo the case does not state), a bracketed key's
+  condition holds for the case's amount, and a deadline case's day is inside or past the limit the article
+  sets for its actor, event and act (goal ≥ 97%);
 - duplicate stems over the run and duplicate options within a question (goal 0);
 - 判断 stems that are the article's text verbatim (goal 0).
 Then ``--sample`` random situation items as Markdown, to be read as an exam setter would.

@@ -18,7 +18,12 @@ The checks re-derive everything from the question and the cited articles, not fr
   into its penalty rules; the case states the conduct of exactly one rule and, for a bracketed rule, an
   amount of 违法所得 that selects exactly one bracket; the key is that bracket's (or the rule's)
   consequence or the authority the rule names; every wrong option or claim is a sibling bracket's
-  consequence, the key with one amount or authority changed, or a text with an amount the article never uses;
+  consequence, the key with one amount or authority changed, the fine of another kind of cargo, or a text with
+  an amount the article never uses; a conduct read from an article the rule points at (违反本条例第N条规定的)
+  is read from that article, which the item cites after the penalty article;
+- deadlines (判断 on the day an actor acted, quiz.generation.deadlines): the article sets that actor, event and
+  act one limit, the day is well inside it (true) or well past it (false, and only where the article allows
+  no extension);
 - 简答/案例分析: every key point is supported by the article.
 """
 

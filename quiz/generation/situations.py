@@ -5,6 +5,12 @@ or ``有下列行为之一的，由<authority><consequence>：（一）<conduct>
 款 of an article's text into ``Rule`` (the conducts it covers, the authority, the consequence) and its
 ``Branch`` es when the consequence depends on an amount (违法所得十万元以上的… / 不足十万元的… / 没有违法所得的…).
 
+Also read (issue 15): the authority first (交通运输主管部门对危险货物承运人违反本办法第七条，…的，应当…), a bare
+reference whose conduct is read from the article it points at (违反本条例第二十二条规定的, quiz.generation.conducts),
+a list whose party follows it (有下列行为之一的人员，由…), and a fine split by kind of cargo (one Rule per kind,
+``exclusive`` of the other kinds' fines). A conduct is also told shorter where its structure allows: one
+，或者-part, one of several parties (quiz.generation.conducts).
+
 A situation states one conduct as a case met on duty and, for a bracketed rule, an amount of 违法所得 that
 falls in exactly one bracket. ``case_value`` reads that amount back from a stem, ``selected`` names the
 branches it falls in: the generators and the key check (quiz.generation.checks) both re-read the cited
