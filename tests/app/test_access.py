@@ -140,6 +140,8 @@ def test_officers_get_no_admin_panel_and_a_new_exam_is_the_creators_units(site: 
     assert fns["do_create"](None, token, "偷建西区考试", "", "", 1, WEST, *form)[-1] == gr.skip()
     made = {e.title: e.unit for e in site.exams.list_exams()}
     assert made.get("东区补考") == EAST and "偷建西区考试" not in made
+    assert fns["keep"](None, token, ["1"]) == (gr.skip(), gr.skip(), gr.skip()), "the knowledge base is the city's"
+    assert audited(site.accounts, "kb_review") == []
     admin = signed_in(site.accounts, ADMIN_LOGIN, ADMIN_PASSWORD)
     fns["do_create"](None, admin, "西区补考", "", "", 1, WEST, *form)
     fns["do_create"](None, admin, "全市考试", "", "", 1, "", *form)
