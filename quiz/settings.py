@@ -23,6 +23,10 @@ class QuizSettings(StrictModel):
         description="At most this many language-model calls per generation run of 简答/案例分析 questions "
         "(the model configured under chat.llm); a run that has made them stops asking.",
     )
+    calibration_min_answers: int = Field(
+        30, ge=2, description="`xuefa bank calibrate` sets a question's difficulty from its facility, and flags it "
+        "when its discrimination is negative, once it has this many answers (practice first answers and exams).",
+    )
     exam_allow_drafts: bool = Field(
         False, description="Exams may use draft (not yet approved) questions; a blueprint's allow_drafts overrides."
     )

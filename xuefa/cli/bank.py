@@ -167,3 +167,41 @@ def bank_recheck(ctx: click.Context) -> None:
         waiting = services.bank.count(QuestionFilter(needs_review=True))
     click.echo(f"{len(flagged)} questions newly flagged for review; {waiting} await review "
                "(`xuefa bank list --review`)")
+
+
+@bank.command("calibrate")
+@click.option("--min-answers", type=click.IntRange(min=2), default=None,
+              help="Answers a question needs before its difficulty is set from them (default: quiz.calibration_min_answers).")
+@click.option("--json", "as_json", is_flag=True, help="Print every answered question's evidence and the changes, as JSON.")
+@click.pass_context
+def bank_calibrate(ctx: click.Context, min_answers: int | None, as_json: bool) -> None:
+    """Set difficulty from how officers answered (practice first answers and exams): facility 80%+ → 1,
+    50–80% → 2, under 50% → 3; flag questions whose discrimination is negative for review."""
+    from quiz.exam.evidence import calibrate
+
+    settings = settings_of(ctx)
+    with question_bank(settings) as store:
+        result = calibrate(store, min_answers or settings.quiz.calibration_min_answers)
+    if as_json:
+        click.echo(json.dumps({
+            "min_answers": result.min_answers,
+            "calibrated": result.calibrated,
+            "evidence": [{"id": e.question_id, "answers": e.answers, "correct": e.correct,
+                          "facility": round(e.facility, 4),
+                          "discrimination": None if e.discrimination is None else round(e.discrimination, 4)}
+                         for e in result.evidence],
+            "changed": [{"id": c.question_id, "before": c.before, "after": c.after} for c in result.changed],
+            "flagged": [{"id": f.question_id, "reason": f.reason} for f in result.flagged],
+            "cleared": list(result.cleared),
+        }, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{len(result.evidence)} questions answered, {result.calibrated} with at least "
+               f"{result.min_answers} answers; difficulty changed for {len(result.changed)}")
+    for c in result.changed:
+        click.echo(f"{c.question_id:>6}  难度 {c.before} → {c.after}  (答对率 {c.evidence.facility:.0%}，"
+                   f"{c.evidence.answers} 人次)")
+    click.echo(f"{len(result.flagged)} questions newly flagged for review (negative discrimination)")
+    for f in result.flagged:
+        click.echo(f"{f.question_id:>6}  {f.reason}")
+    if result.cleared:
+        click.echo(f"{len(result.cleared)} flags lifted: {', '.join(map(str, result.cleared))}")
