@@ -202,11 +202,33 @@ def test_a_unit_admin_changes_its_first_password_and_sees_only_its_units_exam(
 
 
 def listed(v: Any) -> list[str]:
-    """The titles in the exam chooser (its options, opened and closed again)."""
+    """The titles in the exam chooser."""
+    return chooser_options(v, "#xf-exam-pick")
+
+
+def chooser_options(v: Any, selector: str) -> list[str]:
+    """The titles in a chooser (its options, opened and closed again)."""
     page = v.page
-    v.tap(page.locator("#xf-exam-pick input"))
+    v.tap(page.locator(f"{selector} input"))
     options = page.locator("ul[role=listbox] li")
     options.first.wait_for(timeout=UPDATE_MS)
     titles = [text.replace("✓", "").strip().split("（")[0] for text in options.all_inner_texts()]
     page.keyboard.press("Escape")
     return titles
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_a_unit_admin_hosts_only_its_units_contest(browser: Any, serve_app: Any, site: Site) -> None:
+    signed_in(site.accounts, "east", FIRST_PASSWORD)  # (the first password changed already)
+    with visit(browser, serve_app(site.services), "desktop") as v:
+        page = v.page
+        v.tap(page.locator("#xf-tab-contest-button"))
+        page.locator("#xc-login-account textarea").fill("east")
+        page.locator("#xc-password input").fill(NEW_PASSWORD)
+        v.tap(page.locator("#xc-login-btn"))
+        page.locator("#xc-status", has_text="东区知识竞赛").wait_for(timeout=UPDATE_MS)
+        assert chooser_options(v, "#xc-contest") == ["东区知识竞赛"], "another unit's contest is not listed"
+        v.shot("31-unit-admin-contest")
+        v.tap(page.locator("#xf-tab-exam-button"))  # the one sign-in opened the 考试 tab too
+        page.locator("#xf-exam-info", has_text="东区年度考试").wait_for(timeout=UPDATE_MS)
