@@ -1,7 +1,7 @@
 """Practice summaries kept beside the answers, so that a city report need not walk millions of answers.
 
-For each officer (``badge:<警号>``) the days' practice minutes (``PracticeDayRow``) and the checklist items'
-first mastery (``MasteredRow``) are stored with what they were computed from (``PracticeUserRow``: the
+For each officer (``badge:<警号>``) the days' practice minutes (``PracticeDayRow``), the months' practice
+学时 (``PracticeMonthRow``) and the checklist items' first mastery (``MasteredRow``) are stored with what they were computed from (``PracticeUserRow``: the
 count and last id of the officer's answers, and the parameters). ``refresh`` compares that with the answers
 now stored (one pass over the user index, counting) and computes again the officers whose answers changed —
 new answers, answers adopted from an anonymous id, answers deleted — or whose parameters changed (a rule of
@@ -17,15 +17,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Integer,
-    Numeric,
-    case,
     cast,
     delete,
     func,
     insert,
-    literal,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +32,7 @@ from quiz.hours import credits
 from quiz.hours.credits import BADGE, Officers, PracticeDay
 from quiz.hours.models import Entry, Source
 from quiz.hours.rules import HoursRules
-from quiz.hours.tables import MasteredRow, PracticeDayRow, PracticeUserRow
+from quiz.hours.tables import MasteredRow, PracticeDayRow, PracticeMonthRow, PracticeUserRow
 
 CHUNK = 200
 FULL_SCAN = 500
@@ -48,16 +44,19 @@ FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 class Params:
     gap_cap_minutes: float
     first_minutes: float
+    minutes_per_hour: float
+    daily_cap: float
     utc_offset_hours: int
     mastered_accuracy: float
 
     @classmethod
     def of(cls, rules: HoursRules, mastered_accuracy: float) -> Params:
-        return cls(rules.practice_gap_cap_minutes, rules.practice_first_minutes, rules.utc_offset_hours,
-                   mastered_accuracy)
+        return cls(rules.practice_gap_cap_minutes, rules.practice_first_minutes, rules.minutes_per_hour,
+                   rules.practice_daily_cap, rules.utc_offset_hours, mastered_accuracy)
 
     def key(self) -> str:
-        return f"{self.gap_cap_minutes:g}|{self.first_minutes:g}|{self.utc_offset_hours}|{self.mastered_accuracy:g}"
+        return "|".join(f"{v:g}" for v in (self.gap_cap_minutes, self.first_minutes, self.minutes_per_hour,
+                                            self.daily_cap, self.utc_offset_hours, self.mastered_accuracy))
 
 
 def _stale(s: Session, officers: Officers, params: Params) -> tuple[list[str], list[str], dict[str, tuple[int, int]]]:
@@ -107,11 +106,13 @@ def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy
             mastered = {o: mastered_of[o] for o in ids if o in mastered_of}
         try:
             s.execute(delete(PracticeDayRow).where(PracticeDayRow.officer_id.in_(ids)))
+            s.execute(delete(PracticeMonthRow).where(PracticeMonthRow.officer_id.in_(ids)))
             s.execute(delete(MasteredRow).where(MasteredRow.officer_id.in_(ids)))
             s.execute(delete(PracticeUserRow).where(PracticeUserRow.user_id.in_(users)))
             rows: list[tuple[Any, list[dict[str, Any]]]] = [
                 (PracticeDayRow, [{"officer_id": d.officer_id, "day": d.day, "minutes": d.minutes,
                                    "answers": d.answers} for d in days]),
+                (PracticeMonthRow, months(days, rules)),
                 (MasteredRow, [{"officer_id": o, "item": item, "mastered_at": at,
                                 "day": credits.local_day(at, rules.utc_offset_hours)}
                                for o, items in mastered.items() for item, at in items.items()]),
@@ -146,10 +147,13 @@ def first_mastered(s: Session, officers: Officers) -> dict[str, dict[str, dateti
     return out
 
 
-def _month(column: Any, dialect: str) -> ColumnElement[Any]:
-    if dialect == "sqlite":
-        return cast(func.strftime("%m", column), Integer)
-    return cast(func.extract("month", column), Integer)
+def months(days: list[PracticeDay], rules: HoursRules) -> list[dict[str, Any]]:
+    """The rows of ``PracticeMonthRow`` for these days."""
+    totals: dict[tuple[str, int, int], float] = {}
+    for d in days:
+        key = (d.officer_id, d.day.year, d.day.month)
+        totals[key] = totals.get(key, 0.0) + credits.practice_hours(d.minutes, rules)
+    return [{"officer_id": o, "year": y, "month": m, "hours": round(h, 2)} for (o, y, m), h in totals.items()]
 
 
 def practice_by_month(s: Session, officers: Officers, year: int, rules: HoursRules) -> list[Entry]:
@@ -157,16 +161,18 @@ def practice_by_month(s: Session, officers: Officers, year: int, rules: HoursRul
     one entry a month dated its first day: what the unit and city reports need, without a row a day."""
     if rules.practice_daily_cap <= 0:
         return []
-    month = _month(PracticeDayRow.day, s.get_bind().dialect.name)
-    per_day = PracticeDayRow.minutes / rules.minutes_per_hour
-    capped = case((per_day > rules.practice_daily_cap, literal(rules.practice_daily_cap, Float)), else_=per_day)
-    stmt = (select(PracticeDayRow.officer_id, month, func.sum(func.round(cast(capped, Numeric), 2)))
-            .where(PracticeDayRow.day >= date(year, 1, 1), PracticeDayRow.day < date(year + 1, 1, 1))
-            .group_by(PracticeDayRow.officer_id, month))
+    stmt = select(PracticeMonthRow.officer_id, PracticeMonthRow.month, PracticeMonthRow.hours).where(
+        PracticeMonthRow.year == year)
     if officers is not None:
-        stmt = stmt.where(PracticeDayRow.officer_id.in_(list(officers)))
-    return [Entry(o, date(year, int(m), 1), Source.PRACTICE, "在线练习（本月合计）", round(float(h or 0), 2))
+        stmt = stmt.where(PracticeMonthRow.officer_id.in_(list(officers)))
+    return [Entry(o, date(year, m, 1), Source.PRACTICE, "在线练习（本月合计）", h)
             for o, m, h in s.execute(stmt).tuples()]
+
+
+def _month(column: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        return cast(func.strftime("%m", column), Integer)
+    return cast(func.extract("month", column), Integer)
 
 
 def mastered_by_month(s: Session, officers: Officers, year: int, rules: HoursRules) -> list[Entry]:

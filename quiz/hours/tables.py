@@ -54,8 +54,8 @@ class AttendanceRow(Base):
 
 class PracticeUserRow(Base):
     """What the practice summaries of one user were computed from: their answers' count and last id, and the
-    parameters (gap cap, first answer's minutes, time zone, mastery threshold). A user whose answers or the
-    parameters differ is computed again (``quiz.hours.summaries``)."""
+    parameters (gap cap, first answer's minutes, a 学时's minutes, the daily cap, time zone, mastery
+    threshold). A user whose answers or the parameters differ is computed again (``quiz.hours.summaries``)."""
 
     __tablename__ = "hours_practice_users"
 
@@ -85,3 +85,14 @@ class MasteredRow(Base):
     item: Mapped[str] = mapped_column(String(300), primary_key=True)
     mastered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     day: Mapped[date] = mapped_column(Date, index=True)  # mastered_at's day in the officers' time zone
+
+
+class PracticeMonthRow(Base):
+    """One officer's practice 学时 in one month: each day's minutes in 学时, capped and rounded, summed."""
+
+    __tablename__ = "hours_practice_months"
+
+    officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
