@@ -414,11 +414,13 @@ class ExamService:
         path.write_bytes(data)
         return path
 
-    def audit(self, exam_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
-        """Newest first: the exam's entries and those tied to no exam (unknown codes, forged tokens)."""
+    def audit(self, exam_id: int | None = None, limit: int = 200, unbound: bool = True) -> list[AuditEntry]:
+        """Newest first: the exam's entries and, with ``unbound``, those tied to no exam (unknown codes, forged
+        tokens: they may name anyone, so only the city's view should show them)."""
         stmt = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if exam_id is not None:
-            stmt = stmt.where(or_(AuditRow.exam_id == exam_id, AuditRow.exam_id.is_(None)))
+            stmt = stmt.where(or_(AuditRow.exam_id == exam_id, AuditRow.exam_id.is_(None)) if unbound
+                              else AuditRow.exam_id == exam_id)
         with self._session() as s:
             return [AuditEntry(r.id, as_utc(r.at), r.exam_id, r.officer_id, r.action, r.message, r.client)
                     for r in s.scalars(stmt)]

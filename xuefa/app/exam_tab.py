@@ -217,10 +217,11 @@ def report_summary(report: ExamReport) -> str:
             f"最高 {report.highest:g} · 最低 {report.lowest:g} · 合格线 {report.pass_mark:g} 分 · 合格率 {rate}</p>")
 
 
-def audit_frame(exams: ExamService, exam_id: int | None) -> pd.DataFrame:
+def audit_frame(exams: ExamService, exam_id: int | None, unbound: bool = True) -> pd.DataFrame:
+    """``unbound``: with the entries tied to no exam (the city administrator's view only)."""
     return pd.DataFrame(
         [[china_time(a.at), a.officer_id, ACTION_NAMES.get(a.action, a.action), a.message, a.client]
-         for a in exams.audit(exam_id)],
+         for a in exams.audit(exam_id, unbound=unbound)],
         columns=AUDIT_COLUMNS,
     )
 
@@ -597,7 +598,7 @@ def wire_results(ui: Layout, exams: ExamService, gate: Gate) -> None:
             require(admin.actor, "")  # every exam's log: the city administrator's
         gate.record(admin, AdminAction.EXAM_AUDIT, f"考试 {eid}" if eid else "全部考试",
                     unit=exams.owner(eid) if eid else "")
-        return audit_frame(exams, eid)
+        return audit_frame(exams, eid, unbound=admin.actor.scope.all_units)
 
     gate.on(ui.audit_button.click, do_audit, [ui.manage.exam], [ui.audit], **PRIVATE)
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from quiz.bank.store import QuestionBank
+from quiz.exam.models import AuditAction
 from quiz.exam.service import ExamService
 from quiz.people.access import NOT_YOURS, owner_for, require, require_admin
 from quiz.people.models import AccessDenied, Actor, Role, Scope
@@ -71,3 +72,15 @@ def test_an_older_database_without_the_unit_column_opens_and_its_exams_are_the_c
     assert reopened.list_exams(EAST.scope) == [] and reopened.owner(old.id) == ""
     newer = reopened.create_exam("新考试", HAND_BLUEPRINT, unit="东区大队")
     assert [e.id for e in reopened.list_exams(EAST.scope)] == [newer.id]
+
+
+def test_a_units_view_of_its_exams_log_leaves_out_the_entries_tied_to_no_exam(hand_exams: ExamService) -> None:
+    east = hand_exams.create_exam("东区考试", HAND_BLUEPRINT, unit="东区大队")
+    hand_exams.log_audit(east.id, "100001", AuditAction.LOGIN, "东区考生登录")
+    hand_exams.log_audit(None, "200002", AuditAction.LOGIN_UNKNOWN_CODE, "西区考生输错考试码")
+
+    def examinees(unbound: bool) -> set[str]:
+        return {a.officer_id for a in hand_exams.audit(east.id, unbound=unbound)} - {""}
+
+    assert examinees(True) == {"100001", "200002"}, "the city's view"
+    assert examinees(False) == {"100001"}
