@@ -38,6 +38,15 @@ from quiz.generation.terms import find_authorities
 from quiz.quantities import find_quantities
 from quiz.text import normalize, strip_marker, trim_end
 
+SITUATION_MARK = ".situation"
+"""Generators of situation items are named ``<type>.situation[.<kind>]`` (stored as ``Question.generator``)."""
+
+
+def is_situation(generator: str) -> bool:
+    """A question made as a case met on duty (an application item), by the generator that made it."""
+    return SITUATION_MARK in generator
+
+
 _PENALTY = re.compile(r"罚款|没收|吊销|责令|警告(?!标志)|暂扣|拘留|停业|取缔|撤销")
 _VIOLATION_LEAD = re.compile(
     r"^(?:违反(?:本(?:法|规定|办法|条例|细则)|《[^》]{2,30}》|法律[^，]{0,12}规定)(?:第[零一二三四五六七八九十百千]+条(?:第[一二三四五六七八九十]+款)?"
