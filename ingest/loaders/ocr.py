@@ -18,7 +18,8 @@ wheel: nothing is downloaded), imported only when a page needs it. A page image 
    an article number that breaks the sequence only by a look-alike (第十—条 after 第十条 → 第十一条) or
    by a numeral one stroke off between two articles that agree (第三十四条 between 第二十三条 and
    第二十五条), item markers in a run of items (一 警告 → （一）警告), an item's final ， or ： before
-   the next item (→ ；), 千 read as 干 or 于 in an amount (一干元), half-width punctuation in Chinese
+   the next item (→ ；), a gap between Chinese characters in an article's text (a lost ，), 千 read as 干
+   or 于 in an amount (一干元), half-width punctuation in Chinese
    text, 《》 and 〈〉 pairs around a title, a clause left without its final 。.
 
 Every page's time is logged (``ingest.ocr``) as it is read; the document's records are marked as OCR
@@ -539,6 +540,19 @@ _AMOUNT_THOUSAND = re.compile(r"(?<=[一二两三四五六七八九十])[干于]
 """千 in an amount (一千元, 五千万元) read as 干 or 于."""
 
 
+_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def _fix_gaps(paragraph: str) -> str:
+    """In an article's or an item's text, a gap between two Chinese characters is a ， the recogniser lost (a
+    faint or speckled mark read as nothing); the space after the article's number stays."""
+    article = _ARTICLE_AT_START.match(paragraph)
+    if not article and not _CLEAN_ITEM.match(paragraph):
+        return paragraph
+    head = article.end() + 1 if article else 0
+    return paragraph[:head] + _GAP.sub("，", paragraph[head:])
+
+
 def _fix_item_ends(paragraphs: list[str]) -> list[str]:
     """An item the next item follows (（三） after （二）) ends in ；: a final ， or ： is one misread."""
     out = list(paragraphs)
@@ -557,6 +571,7 @@ def mend(text: str) -> str:
     paragraphs = _fix_article_numbers(paragraphs)
     paragraphs = _fix_items(paragraphs)
     paragraphs = _fix_item_ends(paragraphs)
+    paragraphs = [_fix_gaps(p) for p in paragraphs]
     paragraphs = _fix_clause_ends(paragraphs)
     return "\n".join(paragraphs)
 

@@ -273,7 +273,7 @@ def test_mend_leaves_latin_and_numbers_alone() -> None:
     assert mend(text) == "第一条 本办法自2021年1月1日起施行，参照GB 1589-2016 （货车） 标准， 见 www.mot.gov.cn."
 
 
-def test_mend_fixes_item_ends_amounts_and_a_numeral_one_stroke_off() -> None:
+def test_mend_fixes_item_ends_gaps_amounts_and_a_numeral_one_stroke_off() -> None:
     text = "\n".join([
         "第二十三条 查封、扣押限于涉案的场所。",
         "第三十四条 行政机关决定实施查封、扣押的，应当载明下列事项：",
@@ -281,7 +281,8 @@ def test_mend_fixes_item_ends_amounts_and_a_numeral_one_stroke_off() -> None:
         "（二）查封、扣押的理由：",
         "（三）申请行政复议的途径。",
         "第二十五条 处一干元以上二于元以下罚款，他于元旦前改正。",
-        "第二十七条 这一条前后没有两边一致的序号。",
+        "第二十七条 这一条前后没有两边一致的序号 逾期不改正的 处罚款。",
+        "第三章 法律责任",
     ])
     assert mend(text).split("\n") == [
         "第二十三条 查封、扣押限于涉案的场所。",
@@ -290,7 +291,8 @@ def test_mend_fixes_item_ends_amounts_and_a_numeral_one_stroke_off() -> None:
         "（二）查封、扣押的理由；",
         "（三）申请行政复议的途径。",
         "第二十五条 处一千元以上二千元以下罚款，他于元旦前改正。",
-        "第二十七条 这一条前后没有两边一致的序号。",
+        "第二十七条 这一条前后没有两边一致的序号，逾期不改正的，处罚款。",
+        "第三章 法律责任",
     ]
 
 
