@@ -12,17 +12,22 @@ from typing import Any
 import gradio as gr
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from kb.base import KnowledgeBase
+from quiz.db import AttemptRow
 from quiz.hours.activities import ActivityImportError
-from quiz.hours.models import ActivityDraft, ActivityKind
+from quiz.hours.models import ActivityDraft, ActivityKind, Source
 from quiz.hours.rules import RulesError
 from quiz.people.accounts import Accounts
 from quiz.people.models import Role
+from tests.app.browser import visit
 from tests.app.conftest import ADMIN_PASSWORD
 from tests.app.hours_site import (
     ACTIVITY_HEADER,
     EAST,
+    FIRST_PASSWORD,
+    NEW_PASSWORD,
     WEST,
     HandClock,
     HoursSite,
@@ -30,6 +35,7 @@ from tests.app.hours_site import (
     signed_in,
     write_sheet,
 )
+from tests.app.test_practice import answer_current, open_practice
 from xuefa.app.hours_html import city_report_html, officer_year_html, problems_html, unit_report_html
 from xuefa.app.rules_form import LABELS, rules_from_form, rules_values
 from xuefa.app.state import Services
@@ -135,7 +141,7 @@ def test_a_refused_sheet_and_the_rules_form(site: HoursSite, tmp_path: Path) -> 
 
 def handlers(services: Services) -> dict[str, Any]:
     demo = build_app(services)
-    return {f.name: f.fn for f in demo.fns.values()}
+    return {str(f.name): f.fn for f in demo.fns.values()}
 
 
 def test_a_unit_admin_is_refused_another_units_report_files_and_the_rules(site: HoursSite, tmp_path: Path) -> None:
@@ -169,3 +175,134 @@ def test_a_unit_admin_is_refused_another_units_report_files_and_the_rules(site: 
     assert fns["show_unit_hours"](None, officer, EAST, 2026)[-1] == "", "an officer's token opens no admin panel"
     audit = [(e.login, e.action) for e in site.accounts.audit(Accounts.system_actor()) if e.action.startswith("hours")]
     assert audit == [("admin", "hours.set_rules"), ("east", "hours.export_xlsx")]
+
+
+# in a real browser ------------------------------------------------------------------------------------------------
+
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+                         "device_scale_factor": 2}
+UPDATE_MS = 30_000
+
+
+def sign_in(v: Any, login: str, password: str, change_to: str = "") -> None:
+    """Sign in through the 学时 tab's form; ``change_to``: the first password is changed to it."""
+    page = v.page
+    v.tap(page.get_by_role("tab", name="学时"))
+    page.locator("#xf-hours-login-account textarea").fill(login)
+    page.locator("#xf-hours-password input").fill(password)
+    v.tap(page.locator("#xf-hours-login-btn"))
+    if change_to:
+        page.locator("#xf-hours-login-change").wait_for(timeout=UPDATE_MS)
+        page.locator("#xf-hours-login-old input").fill(password)
+        page.locator("#xf-hours-login-new input").fill(change_to)
+        page.locator("#xf-hours-login-again input").fill(change_to)
+        v.tap(page.locator("#xf-hours-login-save"))
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_an_officer_on_a_phone_signs_in_sees_the_year_and_practice_counts(
+    browser: Any, serve_app: Any, app_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    site = make_site(app_kb, tmp_path)
+    year = site.hours.today().year
+    with visit(browser, serve_app(site.services), "phone-390", **PHONE) as v:
+        page = v.page
+        open_practice(v)
+        v.tap(page.locator("#xf-p-start"))
+        page.locator("#xf-p-question .xf-pq-stem").wait_for(timeout=60_000)
+        answer_current(v, site.bank, right=True)  # anonymous, before signing in
+
+        sign_in(v, "100001", FIRST_PASSWORD, change_to=NEW_PASSWORD)
+        page.locator("#xf-hours-officer").wait_for(timeout=UPDATE_MS)
+        assert "/ 60 学时" in page.locator("#xf-hours-total").inner_text()
+        assert page.locator("#xf-hours-officer .xf-cols .xf-col").count() == 12, "a column a month"
+        assert page.locator("#xf-hours-officer .xf-progress").is_visible()
+        v.no_horizontal_scroll()
+
+        v.tap(page.get_by_role("tab", name="练习"))
+        page.locator("#xf-p-who", has_text="警号 100001").wait_for(timeout=UPDATE_MS)
+        v.tap(page.locator("#xf-p-next"))
+        page.locator("#xf-p-question", has_text="第 2 / 5 题").wait_for(timeout=UPDATE_MS)
+        answer_current(v, site.bank, right=False)  # signed in
+
+        v.tap(page.get_by_role("tab", name="学时"))
+        practice_row = page.locator("#xf-hours-officer .xf-hbar-row", has_text="在线练习")
+        practice_row.locator(".xf-hbar-value:not(:text-is('0'))").wait_for(timeout=UPDATE_MS)
+        v.no_horizontal_scroll()
+        v.shot("40-hours-officer", full_page=True)
+    with site.bank.session() as s:
+        users = [user for (user,) in s.execute(select(AttemptRow.user_id))]
+    assert users == ["badge:100001", "badge:100001"], "the anonymous answer adopted, the next one under the 警号"
+    assert site.hours.officer_year("100001", year).by_source[Source.PRACTICE] > 0
+    site.close()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_a_unit_admin_imports_activities_and_the_city_admin_sees_the_units_and_changes_a_rule(
+    browser: Any, serve_app: Any, app_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    site = make_site(app_kb, tmp_path)
+    signed_in(site.accounts, "east")  # its first password changed already
+    year = site.hours.today().year
+    day = f"{year}-{site.hours.today().month:02d}-01"
+    bad = write_sheet(tmp_path / "东区活动-有误.xlsx", ACTIVITY_HEADER, [
+        ["100001", "张三", "讲座", "行政强制法讲座", day, 3, "签到表", ""],
+        ["999999", "", "讲座", "行政强制法讲座", day, 3, "", ""],
+        ["100002", "李四", "讲座", "行政强制法讲座", day, -5, "", ""],
+    ])
+    good = write_sheet(tmp_path / "东区活动.xlsx", ACTIVITY_HEADER, [
+        ["100001", "张三", "讲座", "行政强制法讲座", day, 3, "签到表", ""],
+        ["100002", "李四", "讲座", "行政强制法讲座", day, 3, "签到表", ""],
+    ])
+    url = serve_app(site.services)
+    with visit(browser, url, "desktop") as v:
+        page = v.page
+        sign_in(v, "east", NEW_PASSWORD)
+        report = page.locator('#xf-hours-unit[data-unit="东区大队"]')
+        report.wait_for(timeout=UPDATE_MS)
+        assert not page.locator("#xf-hours-city-panel").is_visible(), "no city report for a unit administrator"
+        assert WEST not in page.locator("#xf-hours-admin").inner_text(), "another unit is nowhere on the page"
+        page.locator("#xf-hours-sheet input[type=file]").set_input_files(str(bad))
+        page.locator("#xf-hours-sheet", has_text=bad.name).wait_for(timeout=60_000)
+        v.tap(page.locator("#xf-hours-load"))
+        refused = page.locator("#xf-hours-loaded .xf-refused")
+        refused.wait_for(timeout=UPDATE_MS)
+        assert "第 3 行：警号 999999 没有账号" in refused.inner_text()
+        assert "第 4 行：学时 -5 应大于 0" in refused.inner_text()
+        assert site.hours.officer_year("100001", year).total == 0, "nothing stored from a sheet with a bad row"
+        page.locator("#xf-hours-sheet input[type=file]").wait_for(state="attached", timeout=UPDATE_MS)
+        v.shot("41-hours-unit-refused", full_page=True)
+
+        page.locator("#xf-hours-sheet input[type=file]").set_input_files(str(good))
+        page.locator("#xf-hours-sheet", has_text=good.name).wait_for(timeout=60_000)
+        v.tap(page.locator("#xf-hours-load"))
+        page.locator("#xf-hours-loaded", has_text="已导入 1 项活动，2 人次").wait_for(timeout=UPDATE_MS)
+        row = page.locator("#xf-hours-unit tr", has_text="张三")
+        row.locator("td.xf-num b", has_text="3").wait_for(timeout=UPDATE_MS)
+        assert site.hours.officer_year("100001", year).total == 3
+        v.tap(page.locator("#xf-hours-xlsx"))
+        link = page.locator("#xf-hours-download a").first
+        link.wait_for(timeout=UPDATE_MS)
+        assert page.request.get(link.get_attribute("href")).body()[:2] == b"PK", "an XLSX (zip) file downloads"
+        v.shot("42-hours-unit", full_page=True)
+        v.tap(page.locator("#xf-hours-admin-logout"))
+        page.locator("#xf-hours-login-fields").wait_for(timeout=UPDATE_MS)
+
+        sign_in(v, "admin", ADMIN_PASSWORD)
+        city = page.locator("#xf-hours-city")
+        city.wait_for(timeout=UPDATE_MS)
+        assert city.locator(".xf-hbar-row").count() == 2, "the units side by side"
+        assert EAST in city.inner_text() and WEST in city.inner_text()
+        v.tap(page.locator("#xf-hours-rules").get_by_text("学时规则（市级管理员）"))
+        page.locator("#xf-rule-exam-hours input").fill("3")
+        v.tap(page.locator("#xf-hours-save-rules"))
+        page.locator("#xf-hours-rules-note", has_text=f"{year} 年学时规则已保存").wait_for(timeout=UPDATE_MS)
+        v.shot("43-hours-city", full_page=True)
+    assert site.hours.rules(year).exam_hours == 3
+    entries = [(e.login, e.action, e.client) for e in site.accounts.audit(Accounts.system_actor())
+               if e.action.startswith("hours.")]
+    assert entries == [("admin", "hours.set_rules", "127.0.0.1"), ("east", "hours.export_xlsx", "127.0.0.1"),
+                       ("east", "hours.import_activities", "127.0.0.1")]
+    site.close()

@@ -136,9 +136,10 @@ def panel_views(accounts: Accounts, actor: Actor, unit: str | None = None) -> tu
     """The units, the unit choices of the forms, the accounts and the audit."""
     units = accounts.units(actor.scope)
     names = [u.name for u in units]
-    parents = names if not actor.scope.all_units else [("（顶级单位）", ""), *names]
+    parents: list[str | tuple[str, str]] = list(names) if not actor.scope.all_units else [("（顶级单位）", ""), *names]
+    top = "" if actor.scope.all_units else (names[0] if names else None)
     chosen = unit if unit in names else ALL_UNITS
-    return (units_html(units), gr.update(choices=parents, value=parents[0] if parents else None),
+    return (units_html(units), gr.update(choices=parents, value=top),
             gr.update(choices=[ALL_UNITS, *names], value=chosen), listing_of(accounts, actor, chosen),
             gr.update(choices=role_choices(actor), value=Role.OFFICER.value),
             gr.update(choices=names, value=actor.unit if actor.unit in names else (names[0] if names else None)),
@@ -244,8 +245,8 @@ def wire_roster(tab: AccountsTab, accounts: Accounts, gate: Gate, limits: Any) -
             result = accounts.import_roster(actor, Path(path), limits, bool(create_units), client=client_of(request))
         except RosterImportError as exc:
             problems = [(p.row, p.reason) for p in exc.problems]
-            head = f"整份名单未导入（{len(problems)} 行有问题）" if problems else str(exc)
-            yield problems_html(exc.file, problems, head), gr.skip(), *skips, gr.skip()
+            head = f"整份名单未导入（{len(problems)} 行有问题），请改正后重新选择文件" if problems else str(exc)
+            yield problems_html(exc.file, problems, head), gr.update(value=None), *skips, gr.skip()
             return
         except (AccountError, AccessDenied) as exc:
             yield error_html(str(exc)), gr.skip(), *skips, gr.skip()

@@ -66,9 +66,10 @@ def row_bars(rows: Sequence[tuple[str, float, str]], scale: float, label: str, m
 
 
 def column_chart(columns: Sequence[tuple[str, float]], label: str, unit: str = "学时",
-                 marks: Sequence[float] | None = None) -> str:
-    """A column chart: (name, value) per column; ``marks``: a level per column (where one should be)."""
-    top = max([v for _, v in columns] + list(marks or ()) + [1e-9])
+                 marks: Sequence[float] | None = None, floor: float = 1e-9) -> str:
+    """A column chart: (name, value) per column; ``marks``: a level per column (where one should be);
+    ``floor``: the least value the full height stands for (a few minutes of practice is no full column)."""
+    top = max([v for _, v in columns] + list(marks or ()) + [floor])
     cells = []
     for i, (name, value) in enumerate(columns):
         mark = (f'<i class="xf-level" style="bottom:{share(marks[i], top):.1f}%"></i>'
@@ -134,7 +135,7 @@ def officer_year_html(year: OfficerYear) -> str:
             f"{progress_bar(year.total, year.target)}</div>")
     sources = [(s.label, year.by_source.get(s, 0.0), hours_text(year.by_source.get(s, 0.0))) for s in Source]
     by_source = row_bars(sources, max(year.target, year.total), "按来源的学时")
-    by_month = column_chart(list(zip(MONTHS, year.by_month, strict=True)), "各月学时")
+    by_month = column_chart(list(zip(MONTHS, year.by_month, strict=True)), "各月学时", floor=year.target / 12)
     return (f'<div class="xf-hours" id="xf-hours-officer">{head}'
             + section("下一步", next_steps_html(year.next))
             + section("按来源", by_source)

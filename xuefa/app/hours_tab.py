@@ -129,12 +129,26 @@ def layout_officer(years: list[int]) -> OfficerView:
     return OfficerView(column, year, refresh, report, logout)
 
 
+def layout_city() -> tuple[gr.Column, gr.HTML, list[Any], gr.Button, gr.HTML]:
+    """The city administrator's part: the units side by side, and the rules."""
+    with gr.Column(visible=False, elem_id="xf-hours-city-panel") as city:
+        city_report = html_block(elem_id="xf-hours-city-view")
+        with gr.Accordion("学时规则（市级管理员）", open=False, elem_id="xf-hours-rules"):
+            html_block('<p class="xf-hint">修改的是所选年度的规则，保存后各报表立即按新规则计算。</p>')
+            with gr.Row(elem_classes=["xf-rules"]):
+                rules = layout_rules()
+            save_rules = gr.Button("保存规则", variant="primary", elem_id="xf-hours-save-rules")
+            rules_note = html_block(elem_id="xf-hours-rules-note")
+    return city, city_report, rules, save_rules, rules_note
+
+
 def layout_admin(years: list[int]) -> AdminView:
     with gr.Column(visible=False, elem_classes=["xf-panel", "xf-wide"], elem_id="xf-hours-admin") as column:
         with gr.Row(equal_height=True):
             unit = gr.Dropdown([], label="单位", elem_id="xf-hours-unit", scale=3)
             year = gr.Dropdown(years, value=years[0], label="年度", elem_id="xf-hours-admin-year", scale=1)
             show = gr.Button("查看", variant="primary", elem_id="xf-hours-show", scale=1, min_width=100)
+        city, city_report, rules, save_rules, rules_note = layout_city()
         report = html_block(elem_id="xf-hours-report")
         with gr.Accordion("导入线下活动记录", open=True, elem_id="xf-hours-import"):
             html_block(SHEET_HINT)
@@ -146,14 +160,6 @@ def layout_admin(years: list[int]) -> AdminView:
             pdf = gr.Button("单位学时汇总（PDF）", elem_id="xf-hours-pdf")
             docx = gr.Button("年度培训计划（DOCX）", elem_id="xf-hours-docx")
         download = gr.File(label="下载", visible=False, interactive=False, elem_id="xf-hours-download")
-        with gr.Column(visible=False, elem_id="xf-hours-city-panel") as city:
-            city_report = html_block(elem_id="xf-hours-city-view")
-            with gr.Accordion("学时规则（市级管理员）", open=False, elem_id="xf-hours-rules"):
-                html_block('<p class="xf-hint">修改的是所选年度的规则，保存后各报表立即按新规则计算。</p>')
-                with gr.Row(elem_classes=["xf-rules"]):
-                    rules = layout_rules()
-                save_rules = gr.Button("保存规则", variant="primary", elem_id="xf-hours-save-rules")
-                rules_note = html_block(elem_id="xf-hours-rules-note")
         logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-hours-admin-logout")
     return AdminView(column, unit, year, show, report, sheet, load, loaded, xlsx, pdf, docx, download, city,
                      city_report, rules, save_rules, rules_note, logout)
@@ -207,21 +213,22 @@ def session_views(services: Services, hours: Hours, tab: HoursTab, token: str) -
     admin = actor is not None and actor.admin
     city = admin and actor is not None and actor.role is Role.CITY_ADMIN
     mine = officer_view(hours, actor, None) if officer and actor is not None else gr.skip()
+    cleared = ("", gr.update(value=None, visible=False), "", gr.update(value=None))  # the last account's messages
     if not admin or actor is None:
         return (*views, gr.update(visible=officer), mine, gr.update(visible=False), gr.skip(), gr.skip(),
-                gr.update(visible=False), gr.skip(), *[gr.skip()] * len(tab.admin.rules))
+                gr.update(visible=False), gr.skip(), *[gr.skip()] * len(tab.admin.rules), *cleared)
     units = admin_units(services, actor)
     first = actor.unit if actor.unit in units else (units[0] if units else None)
     report = unit_view(hours, actor, first, None) if first else error_html("还没有单位：请先在“账号”页添加单位。")
     rules = rules_values(hours.rules(hours.today().year)) if city else [gr.skip()] * len(tab.admin.rules)
     return (*views, gr.update(visible=False), mine, gr.update(visible=True), gr.update(choices=units, value=first),
-            report, gr.update(visible=city), city_view(hours, actor, None) if city else gr.skip(), *rules)
+            report, gr.update(visible=city), city_view(hours, actor, None) if city else gr.skip(), *rules, *cleared)
 
 
 def session_outputs(tab: HoursTab) -> list[Any]:
     a = tab.admin
     return [*tab.login.views, tab.officer.column, tab.officer.report, a.column, a.unit, a.report, a.city,
-            a.city_report, *a.rules]
+            a.city_report, *a.rules, a.loaded, a.download, a.rules_note, a.sheet]
 
 
 # wiring ---------------------------------------------------------------------------------------------------------
@@ -300,8 +307,8 @@ def wire_import(tab: HoursTab, services: Services, hours: Hours, gate: Gate) -> 
             activities, attendances = service.import_activities(actor, Path(path), services.ingest.limits)
         except ActivityImportError as exc:
             problems = [(p.row, p.reason) for p in exc.problems]
-            yield problems_html(exc.file_name, problems, f"未导入任何记录（{len(problems)} 处问题）"), \
-                gr.skip(), gr.skip(), gr.skip()
+            head = f"未导入任何记录（{len(problems)} 处问题），请改正后重新选择文件"
+            yield problems_html(exc.file_name, problems, head), gr.skip(), gr.update(value=None), gr.skip()
             return
         except (SheetError, AccessDenied) as exc:
             yield error_html(str(exc)), gr.skip(), gr.skip(), gr.skip()
