@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,7 +84,8 @@ class Accounts:
         self.settings = settings
         self.clock = clock
         self.bootstrap_password = bootstrap_password
-        self.passwords = Passwords()
+        self.passwords = Passwords(PasswordHasher(time_cost=settings.hash_time_cost,
+                                                  memory_cost=settings.hash_memory_kib))
         self._session = sessionmaker(engine, expire_on_commit=False)
 
     # -- who acts --------------------------------------------------------------------------------------------
