@@ -203,6 +203,13 @@ class Hours:
         return [*practice, *credits.exam_entries(s, officers, year, rules), *checklist,
                 *credits.activity_entries(s, officers, year, rules, self.pass_share)]
 
+    def refresh(self, year: int) -> int:
+        """Bring every officer's practice summaries up to date with ``year``'s rules (the reports do it for
+        the officers they read; run at night, it leaves them nothing to do); returns how many were computed."""
+        rules = self.rules(year)
+        with self.session() as s:
+            return summaries.refresh(s, None, rules, self.mastered_accuracy)
+
     def officer_year(self, officer_id: str, year: int) -> OfficerYear:
         """One officer's year against the target, and what counts next."""
         officer_id = normalize_id(officer_id)

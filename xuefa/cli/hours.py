@@ -119,6 +119,17 @@ def import_activities(ctx: click.Context, file: Path) -> None:
     click.echo(f"{file.name}: {activities} 项活动，{attendances} 人次")
 
 
+@hours.command("refresh")
+@click.option("--year", type=int, default=None, help="Default: this year.")
+@click.pass_context
+def refresh(ctx: click.Context, year: int | None) -> None:
+    """Compute the practice summaries of every officer whose answers changed (e.g. nightly, so that the
+    reports of the day find nothing to compute)."""
+    with hours_actions(ctx) as service:
+        computed = service.refresh(year or this_year(service))
+    click.echo(f"{computed} 名人员的练习学时已重新计算")
+
+
 @hours.command("rotation-exam")
 @click.argument("activity", type=int)
 @click.argument("exam", type=int)

@@ -40,6 +40,9 @@ def test_the_hours_commands(engine: Engine, database_url: str, tmp_path: Path) -
     bad = run(home, database_url, "set-rules", str(tmp_path / "bad.json"), "--year", "2026")
     assert bad.exit_code == 1 and "bad.json" in bad.output and "yearly_target" in bad.output
 
+    refreshed = run(home, database_url, "refresh", "--year", "2026")
+    assert refreshed.exit_code == 0 and refreshed.output.startswith("0 ")
+
     book = Workbook()
     book.active.append(["警号", "姓名", "活动类型", "活动名称", "日期", "学时"])  # type: ignore[union-attr]
     book.active.append(["A002", "李四", "旁听庭审", "旁听庭审", "2026-05-20", 4])  # type: ignore[union-attr]
