@@ -223,10 +223,12 @@ class Hours:
             entries = self._entries(s, [officer_id], year, rules, by_day=True)
             mastered = summaries.first_mastered(s, [officer_id]).get(officer_id, {})
             items = s.scalar(select(func.count()).select_from(ChecklistItemRow)) or 0
-            upcoming = [Upcoming(ActivityKind(k), t, d, 0.0) for k, t, d in s.execute(
-                select(ActivityRow.kind, ActivityRow.title, ActivityRow.starts_on)
+            upcoming = [Upcoming(ActivityKind(k), t, d, float(h or 0.0)) for k, t, d, h in s.execute(
+                select(ActivityRow.kind, ActivityRow.title, ActivityRow.starts_on, func.max(AttendanceRow.hours))
+                .outerjoin(AttendanceRow, AttendanceRow.activity_id == ActivityRow.id)
                 .where(ActivityRow.unit_id == directory.unit_ids.get(officer.unit, -1),
                        ActivityRow.starts_on >= today)
+                .group_by(ActivityRow.id, ActivityRow.kind, ActivityRow.title, ActivityRow.starts_on)
                 .order_by(ActivityRow.starts_on).limit(5)).tuples()]
         total = sum(e.hours for e in entries)
         practised_today = sum(e.hours for e in entries if e.source is Source.PRACTICE and e.day == today)

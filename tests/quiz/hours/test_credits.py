@@ -154,3 +154,12 @@ def credits_day(officer: str, day: date) -> object:
     from quiz.hours.credits import PracticeDay
 
     return PracticeDay(officer, day, 1 + 2 + 3, 3)
+
+
+def test_what_counts_next_names_the_units_activities_coming_up(hours: Hours) -> None:
+    hours.add_activity(CITY, ActivityDraft("一支队", ActivityKind.TRIAL, "旁听庭审", date(2026, 9, 3), 4.0, ("A001",)))
+    hours.add_activity(CITY, ActivityDraft("一支队", ActivityKind.LECTURE, "上半年讲座", date(2026, 3, 3), 2.0,
+                                           ("A001",)))
+    steps = hours.officer_year("A001", 2026).next
+    assert [(u.kind, u.day, u.hours) for u in steps.upcoming] == [(ActivityKind.TRIAL, date(2026, 9, 3), 4.0)]
+    assert steps.hours_to_go == 54.0 and steps.exam_hours == 2.0
