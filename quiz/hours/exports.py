@@ -151,7 +151,7 @@ def plan_docx(plan: Plan) -> bytes:
         if center:
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    paragraph(f"{plan.unit or '本单位'}{plan.year}年度学法培训计划", 16, True, True)
+    paragraph(f"{plan.unit or '全市'}{plan.year}年度学法培训计划", 16, True, True)
     paragraph(f"（于 {plan.file_by:%Y年%m月%d日} 前报法规处备案）", 10, center=True)
     paragraph("一、学时目标与计算办法", 12.5, True)
     for sentence in plan.counting:

@@ -66,3 +66,5 @@ def test_the_plan_docx_holds_the_activities_and_the_counting(hours: Hours) -> No
         assert kind in activities
     assert sum(a.startswith("领导学法") for a in activities) == 4
     assert ["轮训", "2027-04-13 至 2027-04-17", "30", "全体执法人员（分批）", "5 天，每天 6 学时"] in rows
+    city = Document(io.BytesIO(hours.plan_docx(CITY, 2027)))
+    assert city.paragraphs[0].text == "全市2027年度学法培训计划"
