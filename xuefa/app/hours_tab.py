@@ -144,11 +144,11 @@ def layout_city() -> tuple[gr.Column, gr.HTML, list[Any], gr.Button, gr.HTML]:
 
 def layout_admin(years: list[int]) -> AdminView:
     with gr.Column(visible=False, elem_classes=["xf-panel", "xf-wide"], elem_id="xf-hours-admin") as column:
+        city, city_report, rules, save_rules, rules_note = layout_city()
         with gr.Row(equal_height=True):
             unit = gr.Dropdown([], label="单位", elem_id="xf-hours-unit", scale=3)
             year = gr.Dropdown(years, value=years[0], label="年度", elem_id="xf-hours-admin-year", scale=1)
             show = gr.Button("查看", variant="primary", elem_id="xf-hours-show", scale=1, min_width=100)
-        city, city_report, rules, save_rules, rules_note = layout_city()
         report = html_block(elem_id="xf-hours-report")
         with gr.Accordion("导入线下活动记录", open=True, elem_id="xf-hours-import"):
             html_block(SHEET_HINT)
