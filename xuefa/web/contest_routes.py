@@ -32,7 +32,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from quiz.contest.model import BuzzOutcome, ContestError
 from quiz.contest.service import BuzzReply, ContestNotFound, ContestService
 from quiz.contest.views import ScreenView
-from xuefa.web.guesses import GuessLimiter, client_address, too_many
+from xuefa.web.guesses import GuessLimiter, Limiter, client_address, too_many
 from xuefa.web.server import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class Wakeups:
             await asyncio.wait_for(event.wait(), timeout)
 
 
-def build_contest_router(contests: ContestService, guesses: GuessLimiter | None = None) -> APIRouter:
+def build_contest_router(contests: ContestService, guesses: Limiter | None = None) -> APIRouter:
     router = APIRouter()
     wakeups = Wakeups()
     contests.subscribe(wakeups.notify)
@@ -122,12 +122,12 @@ def build_contest_router(contests: ContestService, guesses: GuessLimiter | None 
     @router.get("/api/contest/team/{team_code}")
     async def team(team_code: str, request: Request) -> Response:
         client = client_address(request)
-        if wait := guesses.retry_after(client):
+        if wait := await run_in_threadpool(guesses.retry_after, client):
             return too_many(wait, JSON_HEADERS, client)
         try:
             entry = await run_in_threadpool(contests.team, team_code)
         except ContestNotFound as exc:
-            guesses.failed(client)
+            await run_in_threadpool(guesses.failed, client)
             return error(404, str(exc))
         return JSONResponse(asdict(entry), headers=JSON_HEADERS)
 
@@ -174,13 +174,13 @@ def build_contest_router(contests: ContestService, guesses: GuessLimiter | None 
             log.info("buzz refused: not a JSON object with team_code")
             return error(400, '请求格式不对：需要 JSON {"team_code": "六位队伍码"}。')
         client = client_address(request)
-        if wait := guesses.retry_after(client):
+        if wait := await run_in_threadpool(guesses.retry_after, client):
             return too_many(wait, JSON_HEADERS, client)
         try:
             reply = await run_in_threadpool(contests.buzz, str(body["team_code"])[:32])
         except ContestNotFound as exc:
             log.info("buzz refused: %s", exc)
-            guesses.failed(client)
+            await run_in_threadpool(guesses.failed, client)
             return error(404, str(exc))
         except ContestError as exc:
             log.info("buzz refused: %s", exc)

@@ -33,7 +33,7 @@ from quiz.exam.models import (
     PaperOption,
 )
 from quiz.exam.service import ExamService
-from xuefa.web.guesses import GuessLimiter, client_address, too_many
+from xuefa.web.guesses import GuessLimiter, Limiter, client_address, too_many
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class BadBody(ValueError):
     pass
 
 
-def build_exam_router(exams: ExamService, guesses: GuessLimiter | None = None) -> APIRouter:
+def build_exam_router(exams: ExamService, guesses: Limiter | None = None) -> APIRouter:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(sweep_forever(exams), name="exam-sweep")
@@ -74,7 +74,7 @@ def build_exam_router(exams: ExamService, guesses: GuessLimiter | None = None) -
     @router.post("/api/exam/login")
     async def login(request: Request) -> Response:
         address = client_address(request)
-        if wait := guesses.retry_after(address):
+        if wait := await run_in_threadpool(guesses.retry_after, address):
             return too_many(wait, NO_STORE, address)
 
         async def call() -> dict[str, Any]:
@@ -86,7 +86,7 @@ def build_exam_router(exams: ExamService, guesses: GuessLimiter | None = None) -
                                                  device if isinstance(device, str) else "")
             except ExamRefused as refused:
                 if refused.action in WRONG_GUESSES:
-                    guesses.failed(address)
+                    await run_in_threadpool(guesses.failed, address)
                 raise
             return login_json(result)
 

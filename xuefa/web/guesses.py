@@ -14,11 +14,21 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Protocol
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
 log = logging.getLogger(__name__)
+
+
+class Limiter(Protocol):
+    """What the routes ask of a limiter: this one in memory (one process) or
+    ``xuefa.web.shared_guesses.SharedGuessLimiter`` in the database (several processes)."""
+
+    def retry_after(self, client: str) -> float: ...
+
+    def failed(self, client: str) -> None: ...
 
 
 class GuessLimiter:
