@@ -1,7 +1,8 @@
 """The question types: one generator per type, in a registry that refuses unknown types.
 
 ``QUESTION_TYPES`` holds the types made from the structure of the law (single, multi, judge, blank).
-``QUESTION_TYPES.with_llm(complete)`` adds ``short`` and ``case``, which need a language model.
+``QUESTION_TYPES.with_llm(complete)`` adds ``short`` and ``case``, which need a language model, and has the
+model write 单选/多选 situation items beside the rule-made ones (kept only where the key checks prove them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from quiz.generation.generators.llm import (
     LLMQuestion,
     llm_question_types,
 )
+from quiz.generation.generators.llm_situation import LLMSituation, WithLLMSituations
 from quiz.generation.generators.multi import MultipleChoice
 from quiz.generation.generators.single import SingleChoice
 from quiz.models import QuestionType, is_question_type
@@ -51,9 +53,17 @@ class QuestionTypes(Mapping[str, Generator]):
     def __len__(self) -> int:
         return len(self._generators)
 
-    def with_llm(self, complete: Complete, max_calls: int = MAX_CALLS) -> QuestionTypes:
-        """This registry plus ``short`` and ``case`` through ``complete`` (at most ``max_calls`` per run)."""
-        return QuestionTypes({**self._generators, **llm_question_types(complete, max_calls)})
+    def with_llm(self, complete: Complete, max_calls: int = MAX_CALLS, situations: bool = True) -> QuestionTypes:
+        """This registry plus ``short`` and ``case`` through ``complete``; with ``situations``, 单选/多选 also
+        get the model's situation items (``WithLLMSituations``). At most ``max_calls`` calls per run, all
+        together."""
+        generators: dict[QuestionType, Generator] = dict(self._generators)
+        if situations:
+            for qtype in ("single", "multi"):
+                if qtype in generators and not isinstance(generators[qtype], WithLLMSituations):
+                    generators[qtype] = WithLLMSituations(generators[qtype],
+                                                          LLMSituation(qtype, complete, max_calls))
+        return QuestionTypes({**generators, **llm_question_types(complete, max_calls)})
 
 
 QUESTION_TYPES = QuestionTypes(
@@ -61,6 +71,6 @@ QUESTION_TYPES = QuestionTypes(
 )
 
 __all__ = [
-    "QUESTION_TYPES", "Complete", "CompletionError", "Context", "Generator", "LLMQuestion", "QuestionTypes",
-    "UnknownQuestionType",
+    "QUESTION_TYPES", "Complete", "CompletionError", "Context", "Generator", "LLMQuestion", "LLMSituation",
+    "QuestionTypes", "UnknownQuestionType", "WithLLMSituations",
 ]

@@ -60,6 +60,7 @@ class LLMStats:
     unparsable: int = 0
     unsupported: int = 0
     unsupported_points: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # why situation items were dropped (checks' words)
 
 
 def parse_reply(reply: str) -> dict[str, object] | None:
