@@ -21,7 +21,8 @@ def quiz() -> None:
 @click.option("--type", "types", multiple=True,
               type=click.Choice(["single", "multi", "judge", "blank", "short", "case"]),
               help="Question types (repeatable; default: single, multi, judge, blank). "
-                   "short (简答) and case (案例分析) need the LLM of chat.llm.")
+                   "short (简答) and case (案例分析) need the LLM of chat.llm; with one configured, it also "
+                   "writes single/multi situation items, each kept only if its key is proved from the article.")
 @click.option("--seed", type=int, default=None, help="Random seed for a reproducible set.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -30,7 +31,7 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
     """Generate questions, each verified against the article it cites."""
     from kb.citations import parse_citations
     from quiz.generation.generate import UnknownArticle, generate
-    from quiz.generation.generators import QUESTION_TYPES, CompletionError, LLMQuestion
+    from quiz.generation.generators import QUESTION_TYPES, CompletionError, LLMQuestion, WithLLMSituations
     from quiz.models import dump_json
     from quiz.source import UnknownLaw
     from xuefa.quiz_llm import NEEDS_LLM, quiz_llm
@@ -43,7 +44,8 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
             raise click.ClickException(f"--article {text!r}: not an article citation (e.g. 行政处罚法第51条)")
         citations.extend(found)
     open_types = [t for t in types if t in ("short", "case")]
-    llm = quiz_llm(settings.chat.llm) if open_types else None
+    situation_types = [t for t in (types or QUESTION_TYPES) if t in ("single", "multi")]
+    llm = quiz_llm(settings.chat.llm) if open_types or situation_types else None
     if open_types and llm is None:
         raise click.ClickException(NEEDS_LLM)
     registry = QUESTION_TYPES.with_llm(llm, settings.quiz.llm_max_calls) if llm is not None else QUESTION_TYPES
@@ -59,12 +61,13 @@ def quiz_generate(ctx: click.Context, count: int, laws: tuple[str, ...], article
     finally:
         if llm is not None:
             llm.close()
-    if open_types:
-        llm_made = [g for t in open_types if isinstance(g := registry[t], LLMQuestion)]
+    if llm is not None:
+        llm_made = [g for t in [*open_types, *situation_types]
+                    if isinstance(g := registry[t], (LLMQuestion, WithLLMSituations))]
         calls = sum(g.stats.calls for g in llm_made)
         dropped = sum(g.stats.unsupported + g.stats.unparsable for g in llm_made)
         if dropped:
-            click.echo(f"大语言模型出题 {calls} 次，{dropped} 道因要点在条文中找不到依据或格式不对已丢弃。", err=True)
+            click.echo(f"大语言模型出题 {calls} 次，{dropped} 道因要点或答案在条文中找不到依据或格式不对已丢弃。", err=True)
     if len(questions) < count:
         click.echo(f"只生成了 {len(questions)} 道（要求 {count} 道）：所选范围可出的题不够。", err=True)
     if as_json:
