@@ -90,7 +90,7 @@ def layout_login(heading_html: str, column_id: str, password_id: str, button_id:
             password = gr.Textbox(label="密码", type="password", elem_id=password_id, max_length=200)
             enter = gr.Button("登录", variant="primary", elem_id=button_id)
         with gr.Column(visible=False, elem_id=f"{column_id}-change") as change:
-            html_block('<p class="xf-hint">首次登录请先修改初始密码，修改后才能使用管理功能。</p>')
+            html_block('<p class="xf-hint">首次登录请先修改初始密码，修改后才能继续使用。</p>')
             old = gr.Textbox(label="原密码", type="password", max_length=200, elem_id=f"{column_id}-old")
             new = gr.Textbox(label="新密码", type="password", max_length=200, elem_id=f"{column_id}-new")
             again = gr.Textbox(label="再次输入新密码", type="password", max_length=200, elem_id=f"{column_id}-again")
