@@ -24,6 +24,8 @@ EASY_FROM = 0.80
 """Facility from which a question is difficulty 1."""
 MEDIUM_FROM = 0.50
 """Facility from which (up to EASY_FROM) a question is difficulty 2; below it, 3."""
+ID_BATCH = 500
+"""Questions read per query (SQLite limits the parameters of one statement)."""
 NEGATIVE_DISCRIMINATION = "作答区分度为负"
 """The start of the review reason this module writes (and may lift)."""
 
@@ -88,28 +90,30 @@ def apply_evidence(bank: QuestionBank, evidence: Sequence[QuestionEvidence], min
     if min_answers < 2:
         raise ValueError("min_answers must be at least 2 (discrimination compares two groups)")
     enough = {e.question_id: e for e in evidence if e.answers >= min_answers}
+    ids = sorted(enough)
     changed: list[DifficultyChange] = []
     flagged: list[ReviewFlag] = []
     cleared: list[int] = []
     with bank.session() as s, s.begin():
-        rows = s.scalars(select(QuestionRow).where(QuestionRow.id.in_(list(enough)),
-                                                   QuestionRow.status != ReviewStatus.REJECTED.value)
-                         .order_by(QuestionRow.id))
-        for row in rows:
-            found = enough[row.id]
-            level = difficulty_from_facility(found.facility)
-            if level != row.difficulty:
-                changed.append(DifficultyChange(row.id, row.difficulty, level, found))
-                row.difficulty = level
-            ours = row.needs_review.startswith(NEGATIVE_DISCRIMINATION)
-            if found.discrimination is not None and found.discrimination < 0:
-                reason = negative_discrimination_reason(found)
-                if not row.needs_review:
-                    flagged.append(ReviewFlag(row.id, reason, found))
-                if not row.needs_review or ours:
-                    row.needs_review = reason
-            elif ours:
-                row.needs_review = ""
-                cleared.append(row.id)
+        for start in range(0, len(ids), ID_BATCH):
+            rows = s.scalars(select(QuestionRow).where(QuestionRow.id.in_(ids[start : start + ID_BATCH]),
+                                                       QuestionRow.status != ReviewStatus.REJECTED.value)
+                             .order_by(QuestionRow.id))
+            for row in rows:
+                found = enough[row.id]
+                level = difficulty_from_facility(found.facility)
+                if level != row.difficulty:
+                    changed.append(DifficultyChange(row.id, row.difficulty, level, found))
+                    row.difficulty = level
+                ours = row.needs_review.startswith(NEGATIVE_DISCRIMINATION)
+                if found.discrimination is not None and found.discrimination < 0:
+                    reason = negative_discrimination_reason(found)
+                    if not row.needs_review:
+                        flagged.append(ReviewFlag(row.id, reason, found))
+                    if not row.needs_review or ours:
+                        row.needs_review = reason
+                elif ours:
+                    row.needs_review = ""
+                    cleared.append(row.id)
     return Calibration(min_answers, tuple(sorted(evidence, key=lambda e: e.question_id)), tuple(changed),
                        tuple(flagged), tuple(cleared))
