@@ -117,7 +117,7 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         page.locator("#xf-acc-roster-file input[type=file]").set_input_files(str(bad))
         page.locator("#xf-acc-roster-file", has_text=bad.name).wait_for(timeout=60_000)
         v.tap(page.locator("#xf-acc-load"))
-        refused = page.locator("#xf-acc-message .xf-refused")
+        refused = page.locator("#xf-acc-roster-report .xf-refused")
         refused.wait_for(timeout=UPDATE_MS)
         text = refused.inner_text()
         assert "第 3 行：缺少警号" in text and "第 4 行：单位“不存在的大队”不存在" in text and "第 5 行：警号 100021 重复" in text
@@ -128,7 +128,7 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         page.locator("#xf-acc-roster-file input[type=file]").set_input_files(str(good))
         page.locator("#xf-acc-roster-file", has_text=good.name).wait_for(timeout=60_000)
         v.tap(page.locator("#xf-acc-load"))
-        page.locator("#xf-acc-message", has_text="新增 2 人").wait_for(timeout=UPDATE_MS)
+        page.locator("#xf-acc-roster-report", has_text="新增 2 人").wait_for(timeout=UPDATE_MS)
         page.locator("#xf-acc-table", has_text="冯四").wait_for(timeout=UPDATE_MS)
 
         v.tap(page.locator("#xf-acc-manage").get_by_text("重置密码 / 停用账号"))

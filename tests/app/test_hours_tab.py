@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -157,6 +158,10 @@ def test_a_unit_admin_is_refused_another_units_report_files_and_the_rules(site: 
     made = fns["export_hours_xlsx"](None, east, EAST, 2026)[0]["value"]
     people = load_workbook(made, read_only=True)["人员"]
     assert sorted(str(row[0]) for row in people.iter_rows(min_row=2, values_only=True)) == ["100001", "100002"]
+    pdf = Path(fns["export_unit_pdf"](None, east, EAST, 2026)[0]["value"])
+    assert pdf.name == "学时汇总-东区大队-2026.pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+    plan = Path(fns["export_plan_docx"](None, east, EAST, 2026)[0]["value"])
+    assert "东区大队" in "".join(p.text for p in Document(str(plan)).paragraphs)
 
     theirs = write_sheet(tmp_path / "西区活动.xlsx", ACTIVITY_HEADER,
                          [["200001", "王五", "讲座", "西区讲座", "2026-03-20", 2, "", ""]])
@@ -174,7 +179,8 @@ def test_a_unit_admin_is_refused_another_units_report_files_and_the_rules(site: 
     officer = signed_in(site.accounts, "100001")
     assert fns["show_unit_hours"](None, officer, EAST, 2026)[-1] == "", "an officer's token opens no admin panel"
     audit = [(e.login, e.action) for e in site.accounts.audit(Accounts.system_actor()) if e.action.startswith("hours")]
-    assert audit == [("admin", "hours.set_rules"), ("east", "hours.export_xlsx")]
+    assert audit == [("admin", "hours.set_rules"), ("east", "hours.export_plan"), ("east", "hours.export_pdf"),
+                     ("east", "hours.export_xlsx")]
 
 
 # in a real browser ------------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class AccountsTab:
     roster: gr.File
     create_units: gr.Checkbox
     load: gr.Button
+    roster_report: gr.HTML
     filter: gr.Dropdown
     listing: gr.HTML
     login_box: gr.Textbox
@@ -103,6 +104,7 @@ def layout(gate: Gate) -> AccountsTab:
             roster = gr.File(label="选择名单", file_types=ROSTER_TYPES, type="filepath", elem_id="xf-acc-roster-file")
             create_units = gr.Checkbox(label="名单中的新单位自动创建（在本单位之下）", elem_id="xf-acc-create-units")
             load = gr.Button("导入名单", variant="primary", elem_id="xf-acc-load")
+            roster_report = html_block(elem_id="xf-acc-roster-report")
         filter_ = gr.Dropdown([], label="按单位查看账号", elem_id="xf-acc-filter")
         listing = html_block(elem_id="xf-acc-list")
         login_box, name, role, unit, title, leader, password, add = layout_account_form()
@@ -119,7 +121,7 @@ def layout(gate: Gate) -> AccountsTab:
             refresh_audit = gr.Button("刷新", size="sm", elem_id="xf-acc-audit-refresh")
             audit = html_block(elem_id="xf-acc-audit-list")
         logout = gr.Button("退出登录", variant="secondary", size="sm", elem_id="xf-acc-logout")
-    return AccountsTab(login, panel, units, unit_name, unit_parent, add_unit, roster, create_units, load, filter_,
+    return AccountsTab(login, panel, units, unit_name, unit_parent, add_unit, roster, create_units, load, roster_report, filter_,
                        listing, login_box, name, role, unit, title, leader, password, add, target, new_password,
                        reset, deactivate, message, audit, refresh_audit, logout)
 
@@ -256,8 +258,8 @@ def wire_roster(tab: AccountsTab, accounts: Accounts, gate: Gate, limits: Any) -
         yield ok_html(text), gr.update(value=None), *panel_views(accounts, actor), gr.skip()
 
     tab.load.click(import_roster_sheet, [gate.session, tab.roster, tab.create_units],
-                   [tab.message, tab.roster, *panel_outputs(tab), gate.session],
-                   concurrency_limit=2, concurrency_id="roster", show_progress_on=[tab.message], **PRIVATE)
+                   [tab.roster_report, tab.roster, *panel_outputs(tab), gate.session],
+                   concurrency_limit=2, concurrency_id="roster", show_progress_on=[tab.roster_report], **PRIVATE)
 
 
 def build_accounts_tab(services: Services, accounts: Accounts, gate: Gate, page: gr.Tab) -> AccountsTab:
