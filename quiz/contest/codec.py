@@ -2,7 +2,7 @@
 
 Times are wall-clock epoch seconds, except a press's ``at`` (the monotonic clock of the process that took
 it; a press read back is compared by its wall time instead). The moment the current buzz window opened is
-not stored: after a restart in the middle of an open window the winner's reaction time reads 0.
+stored by the wall clock and read back as the reader's monotonic time that long ago.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def to_json(c: Contest) -> dict[str, Any]:
         "version": c.version,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "window_opened_wall": c.window_opened_wall,
     }
 
 
@@ -112,4 +113,8 @@ def from_json(code: str, name: str, data: dict[str, Any], clock: Clock) -> Conte
     c.answering = data.get("answering")
     c.version = int(data.get("version") or 0)
     c.updated_at = float(data.get("updated_at") or c.created_at)
+    opened_wall = data.get("window_opened_wall")
+    if opened_wall is not None:
+        c.window_opened_wall = float(opened_wall)
+        c.window_opened = clock.monotonic() - max(0.0, clock.wall() - c.window_opened_wall)
     return c

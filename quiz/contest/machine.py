@@ -117,6 +117,9 @@ class Contest:
         """Length of the running countdown in seconds."""
         self.answering: int | None = None
         self.window_opened: float | None = None
+        self.window_opened_wall: float | None = None
+        """When the buzz window opened by the wall clock: stored, so a process that reads the contest back
+        (a restart, another worker) measures the winner's reaction from it."""
         """Monotonic time the current buzz window opened."""
         self.version = 0
         self.created_at = created_at if created_at is not None else self.clock.wall()
@@ -254,6 +257,7 @@ class Contest:
         self.phase = Phase.BUZZING
         self.answering = None
         self.window_opened = self.clock.monotonic()
+        self.window_opened_wall = self.clock.wall()
         self._start_countdown(spec.buzz_seconds)
         self._changed()
 

@@ -7,8 +7,12 @@ writes the new state before the lock is released (a failed write puts the old st
 screen view of each contest is rebuilt after every change, so the polling screens and phones read it
 without taking the lock or touching the database.
 
-One server process per database: two processes serving the same contest would not see each other's
-presses in order.
+On PostgreSQL several server processes may serve the same contests (``xuefa serve --workers``): there
+every action reads the contest's row ``FOR UPDATE``, applies its transition and writes it in that
+transaction, so presses reaching different processes are judged in the one order their transactions take the
+row lock (every press is written, late ones too), and ``NOTIFY`` tells the other processes
+(``quiz.contest.changes``) to drop their cached view and wake their screens. A cached view is also read
+again after ``SHARED_VIEW_TTL_S``, should a notification be missed. On SQLite one process serves a database.
 """
 
 from __future__ import annotations
@@ -17,17 +21,20 @@ import logging
 import random
 import secrets
 import threading
+import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Update, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quiz.bank.store import QuestionBank, QuestionFilter
 from quiz.contest import codec
+from quiz.contest.changes import ChangeFeed, announce
 from quiz.contest.clock import Clock, SystemClock
 from quiz.contest.db import ContestRow, ContestTeamRow
 from quiz.contest.export import export_csv, export_xlsx
@@ -60,6 +67,8 @@ CONTEST_CODE_LENGTH = 6
 TEAM_CODE_DIGITS = 6
 MAX_CONTEST_NAME = 60
 T = TypeVar("T")
+SHARED_VIEW_TTL_S = 2.0
+"""PostgreSQL: a process reads a contest's cached screen view again after this long without a notification."""
 
 
 class ContestNotFound(ContestError):
@@ -141,6 +150,36 @@ class ContestService:
         self._teams: dict[str, tuple[str, int]] = {}
         self._listeners: list[Callable[[str], None]] = []
         self._rng = random.Random(settings.seed) if settings.seed is not None else random.SystemRandom()
+        self.shared = bank.engine.dialect.name == "postgresql"
+        """Several processes may serve these contests: actions under the row lock, changes announced."""
+        self._origin = uuid.uuid4().hex[:12]
+        self._loaded_at: dict[str, float] = {}
+        self._feed: ChangeFeed | None = None
+
+    def follow_other_processes(self) -> None:
+        """PostgreSQL: hear the changes other processes make (their screens' wake-ups); SQLite: nothing."""
+        if self.shared and self._feed is None:
+            self._feed = ChangeFeed(self.bank.engine, self._origin, self._changed_elsewhere, self._forget_all)
+            self._feed.start()
+
+    def close(self) -> None:
+        if self._feed is not None:
+            self._feed.close()
+            self._feed = None
+
+    def _changed_elsewhere(self, code: str) -> None:
+        with self._guard:
+            self._cache.pop(code, None)
+            self._screens.pop(code, None)
+        self._notify(code)
+
+    def _forget_all(self) -> None:
+        with self._guard:
+            codes = list(self._screens)
+            self._cache.clear()
+            self._screens.clear()
+        for code in codes:
+            self._notify(code)
 
     def subscribe(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(contest_code)`` after every change (from the thread that made it; keep it quick)."""
@@ -178,10 +217,7 @@ class ContestService:
             except IntegrityError:  # a code already taken: draw new ones
                 log.info("contest or team code collision, drawing again")
                 continue
-            with self._guard:
-                self._locks.setdefault(code, threading.Lock())
-                self._cache[code] = contest
-                self._screens[code] = screen_view(contest)
+            self._remember(contest)
             log.info("contest %s created: %s, %d teams", code, title, len(names))
             return contest
         raise ContestError("生成竞赛编号失败，请重试。")
@@ -208,7 +244,7 @@ class ContestService:
             rows = list(s.scalars(stmt))
         out = []
         for r in rows:
-            live = self._cache.get(r.code)
+            live = None if self.shared else self._cache.get(r.code)
             phase = live.phase if live is not None else Phase(r.phase)
             state = r.state or {}
             updated = r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC)
@@ -235,6 +271,8 @@ class ContestService:
                     raise ContestNotFound(f"没有编号为 {code} 的竞赛。")
                 s.execute(delete(ContestTeamRow).where(ContestTeamRow.contest_id == row.id))
                 s.delete(row)
+                if self.shared:
+                    announce(s.connection(), code, self._origin)
             with self._guard:
                 self._cache.pop(code, None)
                 self._screens.pop(code, None)
@@ -245,18 +283,27 @@ class ContestService:
         """The live contest (read it, do not change it: changes go through the actions below)."""
         code = normalize_code(code)
         with self._lock(code):
+            if self.shared:
+                self._cache.pop(code, None)
             return self._load(code)
 
     def cached_screen(self, code: str) -> ScreenView | None:
-        """The public view if the contest is loaded (never waits, never reads the database)."""
-        return self._screens.get(normalize_code(code))
+        """The public view if the contest is loaded (never waits, never reads the database); on PostgreSQL
+        None once it is older than ``SHARED_VIEW_TTL_S``."""
+        code = normalize_code(code)
+        if self.shared and time.monotonic() - self._loaded_at.get(code, 0.0) > SHARED_VIEW_TTL_S:
+            return None
+        return self._screens.get(code)
 
     def screen(self, code: str) -> ScreenView:
         """The public view (no key before the reveal), without waiting for a lock once loaded."""
         code = normalize_code(code)
-        view = self._screens.get(code)
+        view = self.cached_screen(code)
         if view is None:
-            self.get(code)
+            with self._lock(code):
+                if self.shared:
+                    self._cache.pop(code, None)
+                self._load(code)
             view = self._screens[code]
         return view
 
@@ -264,9 +311,7 @@ class ContestService:
         return self.screen(code).version
 
     def host(self, code: str) -> HostView:
-        code = normalize_code(code)
-        with self._lock(code):
-            return host_view(self._load(code))
+        return host_view(self.get(code))
 
     def team(self, team_code: str) -> TeamEntry:
         contest_code, index = self._team(team_code)
@@ -375,13 +420,39 @@ class ContestService:
             if row is None:
                 raise ContestNotFound(f"没有编号为 {code or '（空）'} 的竞赛。")
             contest = codec.from_json(row.code, row.name, row.state, self.clock)
-        with self._guard:
-            self._cache[code] = contest
-            self._screens[code] = screen_view(contest)
+        self._remember(contest)
         return contest
+
+    def _remember(self, contest: Contest) -> None:
+        with self._guard:
+            self._cache[contest.code] = contest
+            self._screens[contest.code] = screen_view(contest)
+            self._loaded_at[contest.code] = time.monotonic()
+
+    def _act_shared(self, code: str, action: Callable[[Contest], T]) -> T:
+        """``_act`` for several processes: the transition under the row's lock, written and announced in the
+        transaction that read it (a refusal or a failure rolls it back and changes nothing)."""
+        with self._lock(code):
+            with self.bank.session() as s, s.begin():
+                row = s.scalar(select(ContestRow).where(ContestRow.code == code).with_for_update())
+                if row is None:
+                    raise ContestNotFound(f"没有编号为 {code or '（空）'} 的竞赛。")
+                contest = codec.from_json(row.code, row.name, row.state, self.clock)
+                before = contest.version
+                result = action(contest)
+                changed = contest.version != before
+                if changed:
+                    s.execute(self._update(contest))
+                    announce(s.connection(), code, self._origin)
+            self._remember(contest)
+        if changed:
+            self._notify(code)
+        return result
 
     def _act(self, code: str, action: Callable[[Contest], T], save: Callable[[T], bool] | None = None) -> T:
         code = normalize_code(code)
+        if self.shared:
+            return self._act_shared(code, action)
         with self._lock(code):
             contest = self._load(code)
             before = contest.version
@@ -396,8 +467,7 @@ class ContestService:
                         self._cache.pop(code, None)
                 raise
             if contest.version != before:
-                with self._guard:
-                    self._screens[code] = screen_view(contest)
+                self._remember(contest)
                 self._notify(code)
             return result
 
@@ -409,14 +479,17 @@ class ContestService:
                 log.exception("contest listener failed")
 
     def _save(self, contest: Contest) -> None:
-        stmt = (
+        with self.bank.session() as s, s.begin():
+            s.execute(self._update(contest))
+
+    @staticmethod
+    def _update(contest: Contest) -> Update:
+        return (
             update(ContestRow)
             .where(ContestRow.code == contest.code)
             .values(state=codec.to_json(contest), version=contest.version, phase=contest.phase.value,
                     updated_at=datetime.fromtimestamp(contest.updated_at, UTC))
         )
-        with self.bank.session() as s, s.begin():
-            s.execute(stmt)
 
     def _team(self, team_code: str) -> tuple[str, int]:
         code = "".join(ch for ch in str(team_code) if ch.isdigit())[:16]

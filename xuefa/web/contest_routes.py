@@ -22,10 +22,11 @@ import html
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
@@ -97,7 +98,16 @@ class Wakeups:
 
 
 def build_contest_router(contests: ContestService, guesses: Limiter | None = None) -> APIRouter:
-    router = APIRouter()
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        """On PostgreSQL, wake this process's screens when another process changes a contest."""
+        await run_in_threadpool(contests.follow_other_processes)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(contests.close)
+
+    router = APIRouter(lifespan=lifespan)
     wakeups = Wakeups()
     contests.subscribe(wakeups.notify)
     guesses = guesses or GuessLimiter(contests.settings.wrong_code_limit, contests.settings.wrong_code_window_s)
