@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 
@@ -55,8 +56,26 @@ def warm_up(services: Services) -> float:
     return time.perf_counter() - started
 
 
-def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app until interrupted (``xuefa serve``)."""
+def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, workers: int = 1,
+           worker_port: int | None = None, config: Path | None = None) -> None:
+    """Serve the app until interrupted (``xuefa serve``); with ``workers`` > 1 (PostgreSQL only) also that many
+    processes serving the exam and contest routes on ``worker_port`` (default ``port`` + 1), behind a reverse
+    proxy (docs/deployment.md)."""
+    from xuefa.web.workers import start_workers, stop_workers
+
+    if workers <= 1:
+        _launch_app(settings, host, port)
+        return
+    worker_port = worker_port or port + 1
+    supervisor = start_workers(settings, config, host, worker_port, workers)
+    console.print(f"{workers} 个考试/竞赛进程：http://{host}:{worker_port}（/exam、/api/exam、/contest、/api/contest）")
+    try:
+        _launch_app(settings, host, port)
+    finally:
+        stop_workers(supervisor)
+
+
+def _launch_app(settings: Settings, host: str, port: int) -> None:
     from xuefa.app.ui import build_app, serve
     from xuefa.web.routes import build_routers
 

@@ -38,12 +38,23 @@ def cli(ctx: click.Context, home: Path | None, config: Path | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes serving the exam and contest routes beside the app (PostgreSQL only; "
+                   "behind a reverse proxy, see docs/deployment.md).")
+@click.option("--worker-port", default=None, type=int, help="Port of those processes (default: --port + 1).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, worker_port: int | None) -> None:
     """Serve the app (loads the starter corpus on the first start with an empty knowledge base)."""
     from xuefa.app.startup import launch
+    from xuefa.web.workers import WorkersNeedPostgres, require_postgres
 
-    launch(settings_of(ctx), host=host, port=port)
+    settings = settings_of(ctx)
+    try:
+        require_postgres(settings, workers)
+    except WorkersNeedPostgres as exc:
+        raise click.ClickException(str(exc)) from exc
+    config = ctx.parent.params.get("config") if ctx.parent is not None else None
+    launch(settings, host=host, port=port, workers=workers, worker_port=worker_port, config=config)
 
 
 for command in (*COMMANDS, memory, quiz, bank, practice, exam, contest, users, hours):

@@ -1,0 +1,91 @@
+"""``build_worker_app``: the examinees' and teams' routes alone (the exam and contest JSON routes and pages,
+their static files), no Gradio: what ``xuefa serve --workers N`` runs in N processes on one port beside the
+app, as uvicorn's factory::
+
+    XUEFA_HOME=… uvicorn xuefa.web.workers:build_worker_app --factory --workers 4 --port 7861
+
+Only on PostgreSQL: every process shares the contests, the exam timer sweep and the wrong-code limiter
+through the database (``quiz.contest.service``, ``quiz.exam.service``, ``xuefa.web.shared_guesses``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from xuefa.services import contest_service, exam_service, open_bank
+from xuefa.settings import Settings, load_settings
+from xuefa.web.contest_routes import build_contest_router
+from xuefa.web.exam_routes import build_exam_router
+from xuefa.web.routes import shared_limiter
+from xuefa.web.server import STATIC_DIR, STATIC_PATH
+
+WORKER_PATHS = ("/api/exam", "/exam", "/api/contest", "/contest", STATIC_PATH)
+"""The path prefixes a reverse proxy sends to the workers (docs/deployment.md); the rest goes to the app."""
+
+
+class WorkersNeedPostgres(ValueError):
+    """Several processes on a SQLite database (one writer at a time)."""
+
+
+def require_postgres(settings: Settings, workers: int) -> None:
+    url = settings.quiz.database_url
+    if workers > 1 and not url.startswith("postgresql"):
+        raise WorkersNeedPostgres(
+            f"--workers {workers}：多个进程需要 PostgreSQL 数据库（quiz.database_url，如 "
+            "postgresql+psycopg://用户:密码@主机/库名）；SQLite 同一时间只允许一个写入者，请用 --workers 1。")
+
+
+def build_worker_app(settings: Settings | None = None) -> FastAPI:
+    """The worker's app over ``settings`` (default: read from the environment and the home's settings file,
+    as ``xuefa serve`` passes them: ``XUEFA_HOME``, ``XUEFA_SETTINGS``)."""
+    settings = settings or load_settings()
+    require_postgres(settings, 2)
+    bank = open_bank(settings)
+    exams = exam_service(settings, bank)
+    contests = contest_service(settings, bank)
+    guesses = shared_limiter(bank.engine, settings.quiz)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await run_in_threadpool(bank.close)
+
+    app = FastAPI(title="学法通 worker", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.include_router(build_exam_router(exams, guesses))
+    app.include_router(build_contest_router(contests, guesses))
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="xuefa-static")
+    return app
+
+
+def start_workers(settings: Settings, config: Path | None, host: str, port: int, workers: int
+                  ) -> subprocess.Popen[bytes]:
+    """uvicorn's supervisor of ``workers`` processes of ``build_worker_app`` on host:port (it restarts a worker
+    that dies); they read the same settings as this process (its environment, ``settings.home``, ``config``)."""
+    require_postgres(settings, workers)
+    env = {**os.environ, "XUEFA_HOME": str(settings.home)}
+    if config is not None:
+        env["XUEFA_SETTINGS"] = str(config)
+    command = [sys.executable, "-m", "uvicorn", f"{__name__}:build_worker_app", "--factory",
+               "--workers", str(workers), "--host", host, "--port", str(port), "--no-access-log",
+               "--timeout-graceful-shutdown", "5"]
+    return subprocess.Popen(command, env=env)
+
+
+def stop_workers(supervisor: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
+    supervisor.terminate()
+    try:
+        supervisor.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        supervisor.kill()
+        supervisor.wait()
