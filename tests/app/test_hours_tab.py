@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from kb.base import KnowledgeBase
 from quiz.db import AttemptRow
+from quiz.hours import reports
 from quiz.hours.activities import ActivityImportError
-from quiz.hours.models import ActivityDraft, ActivityKind, Source
-from quiz.hours.rules import RulesError
+from quiz.hours.models import ActivityDraft, ActivityKind, Officer, Source
+from quiz.hours.rules import HoursRules, RulesError
+from quiz.hours.settings import HoursSettings
 from quiz.people.accounts import Accounts
 from quiz.people.models import Role
 from tests.app.browser import visit
@@ -37,7 +39,13 @@ from tests.app.hours_site import (
     write_sheet,
 )
 from tests.app.test_practice import answer_current, open_practice
-from xuefa.app.hours_html import city_report_html, officer_year_html, problems_html, unit_report_html
+from xuefa.app.hours_html import (
+    OFFICERS_SHOWN,
+    city_report_html,
+    officer_year_html,
+    problems_html,
+    unit_report_html,
+)
 from xuefa.app.rules_form import LABELS, rules_from_form, rules_values
 from xuefa.app.state import Services
 from xuefa.app.ui import build_app
@@ -114,6 +122,14 @@ def test_a_unit_report_and_the_city_as_html(site: HoursSite) -> None:
     side = city_report_html(site.hours.city_report(city, 2026))
     assert side.count('class="xf-hbar-row"') == 2 and EAST in side and WEST in side
     assert "各单位人均学时" in side and "旁听庭审、模拟执法" in side
+
+
+def test_a_large_units_page_lists_those_furthest_behind_and_points_to_the_export() -> None:
+    officers = [Officer(f"{i:06d}", f"人员{i}", EAST, "", False) for i in range(OFFICERS_SHOWN + 5)]
+    report = reports.unit_report(EAST, 2026, HoursRules.seeded(HoursSettings()), officers, [], [], date(2026, 7, 1))
+    page = unit_report_html(report)
+    assert page.count('<tr class="xf-missing">') == OFFICERS_SHOWN
+    assert f"共 {OFFICERS_SHOWN + 5} 人" in page and "导出学时记录（XLSX）" in page
 
 
 def test_a_refused_sheet_and_the_rules_form(site: HoursSite, tmp_path: Path) -> None:

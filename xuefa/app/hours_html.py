@@ -26,6 +26,8 @@ MONTHS = tuple(f"{m}月" for m in range(1, 13))
 QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 ENTRIES_SHOWN = 40
 """An officer's newest entries listed; the rest are counted."""
+OFFICERS_SHOWN = 300
+"""A unit's officers listed on the page (those behind first); the XLSX export holds every one."""
 DUE_CLASS = {Due.DONE: "xf-done", Due.MISSING: "xf-missing", Due.UPCOMING: "xf-upcoming"}
 
 
@@ -161,7 +163,7 @@ def officers_table(report: UnitReport) -> str:
     sub_units = len({line.officer.unit for line in report.officers}) > 1
     head = "".join(f"<th>{esc(s.label)}</th>" for s in Source)
     rows = []
-    for line in report.officers:
+    for line in report.officers[:OFFICERS_SHOWN]:
         css, text = officer_state(line, report.target)
         o = line.officer
         unit = f"<td>{esc(o.unit)}</td>" if sub_units else ""
@@ -170,7 +172,10 @@ def officers_table(report: UnitReport) -> str:
                     f'<td class="xf-num"><b>{hours_text(line.total)}</b>{progress_bar(line.total, report.target, o.name)}'
                     f'</td>{cells}<td><span class="xf-chip {css}">{text}</span></td></tr>')
     unit_head = "<th>单位</th>" if sub_units else ""
-    return (f'<div class="xf-scroll"><table class="xf-htable xf-officers"><thead><tr><th>警号</th><th>姓名</th>'
+    more = len(report.officers) - OFFICERS_SHOWN
+    note = (f'<p class="xf-hint">共 {len(report.officers)} 人，这里列出进度最靠后的 {OFFICERS_SHOWN} 人；'
+            "全部人员请导出学时记录（XLSX）。</p>" if more > 0 else "")
+    return (f'{note}<div class="xf-scroll"><table class="xf-htable xf-officers"><thead><tr><th>警号</th><th>姓名</th>'
             f'{unit_head}<th>学时</th>{head}<th>状态</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
