@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from quiz.hours.models import ActivityDraft, ActivityKind, Due
+from quiz.hours.models import ActivityDraft, ActivityKind, Due, Source
 from quiz.hours.service import Hours
 from quiz.people.models import AccessDenied
 from tests.quiz.hours.conftest import ADMIN_ONE, ADMIN_TWO, CITY, OFFICER, Audit, Records, china
@@ -120,3 +120,21 @@ def test_the_unit_report_adds_practice_and_checklist_as_the_officers_year_does(h
     assert line.total == mine.total == round(round(10 / 45, 2) + 2.0 + round(19 / 45, 2) + round(1 / 45, 2) + 0.5, 2)
     assert line.by_source == mine.by_source
     assert line.cumulative[4] == mine.total and mine.by_month[3] == round(19 / 45, 2)
+
+
+def test_only_an_admin_of_its_unit_follows_a_rotation_by_its_exam(hours: Hours, records: Records,
+                                                                  audit: Audit) -> None:
+    from quiz.hours.activities import ActivityError
+
+    exam = records.exam("考核验收")
+    rotation = hours.add_activity(ADMIN_ONE, ActivityDraft("一大队", ActivityKind.ROTATION, "轮训", date(2026, 4, 1),
+                                                           12.0, ("A002",), ends_on=date(2026, 4, 2)))
+    lecture_id = hours.add_activity(ADMIN_ONE, ActivityDraft("一大队", ActivityKind.LECTURE, "讲座",
+                                                             date(2026, 4, 3), 2.0, ("A002",)))
+    with pytest.raises(AccessDenied):
+        hours.set_rotation_exam(ADMIN_TWO, rotation, exam)
+    with pytest.raises(ActivityError, match="只有轮训"):
+        hours.set_rotation_exam(ADMIN_ONE, lecture_id, exam)
+    hours.set_rotation_exam(ADMIN_ONE, rotation, exam)
+    assert audit.lines[-1] == ("admin1", "hours.rotation_exam", "一大队 轮训：轮训", f"考核验收考试 {exam}")
+    assert hours.officer_year("A002", 2026).by_source[Source.ACTIVITY] == 2.0  # absent: the 轮训's 12 withheld
