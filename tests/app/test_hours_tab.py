@@ -252,6 +252,7 @@ def test_an_officer_on_a_phone_signs_in_sees_the_year_and_practice_counts(
         practice_row = page.locator("#xf-hours-officer .xf-hbar-row", has_text="在线练习")
         practice_row.locator(".xf-hbar-value:not(:text-is('0'))").wait_for(timeout=UPDATE_MS)
         v.no_horizontal_scroll()
+        assert v.small_tap_targets() == [], "every button a finger's size"
         v.shot("40-hours-officer", full_page=True)
     with site.bank.session() as s:
         users = [user for (user,) in s.execute(select(AttemptRow.user_id))]
