@@ -12,6 +12,7 @@ from sqlalchemy import (
     CursorResult,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Result,
     String,
@@ -83,6 +84,9 @@ class AttemptRow(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # a user's answers in time order: practice time for 学时 (quiz.hours) reads them so
+    __table_args__ = (Index("ix_quiz_attempts_user_time", "user_id", "answered_at"),)
+
 
 class CardRow(Base):
     """A question in a user's wrong-answer book, with its FSRS card."""
@@ -146,8 +150,9 @@ def make_engine(url: str) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the tables this version knows, and add the columns a newer version gave a table an older one
-    created (each such column has a server default, so old rows read as before). Nothing is dropped."""
+    """Create the tables this version knows, and add the columns and indexes a newer version gave a table an
+    older one created (each such column has a server default, so old rows read as before). Nothing is
+    dropped."""
     Base.metadata.create_all(engine)
     inspector = inspect(engine)
     with engine.begin() as conn:
@@ -162,3 +167,5 @@ def create_tables(engine: Engine) -> None:
                 default = column.server_default.arg if isinstance(column.server_default, DefaultClause) else None
                 clause = f" DEFAULT '{default}'" if isinstance(default, str) else ""
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}'))
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
