@@ -189,6 +189,25 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
+def serve_profiled(port: int, profile: Path) -> None:
+    """One worker (``xuefa.web.workers``) under cProfile; its statistics written to ``profile`` on SIGTERM
+    (uvicorn re-raises the signal it caught: this handler makes that an exit that runs ``finally``)."""
+    import cProfile
+
+    import uvicorn
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server = uvicorn.Server(uvicorn.Config("xuefa.web.workers:build_worker_app", factory=True, host="127.0.0.1",
+                                           port=port, access_log=False, log_level="warning"))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        server.run()
+    finally:
+        profiler.disable()
+        profiler.dump_stats(str(profile))
+
+
 class Server:
     """The server subprocess: start, SIGKILL, start again on the same port and database. With ``workers`` > 1
     it is uvicorn's supervisor of that many worker processes (``xuefa.web.workers``); a kill then SIGKILLs one
@@ -196,6 +215,8 @@ class Server:
 
     def __init__(self, url: str, port: int, log_path: Path, workers: int = 1) -> None:
         self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
+        self.profile: Path | None = None
+        """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}"
         self.cpu_s = 0.0  # CPU seconds of the processes that ended
@@ -225,11 +246,14 @@ class Server:
         t0 = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(PROJECT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         log = self.log_path.open("ab")
-        if self.workers > 1:
+        if self.workers > 1 or self.profile is not None:
             env.update(XUEFA_HOME=str(self.log_path.parent), XUEFA_QUIZ__DATABASE_URL=self.url)
             command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
                        "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
                        "--no-access-log", "--log-level", "warning"]
+            if self.profile is not None:
+                command = [sys.executable, str(Path(__file__).resolve()), "--serve-profiled", str(self.profile),
+                           "--port", str(self.port)]
         else:
             command = [sys.executable, str(Path(__file__).resolve()), "--serve", "--database-url", self.url,
                        "--port", str(self.port)]
@@ -490,7 +514,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "(instead of --login-spread-s)")
     ap.add_argument("--workers", type=int, default=1, help="worker processes (xuefa.web.workers, PostgreSQL "
                     "only); a kill then SIGKILLs one worker and the others carry on")
+    ap.add_argument("--profile", type=Path, default=None, help="PostgreSQL, one worker: run it under cProfile "
+                    "and print its 25 costliest functions (own time) at the end")
+    ap.add_argument("--serve-profiled", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.serve_profiled is not None:
+        serve_profiled(args.port, args.serve_profiled)
+        return 0
+    if args.profile is not None:
+        args.workers, args.no_restart = 1, True
     if args.login_minutes is not None:
         args.login_spread_s = args.login_minutes * 60
     if args.workers > 1 and not args.database_url.startswith("postgresql"):
@@ -507,6 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         url, drop = fresh_postgres(url)
     kind = url.split(":", 1)[0]
     server = Server(url, free_port(), home / "server.log", args.workers)
+    server.profile = args.profile.resolve() if args.profile is not None else None
     try:
         setup = set_up(home, url, args.examinees, args.questions, args.seed)
         boot = server.start()
@@ -550,6 +583,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"goal (p95 ≤ 500 ms per save, zero lost, none given up): {'met' if ok else 'NOT met'}")
     if args.keep:
         print(f"kept: {home}" + (f" and {url}" if drop else ""))
+    if args.profile is not None and args.profile.is_file():
+        import pstats
+
+        pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(25)
     print(json.dumps({
         "examinees": len(people), "questions": setup.question_count, "database": kind, "workers": args.workers,
         "saves": s.acked, "saves_per_s": round(s.acked / wall, 1), "save_p95_ms": round(pct(s.save_ms, 95), 1),

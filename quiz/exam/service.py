@@ -26,7 +26,19 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Executable, Integer, Update, delete, func, literal, or_, select, text, update
+from sqlalchemy import (
+    Executable,
+    Integer,
+    Update,
+    bindparam,
+    create_engine,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -160,9 +172,8 @@ class ExamService:
         self._seats: dict[str, OpenSeat] = {}
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if bank.engine.dialect.name == "sqlite" else nullcontext())
-        self._one_trip: Engine | None = (bank.engine.execution_options(isolation_level="AUTOCOMMIT")
-                                         if bank.engine.dialect.name == "postgresql" else None)
-        """PostgreSQL: a save is one statement in autocommit (its checks in its WHERE clause), one round trip."""
+        self._one_trip: Engine | None = None
+        """PostgreSQL: the saves' own pool (``_save_engine``)."""
 
     @property
     def sweep_interval_s(self) -> float:
@@ -561,9 +572,11 @@ class ExamService:
             value = slot.to_paper(given)
         except BadAnswer as e:
             raise ExamRefused(str(e), 422) from e
-        if self._one_trip is not None:
-            with self._one_trip.connect() as conn:
-                claimed = conn.execute(_save_in_one_statement(seat, slot.eq, value, now)).first() is not None
+        if self.bank.engine.dialect.name == "postgresql":
+            with self._save_engine().connect() as conn:
+                claimed = conn.execute(SAVE_IN_ONE_STATEMENT, {
+                    "sitting": seat.id, "token_hash": seat.token_hash, "eq": slot.eq, "given": value, "now": now,
+                }).first() is not None
         else:
             with self._write_lock, self.bank.engine.begin() as conn:
                 claimed = conn.execute(_claim(seat, now)).rowcount > 0
@@ -574,6 +587,15 @@ class ExamService:
             self._seat_for_saving(token, now)
             raise ExamRefused("答案未能保存，请重试。", 409)
         return SaveResult(True, remaining(seat.ends_at, now))
+
+    def _save_engine(self) -> Engine:
+        """PostgreSQL: a pool for the saves alone, in autocommit, without a ping at checkout and without a
+        rollback at return, so a save is one round trip (a connection broken meanwhile fails that one save,
+        which the page retries; the pool then drops it)."""
+        if self._one_trip is None:
+            self._one_trip = create_engine(self.bank.engine.url, isolation_level="AUTOCOMMIT",
+                                           pool_reset_on_return=None, pool_size=10, max_overflow=20)
+        return self._one_trip
 
     def _seat_for_saving(self, token: str, now: datetime) -> OpenSeat:
         """The token's sitting if answers may still be saved (remembered for the next saves), else the
@@ -825,18 +847,27 @@ def _claim(seat: OpenSeat, now: datetime) -> Update:
             .values(last_seen_at=now))
 
 
-def _save_in_one_statement(seat: OpenSeat, eq: int, given: PaperAnswer, now: datetime) -> Executable:
-    """PostgreSQL: claim the sitting (``_claim``) and upsert the answer in one statement; it returns a row
-    only if the answer was written."""
-    claimed = _claim(seat, now).returning(SittingRow.id).cte("claimed")
-    answer = select(claimed.c.id, literal(eq, Integer), literal(given, AnswerRow.__table__.c.given.type),
-                    literal(now, AnswerRow.__table__.c.saved_at.type))
-    stmt = postgresql.insert(AnswerRow).from_select(
-        ["sitting_id", "exam_question_id", "given", "saved_at"], answer)
+def _save_in_one_statement() -> Executable:
+    """PostgreSQL: claim the sitting (as ``_claim``: not submitted, time left, the token live) and upsert the
+    answer in one statement, built once (parameters ``sitting``, ``token_hash``, ``eq``, ``given``, ``now``);
+    it returns a row only if the answer was written."""
+    now = bindparam("now", type_=SittingRow.__table__.c.ends_at.type)
+    live_token = select(TokenRow.token_hash).where(TokenRow.token_hash == bindparam("token_hash"),
+                                                   TokenRow.revoked.is_(False)).exists()
+    claimed = (update(SittingRow)
+               .where(SittingRow.id == bindparam("sitting"), SittingRow.submitted_at.is_(None),
+                      SittingRow.ends_at > now, live_token)
+               .values(last_seen_at=now).returning(SittingRow.id).cte("claimed"))
+    answer = select(claimed.c.id, bindparam("eq", type_=Integer),
+                    bindparam("given", type_=AnswerRow.__table__.c.given.type), now)
+    stmt = postgresql.insert(AnswerRow).from_select(["sitting_id", "exam_question_id", "given", "saved_at"], answer)
     return stmt.on_conflict_do_update(
         index_elements=[AnswerRow.sitting_id, AnswerRow.exam_question_id],
         set_={"given": stmt.excluded.given, "saved_at": stmt.excluded.saved_at},
     ).returning(AnswerRow.sitting_id)
+
+
+SAVE_IN_ONE_STATEMENT = _save_in_one_statement()
 
 
 def _upsert_for(dialect: str) -> Callable[[int, int, PaperAnswer, datetime], Executable]:

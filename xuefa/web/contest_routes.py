@@ -34,7 +34,7 @@ from quiz.contest.model import BuzzOutcome, ContestError
 from quiz.contest.service import BuzzReply, ContestNotFound, ContestService
 from quiz.contest.views import ScreenView
 from xuefa.web.guesses import GuessLimiter, Limiter, client_address, too_many
-from xuefa.web.server import STATIC_DIR
+from xuefa.web.paths import STATIC_DIR
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -21,10 +20,10 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from xuefa.web.paths import STATIC_DIR, STATIC_PATH
+
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
-STATIC_PATH = "/static-xf"
 
 
 def build_server(demo: gr.Blocks, routers: Sequence[APIRouter] = (), gradio_options: dict[str, Any] | None = None

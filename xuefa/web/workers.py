@@ -25,8 +25,8 @@ from xuefa.services import contest_service, exam_service, open_bank
 from xuefa.settings import Settings, load_settings
 from xuefa.web.contest_routes import build_contest_router
 from xuefa.web.exam_routes import build_exam_router
+from xuefa.web.paths import STATIC_DIR, STATIC_PATH
 from xuefa.web.routes import shared_limiter
-from xuefa.web.server import STATIC_DIR, STATIC_PATH
 
 WORKER_PATHS = ("/api/exam", "/exam", "/api/contest", "/contest", STATIC_PATH)
 """The path prefixes a reverse proxy sends to the workers (docs/deployment.md); the rest goes to the app."""
