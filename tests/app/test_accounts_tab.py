@@ -131,6 +131,13 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         page.locator("#xf-acc-roster-report", has_text="新增 2 人").wait_for(timeout=UPDATE_MS)
         page.locator("#xf-acc-table", has_text="冯四").wait_for(timeout=UPDATE_MS)
 
+        v.tap(page.locator("#xf-acc-new").get_by_text("添加账号"))
+        page.locator("#xf-acc-login textarea").fill("100031")
+        page.locator("#xf-acc-name textarea").fill("陈五")
+        page.locator("#xf-acc-password input").fill(FIRST_PASSWORD)
+        v.tap(page.locator("#xf-acc-add"))
+        page.locator("#xf-acc-message", has_text="已添加执法人员账号 100031（陈五）").wait_for(timeout=UPDATE_MS)
+        page.locator("#xf-acc-table", has_text="陈五").wait_for(timeout=UPDATE_MS)
         v.tap(page.locator("#xf-acc-manage").get_by_text("重置密码 / 停用账号"))
         page.locator("#xf-acc-target textarea").fill("100023")
         page.locator("#xf-acc-new-password input").fill(FIRST_PASSWORD)
@@ -146,5 +153,7 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         assert "127.0.0.1" in audit.inner_text()
         v.shot("45-accounts", full_page=True)
     assert site.accounts.sign_in("100023", FIRST_PASSWORD).actor.must_change_password
+    added = site.accounts.sign_in("100031", FIRST_PASSWORD).actor
+    assert (added.unit, added.role, added.must_change_password) == (EAST, Role.OFFICER, True)
     assert not site.accounts.officer("100021").active  # type: ignore[union-attr]
     site.close()
