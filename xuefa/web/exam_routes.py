@@ -156,7 +156,10 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 async def read_body(request: Request, fields: tuple[str, ...]) -> dict[str, Any]:
-    raw = await request.body()
+    return parse_body(await request.body(), fields)
+
+
+def parse_body(raw: bytes, fields: tuple[str, ...]) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise BadBody("请求格式不正确：内容过大。")
     try:

@@ -25,6 +25,7 @@ from xuefa.services import contest_service, exam_service, open_bank
 from xuefa.settings import Settings, load_settings
 from xuefa.web.contest_routes import build_contest_router
 from xuefa.web.exam_routes import build_exam_router
+from xuefa.web.fast_save import FastSave
 from xuefa.web.paths import STATIC_DIR, STATIC_PATH
 from xuefa.web.routes import shared_limiter
 
@@ -65,6 +66,7 @@ def build_worker_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_exam_router(exams, guesses))
     app.include_router(build_contest_router(contests, guesses))
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="xuefa-static")
+    app.add_middleware(FastSave, exams=exams)
     return app
 
 
