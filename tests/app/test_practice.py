@@ -22,7 +22,7 @@ from quiz.grading import grade
 from quiz.models import Question
 from quiz.practice.runs import ItemMastery, Mastery, Practice
 from tests.app.browser import visit
-from tests.app.conftest import ADMIN_PASSWORD, make_services
+from tests.app.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, make_services
 from xuefa.app import library
 from xuefa.app.identity import Identity, IdentityError, anonymous, ensure, officer
 from xuefa.app.practice_html import (
@@ -292,6 +292,15 @@ def text_box(page: Any, box: str) -> Any:
     return page.locator(f"{box} textarea, {box} input").first
 
 
+def sign_in_as_admin(v: Any) -> None:
+    """The city administrator signs in on the 管理 tab (one sign-in opens every tab's admin side)."""
+    v.tap(v.page.locator("#xf-tab-admin-button"))
+    v.page.locator("#xf-login-account textarea").fill(ADMIN_LOGIN)
+    v.page.locator("#xf-password input").fill(ADMIN_PASSWORD)
+    v.tap(v.page.locator("#xf-login-btn"))
+    v.page.locator("#xf-admin").wait_for()
+
+
 def open_practice(v: Any) -> None:
     v.tap(v.page.get_by_role("tab", name="练习"))
     v.page.locator("#xf-p-who .xf-who:not(.xf-who-loading)").wait_for()  # the identity read from the browser
@@ -420,13 +429,14 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         page.get_by_text("请管理员先导入清单").first.wait_for()
 
         v.tap(page.locator("#xf-p-admin").get_by_text("导入应知应会清单（管理员）"))
-        page.locator("#xf-p-admin-pw input").fill("wrong")
-        v.tap(page.locator("#xf-p-clload"))
-        page.locator("#xf-p-clreport .xf-error", has_text="密码不正确").wait_for()
-        page.locator("#xf-p-admin-pw input").fill(ADMIN_PASSWORD)
         page.locator("#xf-p-clfile input[type=file]").set_input_files(str(bad))
         page.locator("#xf-p-clfile", has_text="坏清单.csv").wait_for(timeout=60_000)
         v.tap(page.locator("#xf-p-clload"))
+        page.get_by_text("登录已失效").first.wait_for()
+        assert page.locator("#xf-p-clreport").inner_text().strip() == "", "nothing read without signing in"
+        sign_in_as_admin(v)
+        open_practice(v)
+        v.tap(page.locator("#xf-p-clload"))  # the file chosen before signing in is still there
         page.locator("#xf-p-clreport .xf-error", has_text="坏清单.csv：第 1 行表头中没有“答案”").wait_for()
         assert store.items() == [] and practice.bank.count() == 0, "nothing stored from a bad file"
 
@@ -439,6 +449,9 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         assert "共 7 项，5 项已出题" in text and "不在知识库中" in text and "第 6、7 项" in text
         assert len(store.items()) == 7
         assert "2 道问答已记入检索" in text  # the search now knows the checklist's questions (kb.memory)
+        assert services.accounts is not None
+        loaded = services.accounts.audit(services.accounts.system_actor(), action="checklist_load")
+        assert [(e.login, e.target) for e in loaded] == [(ADMIN_LOGIN, "测试支队应知应会清单")]
         assert app_kb.forget("清单：测试支队应知应会清单") == 2  # (other tests share this knowledge base)
         page.locator("#xf-p-clm", has_text="已掌握 0 / 7 项").wait_for()
 

@@ -16,7 +16,7 @@ from kb.models import Citation
 from kb.settings import KBSettings
 from tests.app.conftest import HTML_LAW_TITLE, make_services
 from xuefa.app import library
-from xuefa.app.admin_tab import DISABLED_NOTE, check_password
+from xuefa.app.admin_tab import DISABLED_NOTE
 from xuefa.app.state import ChatSession
 from xuefa.app.uploads import ingest_uploads, safe_name
 
@@ -85,13 +85,6 @@ def test_permalinks_resolve(app_kb: KnowledgeBase, law: str, article: str) -> No
 @pytest.mark.parametrize(("law", "article"), [("nope", "第一条"), ("行政强制法", "第九百条"), ("行政强制法", "<x>")])
 def test_unknown_permalinks_find_nothing(app_kb: KnowledgeBase, law: str, article: str) -> None:
     assert library.find_article(app_kb, law, article) is None
-
-
-def test_admin_password_check(app_kb: KnowledgeBase, tmp_path: Path) -> None:
-    services = make_services(app_kb, tmp_path, answers=object(), admin_password="口令")
-    assert check_password(services, "口令")
-    assert not check_password(services, "口令 ")
-    assert not check_password(make_services(app_kb, tmp_path, answers=object(), admin_password=""), "")
 
 
 def test_admin_tab_is_off_without_a_password(app_kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "exam_report": "查看成绩报告", "exam_export": "导出考试文件", "exam_audit": "查看考试日志",
     "contest_create": "新建竞赛", "contest_host": "主持竞赛", "contest_export": "导出竞赛结果",
     "contest_delete": "删除竞赛", "kb_ingest": "导入法规", "kb_review": "审核点赞回答",
+    "checklist_load": "导入应知应会清单",
     "hours.set_rules": "修改学时规则", "hours.add_activity": "录入活动", "hours.import_activities": "导入活动记录",
     "hours.rotation_exam": "设置轮训考核", "hours.export_xlsx": "导出学时记录", "hours.export_pdf": "导出学时汇总",
     "hours.export_plan": "导出培训计划",

@@ -9,7 +9,6 @@ the visibility of its panel; a first sign-in changes its password before anythin
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,12 +80,6 @@ def review_choices(services: Services) -> Any:
     rows = services.feedback.awaiting_review()
     return gr.update(choices=[(review_label(r), str(r.id)) for r in rows], value=[],
                      label=f"待审核的点赞回答（{len(rows)} 条）" if rows else "暂无待审核的点赞回答")
-
-
-def check_password(services: Services, given: str) -> bool:
-    """The bootstrap admin password (the 练习 tab's checklist loader still asks for it)."""
-    expected = services.admin_password
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}

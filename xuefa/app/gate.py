@@ -44,6 +44,7 @@ class AdminAction(StrEnum):
     CONTEST_DELETE = "contest_delete"
     KB_INGEST = "kb_ingest"
     KB_REVIEW = "kb_review"
+    CHECKLIST_LOAD = "checklist_load"
 
 
 def client_of(request: gr.Request | None) -> str:

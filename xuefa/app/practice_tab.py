@@ -10,7 +10,6 @@ else is in the question bank's database.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,13 @@ from kb.models import Citation
 from quiz.checklist.items import ChecklistError
 from quiz.generation.generate import UnknownChapter
 from quiz.models import QUESTION_TYPE_NAMES
+from quiz.people.access import require
 from quiz.practice.runs import Practice
 from quiz.practice.sets import import_checklist_file, new_practice_set, progress, review_set, take_over
 from quiz.source import citation_label
 from xuefa.app import library
-from xuefa.app.admin_tab import FAILED_LOGIN_DELAY_S, check_password
 from xuefa.app.dialogs import ArticleDialog, click_data, html_block
-from xuefa.app.gate import Gate
+from xuefa.app.gate import Admin, AdminAction, Gate
 from xuefa.app.identity import STORAGE_KEY, STORAGE_SECRET, Identity, IdentityError, ensure, officer
 from xuefa.app.practice_html import (
     LOADING_IDENTITY,
@@ -182,7 +181,6 @@ class Run:
 
 @dataclass
 class ChecklistAdmin:
-    password: gr.Textbox
     upload: gr.File
     load: gr.Button
     report: gr.HTML
@@ -268,12 +266,12 @@ def layout_checklist_admin() -> ChecklistAdmin:
     with gr.Accordion("导入应知应会清单（管理员）", open=False, elem_id="xf-p-admin"):
         html_block('<p class="xf-hint">支持 Markdown/TXT、Word（.docx）、CSV、Excel（.xlsx）格式的清单；'
                    "每项需注明依据条款。导入后按清单逐项出题，官兵的掌握情况逐项统计。"
-                   "同名清单再次导入会替换原有条目。</p>")
-        password = gr.Textbox(label="管理员密码", type="password", max_length=200, elem_id="xf-p-admin-pw")
+                   "同名清单再次导入会替换原有条目。清单全市通用，由市级管理员导入："
+                   "请先在「管理」或「学时」页登录。</p>")
         upload = gr.File(label="选择清单文件", file_types=CHECKLIST_FILE_TYPES, type="filepath", elem_id="xf-p-clfile")
         load = gr.Button("导入清单并出题", variant="primary", elem_id="xf-p-clload")
         report = html_block(elem_id="xf-p-clreport")
-    return ChecklistAdmin(password, upload, load, report)
+    return ChecklistAdmin(upload, load, report)
 
 
 # the tab: rendering ----------------------------------------------------------------------------------------
@@ -489,47 +487,44 @@ def wire_sign_in(ui: Layout, practice: Practice, gate: Gate) -> None:
 
 
 def wire_checklist_admin(ui: Layout, admin: ChecklistAdmin, services: Services, practice: Practice,
-                         authed: gr.State) -> None:
-    """Loading a checklist: the password unless the session is admin already, then the file."""
+                         gate: Gate) -> None:
+    """Loading a checklist: the city administrator's, behind the session's sign-in; recorded in the audit."""
 
-    def on_load_checklist(ok: bool, given: str, path: str | None, value: Any) -> tuple[Any, ...]:
+    def on_load_checklist(who_acts: Admin, path: str | None, value: Any) -> tuple[Any, ...]:
         skip = gr.skip()
-        if not ok and not check_password(services, given or ""):
-            time.sleep(FAILED_LOGIN_DELAY_S)
-            return False, skip, error_html("管理员密码不正确。"), skip, skip
+        require(who_acts.actor, "")  # one checklist for the whole city
         if not path:
-            return True, gr.update(visible=False), error_html("请先选择清单文件。"), skip, skip
+            return error_html("请先选择清单文件。"), skip, skip
         try:
             done = import_checklist_file(services.kb, practice.bank, Path(path),
                                          limits=services.ingest.limits)
         except ChecklistError as exc:
             log.warning("checklist upload refused: %s", exc)
-            return True, gr.update(visible=False), error_html(str(exc)), gr.update(value=None), skip
+            return error_html(str(exc)), gr.update(value=None), skip
         loaded = done.checklist
+        gate.record(who_acts, AdminAction.CHECKLIST_LOAD, loaded.title,
+                    f"{len(loaded.items)} 项，新增 {done.added} 题", unit="")
         log.info("checklist %r loaded: %d items, %d questions (%d new), %d answered questions remembered",
                  loaded.title, len(loaded.items), len(done.made.questions), done.added, done.remembered)
         who = Identity.from_value(value)
         report_html = import_report_html(loaded.title, len(loaded.items), done.made, done.added, done.remembered)
-        return (True, gr.update(visible=False), report_html,
-                gr.update(value=None), progress_views(practice, who)[1])
+        return report_html, gr.update(value=None), progress_views(practice, who)[1]
 
-    authed.change(lambda ok: gr.update(visible=not ok), [authed], [admin.password], **COMMON)
-    admin.load.click(on_load_checklist, [authed, admin.password, admin.upload, ui.identity],
-                     [authed, admin.password, admin.report, admin.upload, ui.checklist],
-                     concurrency_limit=1, concurrency_id="checklist", **COMMON)
+    gate.on(admin.load.click, on_load_checklist, [admin.upload, ui.identity], [admin.report, admin.upload, ui.checklist],
+            concurrency_limit=1, concurrency_id="checklist", **COMMON)
 
 
 def build_practice_tab(services: Services, practice: Practice, article: ArticleDialog | None = None, *,
-                       authed: gr.State, gate: Gate | None = None) -> PracticeTab:
-    """``authed``: the session's admin flag, shared by the tabs (the checklist loader asks for the password
-    only while it is unset); ``gate``: the session's sign-in (an officer signing in practises as that 警号)."""
+                       gate: Gate | None = None) -> PracticeTab:
+    """``gate``: the session's sign-in (an officer signing in practises as that 警号; the city administrator
+    loads checklists); ``None`` without accounts: no sign-in, no checklist loader."""
     ui = layout(services, clickable=article is not None)
     wire_setup(ui, services, practice)
     wire_answers(ui, services, practice, article)
     wire_identity(ui, practice)
     if gate is not None:
         wire_sign_in(ui, practice, gate)
-    if services.admin_enabled:
-        wire_checklist_admin(ui, layout_checklist_admin(), services, practice, authed)
+    if gate is not None:
+        wire_checklist_admin(ui, layout_checklist_admin(), services, practice, gate)
     return PracticeTab(ui.setup.laws, ui.identity, ui.who.html, ui.who.badge, ui.who.name, ui.mastery, ui.checklist,
                        services, practice)

@@ -46,26 +46,12 @@ def admin_gate(services: Services) -> Gate | None:
     return Gate(services.accounts, gr.State("")) if services.accounts is not None else None
 
 
-def practice_admin_flag(gate: Gate | None) -> gr.State:
-    """The 练习 tab's checklist loader keeps its own flag: set while the session is signed in as the city
-    administrator (or after its own password check)."""
-    flag = gr.State(False)
-    if gate is not None:
-        def on_session(token: str) -> bool:
-            actor = gate.actor(token)
-            return actor is not None and actor.scope.all_units
-
-        gate.session.change(on_session, [gate.session], [flag], api_visibility="private")
-    return flag
-
-
 def build_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         html_block(HEADER, elem_id="xf-top")
         article = build_article_dialog()
         feedback = build_feedback_dialog(services)
         gate = admin_gate(services)  # one sign-in opens every tab's admin panel, one logout closes them
-        checklist_admin = practice_admin_flag(gate)
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="xf-tab-chat"):
                 build_chat_tab(services, article, feedback)
@@ -73,8 +59,7 @@ def build_app(services: Services) -> gr.Blocks:
                 browse = build_browse_tab(services, article)
             if services.practice is not None:
                 with gr.Tab("练习", id="practice", elem_id="xf-tab-practice") as practice_tab:
-                    practice = build_practice_tab(services, services.practice, article, authed=checklist_admin,
-                                                  gate=gate)
+                    practice = build_practice_tab(services, services.practice, article, gate=gate)
                 practice.refresh_on(practice_tab)
             if services.hours is not None and gate is not None:
                 with gr.Tab("学时", id="hours", elem_id="xf-tab-hours") as hours_tab:
