@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python scripts/bench_contest.py [--watchers 100] [--teams 20] [--questions 20]
         [--database-url postgresql+psycopg://…]   # a scratch database is made on that server and dropped
+        [--workers 3]   # PostgreSQL: three worker processes, the screens and the presses spread over them
 
 Serves the contest routes with uvicorn on 127.0.0.1 (a SQLite bank in a temp folder, or ``--database-url``)
 and drives them over real HTTP:
@@ -19,8 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +36,7 @@ import httpx
 from quiz.bank.store import QuestionBank
 from quiz.contest.model import RoundKind, RoundSpec
 from quiz.contest.service import ContestService
+from quiz.contest.views import screen_view
 from quiz.models import Question
 from quiz.settings import QuizSettings
 
@@ -128,22 +132,51 @@ def watchers_process(url: str, watchers: int, ready: Any, done: Any, out: Any) -
     out.send(asyncio.run(run()))
 
 
-def presses_process(base: str, team_codes: list[str], conn: Any) -> None:
-    """In its own process: on each "go", all teams press at once; sends back (outcome, seconds) per press."""
+def serve_workers(url: str, workers: int, home: Path) -> tuple[list[str], list[subprocess.Popen[bytes]]]:
+    """``workers`` separate worker processes (``xuefa.web.workers``) on the PostgreSQL ``url``, each on its own
+    port, so that the clients can be spread over them by hand (which process each press reaches is known)."""
+    from tests.app.conftest import free_port
+
+    env = {**os.environ, "XUEFA_HOME": str(home), "XUEFA_QUIZ__DATABASE_URL": url,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    bases, processes = [], []
+    for _ in range(workers):
+        port = free_port()
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory", "--host",
+             "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"], env=env))
+        bases.append(f"http://127.0.0.1:{port}")
+    for base, process in zip(bases, processes, strict=True):
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"worker {base} exited")
+            try:
+                httpx.get(f"{base}/contest/buzz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+    return bases, processes
+
+
+def presses_process(bases: list[str], team_codes: list[str], conn: Any) -> None:
+    """In its own process: on each "go", all teams press at once (team i through ``bases[i % len(bases)]``);
+    sends back (outcome, seconds, winner) per press."""
 
     async def run() -> None:
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=len(team_codes) + 5)) as client:
 
-            async def press(team_code: str) -> tuple[str, float]:
+            async def press(i: int) -> tuple[str, float, int | None]:
                 started = time.monotonic()
-                reply = (await client.post(f"{base}/api/contest/buzz", json={"team_code": team_code},
+                base = bases[i % len(bases)]
+                reply = (await client.post(f"{base}/api/contest/buzz", json={"team_code": team_codes[i]},
                                            timeout=15)).json()
-                return str(reply.get("outcome", "")), time.monotonic() - started
+                return str(reply.get("outcome", "")), time.monotonic() - started, reply.get("winner")
 
-            await press("0")  # a first request (refused: no such team) opens the connection pool
+            for base in bases:  # a first request to each (refused: no such team) opens the connection pool
+                await client.post(f"{base}/api/contest/buzz", json={"team_code": "0"}, timeout=15)
             while conn.recv() == "go":
-                order = random.sample(team_codes, len(team_codes))
-                conn.send(await asyncio.gather(*(press(t) for t in order)))
+                order = random.sample(range(len(team_codes)), len(team_codes))
+                conn.send(await asyncio.gather(*(press(i) for i in order)))
 
     asyncio.run(run())
 
@@ -152,14 +185,15 @@ def split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts) if total // parts or i < total % parts]
 
 
-def update_latency(base: str, contests: ContestService, code: str, watchers: int, changes: int, processes: int
-                   ) -> list[float]:
+def update_latency(bases: list[str], contests: ContestService, code: str, watchers: int, changes: int,
+                   processes: int) -> list[float]:
     ctx = multiprocessing.get_context("spawn")
     done = ctx.Event()
     children = []
-    for share in split(watchers, processes):
+    for k, share in enumerate(split(watchers, processes)):
         ready = ctx.Event()
         receive, send = ctx.Pipe(duplex=False)
+        base = bases[k % len(bases)]  # the watchers of each client process on one worker, in turn
         child = ctx.Process(target=watchers_process, args=(f"{base}/api/contest/{code}/state", share, ready, done,
                                                            send))
         child.start()
@@ -187,11 +221,11 @@ def update_latency(base: str, contests: ContestService, code: str, watchers: int
     return delays
 
 
-def buzz_round(base: str, contests: ContestService, code: str, team_codes: list[str], rounds: int
+def buzz_round(bases: list[str], contests: ContestService, code: str, team_codes: list[str], rounds: int
                ) -> tuple[list[float], int, int]:
     ctx = multiprocessing.get_context("spawn")
     here, there = ctx.Pipe()
-    child = ctx.Process(target=presses_process, args=(base, team_codes, there))
+    child = ctx.Process(target=presses_process, args=(bases, team_codes, there))
     child.start()
     times: list[float] = []
     single_winner = first_is_winner = 0
@@ -200,9 +234,10 @@ def buzz_round(base: str, contests: ContestService, code: str, team_codes: list[
         contests.open_buzz(code)
         here.send("go")
         replies = here.recv()
-        times += [t for _, t in replies]
-        single_winner += sum(1 for o, _ in replies if o == "won") == 1
-        presses = contests.screen(code).presses
+        times += [t for _, t, _ in replies]
+        winners = {w for o, _, w in replies if o in ("won", "late") and w is not None}
+        single_winner += sum(1 for o, _, _ in replies if o == "won") == 1 and len(winners) == 1
+        presses = screen_view(contests.get(code)).presses  # from the database: the workers judged them
         first_is_winner += bool(presses) and presses[0].outcome == "won" and len(presses) == len(team_codes)
         contests.judge(code, "C")
         contests.reveal(code)
@@ -219,20 +254,30 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=40)
     parser.add_argument("--client-processes", type=int, default=4, help="processes the watching clients run in")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=0, help="PostgreSQL: serve from this many worker processes "
+                        "(xuefa.web.workers, one port each; clients spread over them) instead of one in-process server")
     args = parser.parse_args()
+    if args.workers and not args.database_url:
+        parser.error("--workers needs --database-url postgresql+psycopg://…")
     random.seed(1)
     home = Path(tempfile.mkdtemp(prefix="xuefa-bench-contest-"))
     scratch = scratch_database(args.database_url) if args.database_url else None
     bank = QuestionBank(scratch or f"sqlite:///{home / 'quiz.sqlite'}")
     bank.add(questions(args.questions + args.changes + 10))
     contests = ContestService(bank, QuizSettings(seed=1))
-    base, server = serve(contests)
-    print(f"database: {bank.url.split('://')[0]} · server {base} (clients in separate processes)")
+    processes: list[subprocess.Popen[bytes]] = []
+    server: object = None
+    if args.workers:
+        bases, processes = serve_workers(bank.url, args.workers, home)
+    else:
+        base, server = serve(contests)
+        bases = [base]
+    print(f"database: {bank.url.split('://')[0]} · server {', '.join(bases)} (clients in separate processes)")
 
     c = contests.create("基准：刷新", ["甲", "乙"], [RoundSpec(RoundKind.BUZZ, questions=args.changes,
                                                              buzz_seconds=60, answer_seconds=60)])
     contests.start_round(c.code, 0)
-    delays = update_latency(base, contests, c.code, args.watchers, args.changes, args.client_processes)
+    delays = update_latency(bases, contests, c.code, args.watchers, args.changes, args.client_processes)
     print(f"screen/phone update after a host action, {args.watchers} long-polling clients × {args.changes} changes:")
     print(f"  p50 {1000 * statistics.median(delays):.1f} ms · p95 {1000 * pct(delays, 95):.1f} ms · "
           f"max {1000 * max(delays):.1f} ms · within 1 s: {sum(d <= 1.0 for d in delays) / len(delays):.1%}")
@@ -241,13 +286,17 @@ def main() -> int:
     c2 = contests.create("基准：抢答", names, [RoundSpec(RoundKind.BUZZ, questions=args.questions,
                                                       buzz_seconds=60, answer_seconds=60)])
     contests.start_round(c2.code, 0)
-    times, single, first = buzz_round(base, contests, c2.code, [t.code for t in c2.teams], args.questions)
+    times, single, first = buzz_round(bases, contests, c2.code, [t.code for t in c2.teams], args.questions)
     print(f"buzz: {args.teams} teams pressing at once × {args.questions} questions ({len(times)} presses):")
     print(f"  round trip p50 {1000 * statistics.median(times):.1f} ms · p95 {1000 * pct(times, 95):.1f} ms · "
           f"max {1000 * max(times):.1f} ms")
     print(f"  exactly one winner: {single}/{args.questions} · winner = first press the server received: "
           f"{first}/{args.questions}")
-    server.close()  # type: ignore[attr-defined]
+    if server is not None:
+        server.close()  # type: ignore[attr-defined]
+    for process in processes:
+        process.terminate()
+        process.wait(15)
     bank.close()
     if scratch:
         drop_database(args.database_url, scratch)

@@ -14,11 +14,13 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
 from starlette.concurrency import run_in_threadpool
 
 from xuefa.services import contest_service, exam_service, open_bank
@@ -45,15 +47,44 @@ def require_postgres(settings: Settings, workers: int) -> None:
             "postgresql+psycopg://用户:密码@主机/库名）；SQLite 同一时间只允许一个写入者，请用 --workers 1。")
 
 
+SCHEMA_LOCK_KEY = 0x7866_0E02
+"""The PostgreSQL advisory lock held while a process creates the tables (CREATE TABLE IF NOT EXISTS races)."""
+
+
+@contextlib.contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    engine = create_engine(settings.quiz.database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(select(func.pg_advisory_lock(SCHEMA_LOCK_KEY)))
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(SCHEMA_LOCK_KEY)))
+    finally:
+        engine.dispose()
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create every table the app and the workers use, before they start together."""
+    with schema_lock(settings):
+        bank = open_bank(settings)
+        try:
+            shared_limiter(bank.engine, settings.quiz)
+        finally:
+            bank.close()
+
+
 def build_worker_app(settings: Settings | None = None) -> FastAPI:
     """The worker's app over ``settings`` (default: read from the environment and the home's settings file,
     as ``xuefa serve`` passes them: ``XUEFA_HOME``, ``XUEFA_SETTINGS``)."""
     settings = settings or load_settings()
     require_postgres(settings, 2)
-    bank = open_bank(settings)
-    exams = exam_service(settings, bank)
-    contests = contest_service(settings, bank)
-    guesses = shared_limiter(bank.engine, settings.quiz)
+    with schema_lock(settings):  # workers start together: one at a time creates the tables
+        bank = open_bank(settings)
+        exams = exam_service(settings, bank)
+        contests = contest_service(settings, bank)
+        guesses = shared_limiter(bank.engine, settings.quiz)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +106,7 @@ def start_workers(settings: Settings, config: Path | None, host: str, port: int,
     """uvicorn's supervisor of ``workers`` processes of ``build_worker_app`` on host:port (it restarts a worker
     that dies); they read the same settings as this process (its environment, ``settings.home``, ``config``)."""
     require_postgres(settings, workers)
+    prepare_database(settings)
     env = {**os.environ, "XUEFA_HOME": str(settings.home)}
     if config is not None:
         env["XUEFA_SETTINGS"] = str(config)
