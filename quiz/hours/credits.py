@@ -1,7 +1,8 @@
 """What each source earns: the 学时 entries of a set of officers in one year, read in bulk from the tables of
 practice, exams, the checklist and the offline activities.
 
-The practice days and first masteries are computed here and kept by ``quiz.hours.summaries``.
+The practice days are computed here, the first masteries in ``quiz.hours.mastery``; both are kept by
+``quiz.hours.summaries``.
 
 - Practice (``quiz_attempts`` of ``badge:<警号>``): in the officers' time zone, the answers of a day are
   ordered; the first counts ``practice_first_minutes``, each later one the minutes since the one before, at most
@@ -20,20 +21,19 @@ The practice days and first masteries are computed here and kept by ``quiz.hours
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Float, and_, case, cast, func, literal, select, text
+from sqlalchemy import ColumnElement, Date, Float, and_, case, cast, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
-from quiz.db import AttemptRow, QuestionRow, as_utc
+from quiz.db import AttemptRow, as_utc
 from quiz.exam.tables import ExamQuestionRow, ExamRow, SittingRow
 from quiz.hours.models import ActivityKind, Entry, Exam, Source
 from quiz.hours.rules import HoursRules
 from quiz.hours.tables import ActivityRow, AttendanceRow
-from quiz.models import ReviewStatus
 
 BADGE = "badge:"
 """Practice data of an officer is stored under ``badge:<警号>``."""
@@ -60,7 +60,7 @@ def local_day(instant: datetime, utc_offset_hours: int) -> date:
     return (as_utc(instant) + timedelta(hours=utc_offset_hours)).date()
 
 
-def _user_filter(officers: Officers) -> ColumnElement[bool]:
+def user_filter(officers: Officers) -> ColumnElement[bool]:
     if officers is None:
         return and_(AttemptRow.user_id >= BADGE, AttemptRow.user_id < BADGE[:-1] + ";")
     return AttemptRow.user_id.in_([BADGE + o for o in officers])
@@ -79,22 +79,35 @@ def _day_and_gap(dialect: str, offset: int) -> tuple[ColumnElement[Any], Gap]:
             lambda a, b: func.extract("epoch", a - b) / 60.0)
 
 
-def practice_days(session: Session, officers: Officers, year: int | None, rules: HoursRules) -> list[PracticeDay]:
+def day_start(day: date, utc_offset_hours: int) -> datetime:
+    """The first instant of a day in the officers' time zone, in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=utc_offset_hours)
+
+
+def practice_days(session: Session, officers: Officers, year: int | None, rules: HoursRules,
+                  since: Mapping[str, date] | None = None) -> list[PracticeDay]:
     """Each officer's practice minutes per day of the year (``None``: of every year; days without answers
-    left out)."""
+    left out). ``since``: only these officers, each from that day on."""
+    if since is not None:
+        if not since:
+            return []
+        officers = None
     if officers is not None and not officers:
         return []
-    period = []
+    period: list[ColumnElement[bool]] = []
     if year is not None:
         start, end = year_bounds(year, rules.utc_offset_hours)
         period = [AttemptRow.answered_at >= start, AttemptRow.answered_at < end]
+    who = user_filter(officers) if since is None else or_(*(
+        and_(AttemptRow.user_id == BADGE + o, AttemptRow.answered_at >= day_start(d, rules.utc_offset_hours))
+        for o, d in since.items()))
     dialect = session.get_bind().dialect.name
     day, gap_of = _day_and_gap(dialect, rules.utc_offset_hours)
     prev = func.lag(AttemptRow.answered_at).over(partition_by=(AttemptRow.user_id, day),
                                                   order_by=(AttemptRow.answered_at, AttemptRow.id))
     ordered = (select(AttemptRow.user_id.label("user_id"), day.label("day"),
                       AttemptRow.answered_at.label("at"), prev.label("prev"))
-               .where(_user_filter(officers), *period)
+               .where(who, *period)
                .subquery())
     gap = gap_of(ordered.c.at, ordered.c.prev)
     cap = literal(rules.practice_gap_cap_minutes, Float)
@@ -133,36 +146,6 @@ def exam_entries(session: Session, officers: Officers, year: int, rules: HoursRu
         stmt = stmt.where(SittingRow.officer_id.in_(list(officers)))
     return [Entry(officer, local_day(at, rules.utc_offset_hours), Source.EXAM, f"考试：{title}", rules.exam_hours)
             for officer, at, title in session.execute(stmt).tuples() if at is not None]
-
-
-def first_mastered(session: Session, officers: Officers, before: datetime,
-                   mastered_accuracy: float) -> dict[str, dict[str, datetime]]:
-    """officer → checklist item key → when it was first mastered (answers before ``before`` replayed)."""
-    if officers is not None and not officers:
-        return {}
-    stmt = (select(AttemptRow.user_id, AttemptRow.question_id, AttemptRow.correct, AttemptRow.answered_at,
-                   QuestionRow.checklist_item)
-            .join(QuestionRow, QuestionRow.id == AttemptRow.question_id)
-            .where(_user_filter(officers), AttemptRow.answered_at < before, QuestionRow.checklist_item != "",
-                   QuestionRow.status != ReviewStatus.REJECTED.value)
-            .order_by(AttemptRow.user_id, AttemptRow.answered_at, AttemptRow.id))
-    out: dict[str, dict[str, datetime]] = {}
-    current = ""
-    latest: dict[int, bool] = {}
-    tally: dict[str, list[int]] = {}  # item → [answered, right]
-    for user, question, correct, at, item in session.execute(stmt).tuples():
-        if user != current:
-            current, latest, tally = user, {}, {}
-        counts = tally.setdefault(item, [0, 0])
-        before_answer = latest.get(question)
-        if before_answer is None:
-            counts[0] += 1
-        counts[1] += int(correct) - int(bool(before_answer))
-        latest[question] = correct
-        mine = out.setdefault(user[len(BADGE):], {})
-        if item not in mine and counts[0] and counts[1] / counts[0] >= mastered_accuracy:
-            mine[item] = at
-    return out
 
 
 def checklist_entries(mastered: dict[str, dict[str, datetime]], year: int, rules: HoursRules) -> list[Entry]:

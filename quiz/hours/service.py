@@ -208,7 +208,7 @@ class Hours:
         the officers they read; run at night, it leaves them nothing to do); returns how many were computed."""
         rules = self.rules(year)
         with self.session() as s:
-            return summaries.refresh(s, None, rules, self.mastered_accuracy)
+            return summaries.refresh(s, None, rules, self.mastered_accuracy).total
 
     def officer_year(self, officer_id: str, year: int) -> OfficerYear:
         """One officer's year against the target, and what counts next."""

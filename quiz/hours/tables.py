@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.db import Base, utcnow
@@ -53,9 +65,11 @@ class AttendanceRow(Base):
 
 
 class PracticeUserRow(Base):
-    """What the practice summaries of one user were computed from: their answers' count and last id, and the
-    parameters (gap cap, first answer's minutes, a 学时's minutes, the daily cap, time zone, mastery
-    threshold). A user whose answers or the parameters differ is computed again (``quiz.hours.summaries``)."""
+    """What the practice summaries of one user were computed from: their answers' count, last id, sum of ids
+    and latest time, and the parameters (gap cap, first answer's minutes, a 学时's minutes, the daily cap,
+    time zone, mastery threshold). A user whose answers or the parameters differ is computed again, or
+    continued when only answers after these were added (``quiz.hours.summaries``). ``id_sum`` and ``last_at``
+    are empty on rows an older version wrote: such a user is computed again in full once."""
 
     __tablename__ = "hours_practice_users"
 
@@ -63,6 +77,20 @@ class PracticeUserRow(Base):
     answers: Mapped[int] = mapped_column(Integer)
     last_id: Mapped[int] = mapped_column(Integer)
     params: Mapped[str] = mapped_column(String(100))
+    id_sum: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class MasteryProgressRow(Base):
+    """Where one officer's first-mastery replay stopped: for each checklist question they answered whose item
+    is not mastered yet, its item and whether their latest answer was right (``quiz.hours.mastery``)."""
+
+    __tablename__ = "hours_mastery_progress"
+
+    officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item: Mapped[str] = mapped_column(String(300))
+    correct: Mapped[bool] = mapped_column(Boolean)
 
 
 class PracticeDayRow(Base):

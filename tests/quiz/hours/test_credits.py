@@ -136,12 +136,12 @@ def test_one_pass_over_every_answer_makes_the_same_summaries(hours: Hours, recor
         records.answers(officer, [china(f"{day} 23:{m:02d}") for m in (50, 52, 57)], records.question("清单#1"))
     rules = hours.rules(2026)
     with hours.session() as s:
-        assert summaries.refresh(s, ["A001"], rules, 0.8) == 1
-        assert summaries.refresh(s, None, rules, 0.8, full_scan=0) == 2  # A001's stand
+        assert summaries.refresh(s, ["A001"], rules, 0.8).total == 1
+        assert summaries.refresh(s, None, rules, 0.8, full_scan=0).total == 2  # A001's stand
         by_pass = (summaries.practice_days(s, None, 2026), summaries.first_mastered(s, None))
-        assert summaries.refresh(s, None, rules, 0.8, full_scan=0) == 0
+        assert summaries.refresh(s, None, rules, 0.8, full_scan=0).total == 0
         changed = rules.model_copy(update={"practice_first_minutes": 2.0})
-        assert summaries.refresh(s, None, changed, 0.8, full_scan=0) == 3
+        assert summaries.refresh(s, None, changed, 0.8, full_scan=0) == summaries.Refreshed(0, 3)
         assert {d.minutes for d in summaries.practice_days(s, None, 2026)} == {7.0}
     key = lambda d: d.officer_id  # noqa: E731
     assert sorted(by_pass[0], key=key) == [
