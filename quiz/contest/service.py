@@ -303,8 +303,9 @@ class ContestService:
             with self._lock(code):
                 if self.shared:
                     self._cache.pop(code, None)
-                self._load(code)
-            view = self._screens[code]
+                contest = self._load(code)
+                # another process's change may drop the cached view at any moment (the change feed's thread)
+                view = self._screens.get(code) or screen_view(contest)
         return view
 
     def version(self, code: str) -> int:
@@ -383,7 +384,7 @@ class ContestService:
         # a late press only shows on the screens: it is written with the next change, not on its own
         result: BuzzResult = self._act(contest_code, lambda c: c.buzz(index),
                                        save=lambda r: r.outcome == BuzzOutcome.WON)
-        view = self._screens[contest_code]
+        view = self.screen(contest_code)
         names = {s.team: s.name for s in view.scores}
         winner = result.winner
         return BuzzReply(result.outcome.value, contest_code, index, names.get(index, ""), winner,
