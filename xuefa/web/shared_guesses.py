@@ -3,7 +3,8 @@ PostgreSQL database: a guesser refused by one process is refused by every other.
 
 Each wrong code is a row (address, time in epoch seconds by ``clock``); an address is refused while it has
 ``limit`` rows younger than ``window_s``. Rows older than the window are deleted by the process that writes
-the next failure of that address, and by ``prune`` (called with the exam sweep).
+the next failure of that address; ``prune`` deletes every address's old rows (not yet called on a schedule:
+an address that never fails again leaves its last ``limit`` rows behind).
 """
 
 from __future__ import annotations
