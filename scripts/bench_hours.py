@@ -6,10 +6,11 @@
 
 Generated (seed 1): 30 units of 100 officers (5 leaders each); 500 questions, one in five tied to one of 100
 应知应会 items; ``practising`` of the officers answer ``answers`` questions (gaps of 0.2–6 minutes) on
-``days`` random working days of 2026; three exams sat by nine in ten officers; per unit the yearly
+``days`` random working days of 2026 until 30 December; three exams sat by nine in ten officers; per unit the yearly
 activities (each unit misses one kind in four), the leaders' four quarters, a 5-day 轮训 for all followed
 by its 考核验收 exam, and two other activities. Goals: a unit report ≤ 1 s, the city report ≤ 3 s, the
-XLSX export of every unit ≤ 10 s.
+XLSX export of every unit ≤ 10 s. Then a tenth of the officers practise on 31 December (today) three times,
+and the city report (or the refresh alone) after each is timed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from quiz.db import AttemptRow, ChecklistItemRow, QuestionRow, make_engine
 from quiz.exam.tables import ExamQuestionRow, ExamRow, SittingRow
+from quiz.hours import summaries
 from quiz.hours.models import ActivityKind
 from quiz.hours.service import Hours
 from quiz.hours.settings import HoursSettings
@@ -94,7 +96,7 @@ def generate(engine: Engine, args: argparse.Namespace, started: float) -> tuple[
          "checklist_item": f"清单#{q % 100 + 1}" if q % 5 == 0 else "", "status": "approved", "evidence": "",
          "key_points": [], "generator": "", "source_hashes": {}, "needs_review": "", "created_at": NOW,
          "updated_at": NOW} for q in range(1, 501)])
-    workdays = [d for d in (date(YEAR, 1, 1) + timedelta(days=i) for i in range(365)) if d.weekday() < 5]
+    workdays = [d for d in (date(YEAR, 1, 1) + timedelta(days=i) for i in range(364)) if d.weekday() < 5]
     practising = rng.sample(officers, int(len(officers) * args.practising))
     answers = 0
     rows: list[dict[str, Any]] = []
@@ -155,13 +157,14 @@ def generate(engine: Engine, args: argparse.Namespace, started: float) -> tuple[
     return units, answers
 
 
-def new_day(engine: Engine, officers: int, answers: int) -> None:
-    """``officers`` officers practise on 30 December (answers added after the summaries were made)."""
-    rng = random.Random(2)
-    day = date(YEAR, 12, 30)
+def new_answers(engine: Engine, officers: int, answers: int, minute: int) -> None:
+    """``officers`` officers practise on 31 December (today; the year's answers end the day before) from
+    ``minute``, after the summaries were made."""
+    rng = random.Random(minute)
+    day = date(YEAR, 12, 31)
     insert_rows(engine, AttemptRow.__table__, [
         {"user_id": f"badge:J{n:06d}", "question_id": rng.randint(1, 500), "given": True, "correct": True,
-         "answered_at": china(day, 600 + i)} for n in range(officers) for i in range(answers)])
+         "answered_at": china(day, minute + i)} for n in range(officers) for i in range(answers)])
 
 
 def timed(what: str, call: Any, runs: int = 3) -> Any:
@@ -205,10 +208,20 @@ def main() -> None:
         data = timed("XLSX export (every unit)", lambda: hours.records_xlsx(CITY, YEAR), runs=1)
         print(f"  {len(data) / 1e6:.1f} MB")
         timed("officer's year", lambda: hours.officer_year("J000001", YEAR))
-        new_day(engine, args.officers // 10, args.answers)
-        timed(f"city report after a day's answers of {args.officers // 10} officers",
+        practising = args.officers // 10
+        new_answers(engine, practising, args.answers, 540)
+        timed(f"city report after {practising} officers answered {args.answers} more on a new day",
               lambda: hours.city_report(CITY, YEAR), runs=1)
         timed("city report again", lambda: hours.city_report(CITY, YEAR), runs=1)
+        new_answers(engine, practising, args.answers, 660)
+        timed(f"city report after the same {practising} answered {args.answers} more later that day",
+              lambda: hours.city_report(CITY, YEAR), runs=1)
+        with hours.session() as s:  # what a report's refresh did, seen by one without the report around it
+            new_answers(engine, practising, args.answers, 690)
+            t = time.perf_counter()
+            done = summaries.refresh(s, None, hours.rules(YEAR), hours.mastered_accuracy)
+            print(f"refresh alone after {practising} officers' {args.answers} more answers: "
+                  f"{time.perf_counter() - t:.2f} s ({done.continued} continued, {done.recomputed} recomputed)")
         engine.dispose()
     finally:
         if args.database_url:

@@ -104,6 +104,7 @@ class Refreshed:
 @dataclass(frozen=True)
 class Stale:
     current: dict[str, Cursor]
+    """The users that changed, as their answers are now."""
     stored: dict[str, Cursor]
     continuable: list[str]
     """Same parameters, more answers and a later last id: continued if the answers after the cursor explain
@@ -113,8 +114,10 @@ class Stale:
 
 
 def _stale(s: Session, officers: Officers, params: Params) -> Stale:
-    current_stmt = select(AttemptRow.user_id, func.count(), func.max(AttemptRow.id), func.sum(AttemptRow.id),
-                          func.max(AttemptRow.answered_at)).group_by(AttemptRow.user_id)
+    # count, last id and sum of ids from the user index alone; the latest time only for the users that changed
+    # (taking it in this pass reads the wider time index: 0.46 → 1.0 s on SQLite for 3.8 million answers)
+    current_stmt = select(AttemptRow.user_id, func.count(), func.max(AttemptRow.id),
+                          func.sum(AttemptRow.id)).group_by(AttemptRow.user_id)
     stored_stmt = select(PracticeUserRow.user_id, PracticeUserRow.answers, PracticeUserRow.last_id,
                          PracticeUserRow.id_sum, PracticeUserRow.last_at, PracticeUserRow.params)
     if officers is None:
@@ -123,22 +126,35 @@ def _stale(s: Session, officers: Officers, params: Params) -> Stale:
         users = [BADGE + o for o in officers]
         current_stmt = current_stmt.where(AttemptRow.user_id.in_(users))
         stored_stmt = stored_stmt.where(PracticeUserRow.user_id.in_(users))
-    current = {u: Cursor(int(n), int(last), int(total), as_utc(at))
-               for u, n, last, total, at in s.execute(current_stmt).tuples()}
+    counted = {u: (int(n), int(last), int(total)) for u, n, last, total in s.execute(current_stmt).tuples()}
     key = params.key()
     stored: dict[str, Cursor] = {}
     continuable: list[str] = []
     recompute: list[str] = []
     for u, n, last, total, at, p in s.execute(stored_stmt).tuples():
         was = stored[u] = Cursor(n, last, total, None if at is None else as_utc(at))
-        now = current.get(u)
+        now = counted.get(u)
         if now is None or p != key or was.id_sum is None or was.last_at is None:
             recompute.append(u)
-        elif now != was:
-            grew = now.answers > was.answers and now.last_id > was.last_id
+        elif now != (was.answers, was.last_id, was.id_sum):
+            grew = now[0] > was.answers and now[1] > was.last_id
             (continuable if grew else recompute).append(u)
-    recompute.extend(u for u in current if u not in stored)
+    recompute.extend(u for u in counted if u not in stored)
+    changed = [u for u in continuable + recompute if u in counted]
+    latest = _latest(s, changed)
+    current = {u: Cursor(*counted[u], latest.get(u)) for u in changed}
     return Stale(current, stored, continuable, recompute)
+
+
+def _latest(s: Session, users: list[str]) -> dict[str, datetime]:
+    """Each user's latest answer time (an answer stored since the count may make it later than the cursor's
+    answers: then the next refresh finds new answers it cannot explain and computes that user in full)."""
+    out: dict[str, datetime] = {}
+    for i in range(0, len(users), CHUNK):
+        stmt = (select(AttemptRow.user_id, func.max(AttemptRow.answered_at))
+                .where(AttemptRow.user_id.in_(users[i:i + CHUNK])).group_by(AttemptRow.user_id))
+        out.update((u, as_utc(at)) for u, at in s.execute(stmt).tuples())
+    return out
 
 
 def refresh(s: Session, officers: Officers, rules: HoursRules, mastered_accuracy: float,
