@@ -78,6 +78,10 @@ class Services:
         llm = self.answers.llm if isinstance(self.answers, AnswerService) else None
         if isinstance(llm, OpenAICompatibleClient):
             llm.close()
+        if self.contests is not None:
+            self.contests.close()
+        if self.exams is not None:
+            self.exams.close()
         if self.bank is not None:
             self.bank.close()
 

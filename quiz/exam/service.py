@@ -588,6 +588,12 @@ class ExamService:
             raise ExamRefused("答案未能保存，请重试。", 409)
         return SaveResult(True, remaining(seat.ends_at, now))
 
+    def close(self) -> None:
+        """Dispose of the saves' own pool (PostgreSQL); the bank's engine is its opener's to close."""
+        if self._one_trip is not None:
+            self._one_trip.dispose()
+            self._one_trip = None
+
     def _save_engine(self) -> Engine:
         """PostgreSQL: a pool for the saves alone, in autocommit, without a ping at checkout and without a
         rollback at return, so a save is one round trip (a connection broken meanwhile fails that one save,
