@@ -319,7 +319,14 @@ def test_a_unit_admin_imports_activities_and_the_city_admin_sees_the_units_and_c
         assert city.locator(".xf-hbar-row").count() == 2, "the units side by side"
         assert EAST in city.inner_text() and WEST in city.inner_text()
         v.tap(page.locator("#xf-hours-rules").get_by_text("学时规则（市级管理员）"))
-        page.locator("#xf-rule-exam-hours input").fill("3")
+        exam_hours = page.locator("#xf-rule-exam-hours input")
+        page.wait_for_function("() => document.querySelector('#xf-rule-exam-hours input')?.value === '2'",
+                               timeout=UPDATE_MS)  # the stored rules shown first
+        for _ in range(10):  # the sign-in's refreshes of the form may still be arriving: type until it stays
+            exam_hours.fill("3")
+            page.wait_for_timeout(1000)
+            if exam_hours.input_value() == "3":
+                break
         v.tap(page.locator("#xf-hours-save-rules"))
         page.locator("#xf-hours-rules-note", has_text=f"{year} 年学时规则已保存").wait_for(timeout=UPDATE_MS)
         v.shot("43-hours-city", full_page=True)
