@@ -76,3 +76,17 @@ def read_sheet(path: Path, max_rows: int | None = None, limits: FileLimits | Non
     if len(rows) > max_rows:
         raise SheetError(f"文件超过 {max_rows} 行。")
     return rows
+
+
+def find_column(cells: list[str], names: tuple[str, ...], exclude: tuple[str, ...] = ()) -> int | None:
+    """The column whose header is one of ``names`` (earlier names first); exact before contained
+    (``警号（必填）``); a header with an ``exclude`` word (``单位编号``) is not taken for a contained name."""
+    for name in names:
+        for j, cell in enumerate(cells):
+            if cell == name:
+                return j
+    for name in names:
+        for j, cell in enumerate(cells):
+            if name in cell and len(cell) <= len(name) + 8 and not any(x in cell for x in exclude):
+                return j
+    return None

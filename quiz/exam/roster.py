@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ingest.settings import FileLimits
 from quiz.exam.models import RosterEntry, RosterError, RosterProblem
-from quiz.sheets import SheetError, read_sheet
+from quiz.sheets import SheetError, find_column, read_sheet
 from quiz.text import normalize_id, normalize_name
 
 ID_HEADERS = ("警号", "执法证号", "执法证编号", "执法证", "人员编号", "编号", "工号", "证件号", "证号", "考号", "ID")
@@ -74,22 +74,8 @@ def _cell(row: list[str], col: int | None) -> str:
 def _header(rows: list[list[str]]) -> tuple[int, int, int, int | None] | None:
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         cells = [normalize_name(c).lstrip("\ufeff").upper() for c in row]
-        id_col = _find(cells, ID_HEADERS, exclude=("单位", "部门"))
-        name_col = _find(cells, NAME_HEADERS)
+        id_col = find_column(cells, ID_HEADERS, exclude=("单位", "部门"))
+        name_col = find_column(cells, NAME_HEADERS)
         if id_col is not None and name_col is not None and id_col != name_col:
-            return i, id_col, name_col, _find(cells, UNIT_HEADERS)
-    return None
-
-
-def _find(cells: list[str], names: tuple[str, ...], exclude: tuple[str, ...] = ()) -> int | None:
-    """The column whose header is one of ``names`` (earlier names first); exact before contained
-    (``警号（必填）``); a header with an ``exclude`` word (``单位编号``) is not taken for a contained name."""
-    for name in names:
-        for j, cell in enumerate(cells):
-            if cell == name:
-                return j
-    for name in names:
-        for j, cell in enumerate(cells):
-            if name in cell and len(cell) <= len(name) + 8 and not any(x in cell for x in exclude):
-                return j
+            return i, id_col, name_col, find_column(cells, UNIT_HEADERS)
     return None

@@ -18,7 +18,7 @@ from pathlib import Path
 from ingest.settings import FileLimits
 from quiz.people.models import RosterImportError, RosterProblem
 from quiz.people.units import MAX_UNIT_NAME, unit_name
-from quiz.sheets import SheetError, read_sheet
+from quiz.sheets import SheetError, find_column, read_sheet
 from quiz.text import normalize_id, normalize_name
 
 ID_HEADERS = ("警号", "执法证号", "执法证编号", "执法证", "人员编号", "编号", "工号")
@@ -143,28 +143,14 @@ def _cell(row: list[str], col: int | None) -> str:
 def _header(rows: list[list[str]]) -> _Columns | None:
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         cells = [normalize_name(c).lstrip("\ufeff").upper() for c in row]
-        id_col = _find(cells, ID_HEADERS, exclude=("单位", "部门"))
-        name_col = _find(cells, NAME_HEADERS)
+        id_col = find_column(cells, ID_HEADERS, exclude=("单位", "部门"))
+        name_col = find_column(cells, NAME_HEADERS)
         if id_col is None or name_col is None or id_col == name_col:
             continue
-        leader_col = _find(cells, LEADER_HEADERS)
+        leader_col = find_column(cells, LEADER_HEADERS)
         taken = {id_col, name_col, leader_col}
-        unit_col = _find(cells, UNIT_HEADERS, exclude=("编号", "代码"))
-        title_col = _find(cells, TITLE_HEADERS)
+        unit_col = find_column(cells, UNIT_HEADERS, exclude=("编号", "代码"))
+        title_col = find_column(cells, TITLE_HEADERS)
         return _Columns(i, id_col, name_col, unit_col if unit_col not in taken else None,
                         title_col if title_col not in taken else None, leader_col)
-    return None
-
-
-def _find(cells: list[str], names: tuple[str, ...], exclude: tuple[str, ...] = ()) -> int | None:
-    """The column whose header is one of ``names`` (earlier names first); exact before contained
-    (``警号（必填）``); a header with an ``exclude`` word (``单位编号``) is not taken for a contained name."""
-    for name in names:
-        for j, cell in enumerate(cells):
-            if cell == name:
-                return j
-    for name in names:
-        for j, cell in enumerate(cells):
-            if name in cell and len(cell) <= len(name) + 8 and not any(x in cell for x in exclude):
-                return j
     return None
