@@ -111,3 +111,21 @@ def visit(browser: Any, url: str, size: str, **options: Any) -> Iterator[Visit]:
     with recording(browser, url, size, **options) as (v, _):
         v.page.locator("#xf-tabs").wait_for()
         yield v
+
+
+def choose_file(page: Any, box: str, path: Any, tries: int = 3, wait_ms: int = 20_000) -> None:
+    """Put a file into the ``gr.File`` whose elem_id is ``box`` and wait until it lists the file by name.
+
+    Under load a refresh of the page's components that was still on its way can arrive after the file was
+    set and show the box empty again; the file is then set once more, as a person would."""
+    name = str(getattr(path, "name", path))
+    shown = page.locator(f"{box} tr", has_text=name.rsplit(".", 1)[0])
+    for attempt in range(tries):
+        page.locator(f"{box} input[type=file]").wait_for(state="attached", timeout=wait_ms)
+        page.locator(f"{box} input[type=file]").set_input_files(str(path))
+        try:
+            shown.first.wait_for(timeout=wait_ms)
+            return
+        except Exception:  # playwright's TimeoutError: set the file again
+            if attempt == tries - 1:
+                raise

@@ -15,7 +15,7 @@ import pytest
 from kb.base import KnowledgeBase
 from quiz.people.accounts import Accounts
 from quiz.people.models import Role
-from tests.app.browser import visit
+from tests.app.browser import choose_file, visit
 from tests.app.hours_site import (
     EAST,
     FIRST_PASSWORD,
@@ -114,8 +114,7 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         listing.wait_for(timeout=UPDATE_MS)
         assert "100001" in listing.inner_text() and WEST not in page.locator("#xf-accounts").inner_text()
 
-        page.locator("#xf-acc-roster-file input[type=file]").set_input_files(str(bad))
-        page.locator("#xf-acc-roster-file", has_text=bad.name).wait_for(timeout=60_000)
+        choose_file(page, "#xf-acc-roster-file", bad)
         v.tap(page.locator("#xf-acc-load"))
         refused = page.locator("#xf-acc-roster-report .xf-refused")
         refused.wait_for(timeout=UPDATE_MS)
@@ -125,8 +124,7 @@ def test_a_unit_admin_manages_its_accounts_in_the_browser(
         v.shot("44-accounts-refused", full_page=True)
 
         page.locator("#xf-acc-roster-file input[type=file]").wait_for(state="attached", timeout=UPDATE_MS)
-        page.locator("#xf-acc-roster-file input[type=file]").set_input_files(str(good))
-        page.locator("#xf-acc-roster-file", has_text=good.name).wait_for(timeout=60_000)
+        choose_file(page, "#xf-acc-roster-file", good)
         v.tap(page.locator("#xf-acc-load"))
         page.locator("#xf-acc-roster-report", has_text="新增 2 人").wait_for(timeout=UPDATE_MS)
         page.locator("#xf-acc-table", has_text="冯四").wait_for(timeout=UPDATE_MS)

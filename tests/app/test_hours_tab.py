@@ -24,7 +24,7 @@ from quiz.hours.rules import HoursRules, RulesError
 from quiz.hours.settings import HoursSettings
 from quiz.people.accounts import Accounts
 from quiz.people.models import Role
-from tests.app.browser import visit
+from tests.app.browser import choose_file, visit
 from tests.app.conftest import ADMIN_PASSWORD
 from tests.app.hours_site import (
     ACTIVITY_HEADER,
@@ -287,8 +287,7 @@ def test_a_unit_admin_imports_activities_and_the_city_admin_sees_the_units_and_c
         report.wait_for(timeout=UPDATE_MS)
         assert not page.locator("#xf-hours-city-panel").is_visible(), "no city report for a unit administrator"
         assert WEST not in page.locator("#xf-hours-admin").inner_text(), "another unit is nowhere on the page"
-        page.locator("#xf-hours-sheet input[type=file]").set_input_files(str(bad))
-        page.locator("#xf-hours-sheet", has_text=bad.name).wait_for(timeout=60_000)
+        choose_file(page, "#xf-hours-sheet", bad)
         v.tap(page.locator("#xf-hours-load"))
         refused = page.locator("#xf-hours-loaded .xf-refused")
         refused.wait_for(timeout=UPDATE_MS)
@@ -298,8 +297,7 @@ def test_a_unit_admin_imports_activities_and_the_city_admin_sees_the_units_and_c
         page.locator("#xf-hours-sheet input[type=file]").wait_for(state="attached", timeout=UPDATE_MS)
         v.shot("41-hours-unit-refused", full_page=True)
 
-        page.locator("#xf-hours-sheet input[type=file]").set_input_files(str(good))
-        page.locator("#xf-hours-sheet", has_text=good.name).wait_for(timeout=60_000)
+        choose_file(page, "#xf-hours-sheet", good)
         v.tap(page.locator("#xf-hours-load"))
         page.locator("#xf-hours-loaded", has_text="已导入 1 项活动，2 人次").wait_for(timeout=UPDATE_MS)
         row = page.locator("#xf-hours-unit tr", has_text="张三")

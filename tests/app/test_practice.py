@@ -21,7 +21,7 @@ from quiz.db import AttemptRow, CardRow
 from quiz.grading import grade
 from quiz.models import Question
 from quiz.practice.runs import ItemMastery, Mastery, Practice
-from tests.app.browser import visit
+from tests.app.browser import choose_file, visit
 from tests.app.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, make_services
 from xuefa.app import library
 from xuefa.app.identity import Identity, IdentityError, anonymous, ensure, officer
@@ -429,8 +429,7 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         page.get_by_text("请管理员先导入清单").first.wait_for()
 
         v.tap(page.locator("#xf-p-admin").get_by_text("导入应知应会清单（管理员）"))
-        page.locator("#xf-p-clfile input[type=file]").set_input_files(str(bad))
-        page.locator("#xf-p-clfile", has_text="坏清单.csv").wait_for(timeout=60_000)
+        choose_file(page, "#xf-p-clfile", bad)
         v.tap(page.locator("#xf-p-clload"))
         page.get_by_text("登录已失效").first.wait_for()
         assert page.locator("#xf-p-clreport").inner_text().strip() == "", "nothing read without signing in"
@@ -440,8 +439,7 @@ def test_an_admin_loads_a_checklist_and_officers_see_mastery_per_item(
         page.locator("#xf-p-clreport .xf-error", has_text="坏清单.csv：第 1 行表头中没有“答案”").wait_for()
         assert store.items() == [] and practice.bank.count() == 0, "nothing stored from a bad file"
 
-        page.locator("#xf-p-clfile input[type=file]").set_input_files(str(FIXTURE))
-        page.locator("#xf-p-clfile", has_text=FIXTURE.name).wait_for(timeout=60_000)
+        choose_file(page, "#xf-p-clfile", FIXTURE)
         v.tap(page.locator("#xf-p-clload"))
         report = page.locator("#xf-p-clreport")
         report.locator(".xf-result-head", has_text="已导入《测试支队应知应会清单》").wait_for(timeout=60_000)
