@@ -29,8 +29,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from quiz.bank.evidence import NEGATIVE_DISCRIMINATION, difficulty_from_facility
 from quiz.bank.store import QuestionBank
@@ -45,6 +44,7 @@ from quiz.models import Question, ReviewStatus
 from quiz.settings import QuizSettings
 from quiz.source import ArticleIndex
 from scripts.bench_quiz import DEFAULT_CORPUS, load_source
+from scripts.scratch_db import drop_database, scratch_database
 
 EXAM = {"单选": 20, "多选": 10, "判断": 10, "填空": 10}
 TYPE_KEYS = {"单选": "single", "多选": "multi", "判断": "judge", "填空": "blank"}
@@ -55,24 +55,18 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def scratch_url(server: str) -> tuple[str, str]:
-    """A fresh database: a SQLite file, or a new database on the given PostgreSQL server."""
+    """A fresh database: a SQLite file, or a new database on the given PostgreSQL server (its URL twice: the
+    second is what ``drop`` takes, empty for SQLite)."""
     if not server:
         folder = Path(tempfile.mkdtemp(prefix="xuefa-calibrate-"))
         return f"sqlite:///{folder / 'bank.sqlite'}", ""
-    name = f"xf_bench_calibrate_{random.randrange(16**8):08x}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False), name
+    url = scratch_database(server, "xf_bench_calibrate")
+    return url, url
 
 
-def drop(server: str, name: str) -> None:
-    if server and name:
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def drop(server: str, url: str) -> None:
+    if server and url:
+        drop_database(server, url)
 
 
 def blueprint_share(bank: QuestionBank, questions: list[Question]) -> None:

@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from quiz.contest.service import ContestService
 from quiz.contest.views import screen_view
 from quiz.models import Question
 from quiz.settings import QuizSettings
+from scripts.scratch_db import drop_database, scratch_database
 
 
 def questions(n: int) -> list[Question]:
@@ -51,30 +51,6 @@ def questions(n: int) -> list[Question]:
                  explanation="依据第六十条。", sources=(Citation(law=law, article=60),), law=law)
         for i in range(n)
     ]
-
-
-def scratch_database(server_url: str) -> str:
-    """A new, empty database on the server of ``server_url`` (dropped at the end): the benchmark never
-    writes into a database that holds anything else."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"xf_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server_url: str, url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -261,7 +237,7 @@ def main() -> int:
         parser.error("--workers needs --database-url postgresql+psycopg://…")
     random.seed(1)
     home = Path(tempfile.mkdtemp(prefix="xuefa-bench-contest-"))
-    scratch = scratch_database(args.database_url) if args.database_url else None
+    scratch = scratch_database(args.database_url, "xf_bench") if args.database_url else None
     bank = QuestionBank(scratch or f"sqlite:///{home / 'quiz.sqlite'}")
     bank.add(questions(args.questions + args.changes + 10))
     contests = ContestService(bank, QuizSettings(seed=1))

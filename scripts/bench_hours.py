@@ -19,12 +19,11 @@ import argparse
 import random
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine, make_url
 
 from quiz.db import AttemptRow, ChecklistItemRow, QuestionRow, make_engine
@@ -36,6 +35,7 @@ from quiz.hours.settings import HoursSettings
 from quiz.hours.tables import ActivityRow, AttendanceRow
 from quiz.people.models import Actor, Role, Scope
 from quiz.people.tables import AccountRow, UnitRow
+from scripts.scratch_db import drop_database, scratch_database
 
 YEAR = 2026
 CHINA = timedelta(hours=8)
@@ -46,22 +46,6 @@ BATCH = 50_000
 
 def log(message: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.1f} s] {message}", flush=True)
-
-
-def scratch_database(server_url: str) -> str:
-    name = f"xf_bench_hours_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server_url: str, url: str) -> None:
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def insert_rows(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -187,7 +171,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="A PostgreSQL server (a scratch database is used).")
     args = parser.parse_args()
     started = time.perf_counter()
-    url = scratch_database(args.database_url) if args.database_url else \
+    url = scratch_database(args.database_url, "xf_bench_hours") if args.database_url else \
         f"sqlite:///{Path(tempfile.mkdtemp(prefix='xuefa-bench-hours-')) / 'quiz.sqlite'}"
     print(f"database: {make_url(url).get_backend_name()}", flush=True)
     try:

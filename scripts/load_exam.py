@@ -43,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,20 +60,14 @@ RETRYABLE = {429, 500, 502, 503, 504}
 # ---- setup (parent process) -----------------------------------------------------------------------------
 def fresh_postgres(server_url: str) -> tuple[str, Any]:
     """A new database on the server of ``server_url``; returns its URL and a function that drops it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from scripts.scratch_db import drop_database, scratch_database
 
-    name = f"xf_load_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = scratch_database(server_url, "xf_load")
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(server_url, url)
 
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+    return url, drop
 
 
 def blueprint_for(questions: int) -> dict[str, Any]:
