@@ -62,6 +62,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class FoldModels:
+    """The models of one fold: fitted without that fold's questions (they score only those)."""
+
+    adapter: QueryAdapter | None
+    ranker: LinearRanker
+    judge: BasisJudge | None
+
+
+@dataclass(frozen=True)
 class CrossFit:
     adapter: QueryAdapter | None
     ranker: LinearRanker
@@ -69,6 +78,15 @@ class CrossFit:
     held_out: dict[str, dict[str, Any]]
     """Per source: the metrics of its train questions, each searched by the models of the folds it was not in."""
     folds: int
+    fold_models: tuple[FoldModels, ...] = ()
+    """Per fold k, the models fitted without fold k's questions (``fold_models[self.fold(question_id)]``)."""
+
+    def fold(self, question_id: str) -> int:
+        return fold_of(question_id, self.folds)
+
+    def held_out_models(self, question_id: str) -> FoldModels:
+        """The models that never saw this question (those its fold was scored with)."""
+        return self.fold_models[self.fold(question_id)]
 
 
 def ranking_groups(source: Source, questions: Sequence[Question]) -> list[RankingGroup]:
@@ -165,7 +183,8 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
     for source in sources:
         source.kb.use_learned(final_adapter, final_ranker, final_judge)
         source.kb.forget_memory_override()
-    return CrossFit(final_adapter, final_ranker, final_judge, held_out, folds)
+    fold_models = tuple(FoldModels(fold_adapters[k], fold_rankers[k], fold_judges[k]) for k in range(folds))
+    return CrossFit(final_adapter, final_ranker, final_judge, held_out, folds, fold_models)
 
 
 def basis_signals(kb: KnowledgeBase, question: str) -> np.ndarray:

@@ -97,3 +97,24 @@ def test_the_learned_models_written_and_read_back_search_alike(knowledge_base: K
                                load_ranker(str(tmp_path / "ranker.json")), load_judge(str(tmp_path / "basis.json")))
     assert [h.unit_id for h in knowledge_base.search(question, k=5).hits] == before
     assert not knowledge_base.search(OFF_TOPIC[0]).grounded
+
+
+def test_the_fold_models_reproduce_the_held_out_figures(knowledge_base: KnowledgeBase) -> None:
+    """Each question searched again with ``held_out_models`` (the models of the fold it was not in) ranks and
+    judges exactly as cross-fitting scored it: these are the models that never saw it."""
+    questions = questions_of(knowledge_base)
+    result = crossfit.cross_fit([crossfit.Source("laws", knowledge_base, questions)], FOLDS, AdapterFit(epochs=3),
+                                RankerFit(epochs=40), JudgeFit(), log=lambda _: None)
+    assert len(result.fold_models) == FOLDS
+    assert all(result.fold(q.id) == fold_of(q.id, FOLDS) for q in questions)
+    assert all(m.ranker is not result.ranker and m.adapter is not result.adapter for m in result.fold_models)
+    held = {d["id"]: d for d in result.held_out["laws"]["details"]}
+    knowledge_base.use_memory(knowledge_base.build_memory([]))
+    for q in questions:
+        models = result.held_out_models(q.id)
+        knowledge_base.use_learned(models.adapter, models.ranker, models.judge)
+        found = knowledge_base.search(q.question, k=10)
+        assert [(h.document.meta.title, h.unit.label) for h in found.hits[:5]] == held[q.id]["top5"]
+        assert found.grounded == held[q.id]["grounded"]
+    knowledge_base.use_learned(result.adapter, result.ranker, result.judge)
+    knowledge_base.forget_memory_override()
