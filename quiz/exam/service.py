@@ -11,6 +11,7 @@ can never slip in after its sitting was submitted and graded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -103,7 +104,10 @@ log = logging.getLogger(__name__)
 
 CHINA_TZ = timezone(timedelta(hours=8))
 MAX_TOKEN_CHARS = 200
-SEAT_CACHE_SIZE = 5000
+SEAT_CACHE_SIZE = 10_000
+"""Sittings remembered per process for saving (a city's whole exam: with several workers every examinee's
+connection may reach each of them; about 10 KB each for 30 questions); past that the longest remembered
+is forgotten first."""
 Format = Literal["docx", "pdf"]
 
 # examinee-facing messages
@@ -157,6 +161,27 @@ class OpenSeat:
     officer_id: str
     ends_at: datetime
     slots: dict[str, Slot]
+
+
+@dataclass(frozen=True)
+class PlannedSave:
+    """One save whose sitting is known: the parameters of ``SAVE_IN_ONE_STATEMENT`` and what the reply needs."""
+
+    seat: OpenSeat
+    eq: int
+    value: PaperAnswer
+    now: datetime
+
+    def parameters(self) -> dict[str, Any]:
+        return {"sitting": self.seat.id, "token_hash": self.seat.token_hash, "eq": self.eq, "given": self.value,
+                "now": self.now}
+
+
+def _paper_value(slot: Slot, given: Any) -> PaperAnswer:
+    try:
+        return slot.to_paper(given)
+    except BadAnswer as e:
+        raise ExamRefused(str(e), 422) from e
 
 
 class ExamService:
@@ -568,25 +593,36 @@ class ExamService:
         if slot is None:
             raise self._refuse(NOT_YOURS, 403, seat.exam_id, seat.officer_id, AuditAction.FOREIGN_QUESTION,
                                f"题目编号 {str(qid)[:40]!r}")
-        try:
-            value = slot.to_paper(given)
-        except BadAnswer as e:
-            raise ExamRefused(str(e), 422) from e
+        planned = PlannedSave(seat, slot.eq, _paper_value(slot, given), now)
         if self.bank.engine.dialect.name == "postgresql":
             with self._save_engine().connect() as conn:
-                claimed = conn.execute(SAVE_IN_ONE_STATEMENT, {
-                    "sitting": seat.id, "token_hash": seat.token_hash, "eq": slot.eq, "given": value, "now": now,
-                }).first() is not None
+                claimed = conn.execute(SAVE_IN_ONE_STATEMENT, planned.parameters()).first() is not None
         else:
             with self._write_lock, self.bank.engine.begin() as conn:
                 claimed = conn.execute(_claim(seat, now)).rowcount > 0
                 if claimed:
-                    conn.execute(self._upsert(seat.id, slot.eq, value, now))
-        if not claimed:  # submitted, timed out or unlocked since: say which
-            self._seats.pop(seat.token_hash, None)
-            self._seat_for_saving(token, now)
+                    conn.execute(self._upsert(seat.id, slot.eq, planned.value, now))
+        return self.settle_save(planned, token, claimed)
+
+    def plan_remembered_save(self, token: str, qid: str, given: Any) -> PlannedSave | None:
+        """The save of an answer to a sitting this process remembers, without touching the database (the
+        caller runs ``SAVE_IN_ONE_STATEMENT`` with its parameters, then ``settle_save``); None when the token
+        is not remembered or the question is not in its paper (``save_answer`` then reads, refuses and
+        audits). An answer of the wrong shape is refused here (422)."""
+        seat = self._seats.get(hash_token(token)) if token and len(token) <= MAX_TOKEN_CHARS else None
+        slot = seat.slots.get(qid) if seat is not None else None
+        if seat is None or slot is None:
+            return None
+        return PlannedSave(seat, slot.eq, _paper_value(slot, given), self._now())
+
+    def settle_save(self, planned: PlannedSave, token: str, claimed: bool) -> SaveResult:
+        """The reply to a save once its statement ran: saved, or (nothing was claimed: submitted, timed out or
+        unlocked since) the refusal that says which — that reads the database."""
+        if not claimed:
+            self._seats.pop(planned.seat.token_hash, None)
+            self._seat_for_saving(token, planned.now)
             raise ExamRefused("答案未能保存，请重试。", 409)
-        return SaveResult(True, remaining(seat.ends_at, now))
+        return SaveResult(True, remaining(planned.seat.ends_at, planned.now))
 
     def close(self) -> None:
         """Dispose of the saves' own pool (PostgreSQL); the bank's engine is its opener's to close."""
@@ -614,8 +650,9 @@ class ExamService:
             raise self._refuse(TIME_UP, 410, seat.exam_id, seat.officer_id, AuditAction.SAVE_AFTER_TIME)
         slots = {x["id"]: Slot.from_json(x) for x in seat.layout}
         found = OpenSeat(hash_token(token), seat.id, seat.exam_id, seat.officer_id, seat.ends_at, slots)
-        if len(self._seats) >= SEAT_CACHE_SIZE:
-            self._seats.clear()
+        while len(self._seats) >= SEAT_CACHE_SIZE:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread took it first
+                self._seats.pop(next(iter(self._seats)))
         self._seats[found.token_hash] = found
         return found
 

@@ -1,19 +1,24 @@
 """The fast save path (``xuefa.web.fast_save.FastSave``) answers ``PUT /api/exam/answer`` exactly as the
-exam route does: the same statuses and JSON for a save, a refusal and a bad body, on SQLite and PostgreSQL."""
+exam route does: the same statuses and JSON for a save, a refusal and a bad body, on SQLite and PostgreSQL
+(there with the saves of remembered sittings on the event loop, ``quiz.exam.async_save``)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from quiz.bank.store import QuestionBank
+from quiz.exam.async_save import AsyncSaves
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings
-from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, hand_questions, open_exam
+from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, Clock, hand_questions, open_exam
 from xuefa.web.exam_routes import build_exam_router
 from xuefa.web.fast_save import FastSave
 
@@ -30,7 +35,8 @@ def app_of(exams: ExamService, fast: bool) -> FastAPI:
     app = FastAPI()
     app.include_router(build_exam_router(exams))
     if fast:
-        app.add_middleware(FastSave, exams=exams)
+        saves = AsyncSaves(exams.bank.engine) if exams.bank.engine.dialect.name == "postgresql" else None
+        app.add_middleware(FastSave, exams=exams, saves=saves)
     return app
 
 
@@ -65,3 +71,76 @@ def test_the_fast_path_answers_as_the_route_does(exams: ExamService, tmp_path: P
         if "error" in slow:
             assert slow["error"] == fast_reply["error"]
     assert [s for s, _ in replies[True]] == [200, 200, 401, 403, 422, 422, 422, 422]
+
+
+@pytest.fixture()
+def postgres_exams(database_url: str) -> Iterator[tuple[ExamService, Clock]]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the saves on the event loop are PostgreSQL's")
+    bank = QuestionBank(database_url)
+    bank.add(hand_questions())
+    clock = Clock()
+    yield ExamService(bank, QuizSettings(exam_sweep_interval_s=3600), clock=clock), clock
+    bank.close()
+
+
+def test_a_remembered_sitting_is_saved_on_the_event_loop_and_refused_as_in_a_thread(
+        postgres_exams: tuple[ExamService, Clock], tmp_path: Path) -> None:
+    exams, clock = postgres_exams
+    exam_id = open_exam(exams, tmp_path, HAND_BLUEPRINT)
+    code = exams.get_exam(exam_id).code
+    saves = AsyncSaves(exams.bank.engine)
+    app = FastAPI()
+    app.include_router(build_exam_router(exams))
+    with TestClient(FastSave(app, exams=exams, saves=saves)) as client:
+        tokens = [client.post("/api/exam/login", json={"code": code, "officer_id": oid, "name": name}).json()["token"]
+                  for oid, name, *_ in PEOPLE[:3]]
+        auths = [{"Authorization": f"Bearer {t}"} for t in tokens]
+        singles = [next(q["id"] for q in client.get("/api/exam/paper", headers=auth).json()["questions"]
+                        if q["type"] == "single") for auth in auths]  # each paper has its own ids
+        for auth, qid in zip(auths, singles, strict=True):  # a token's first save is read in a thread, then remembered
+            assert client.put("/api/exam/answer", headers=auth, json={"id": qid, "given": "A"}).status_code == 200
+        assert all(exams.plan_remembered_save(t, qid, "B") is not None for t, qid in zip(tokens, singles, strict=True))
+        first = client.put("/api/exam/answer", headers=auths[0], json={"id": singles[0], "given": "B"})
+        assert first.status_code == 200 and first.json()["saved"] is True
+        assert client.get("/api/exam/paper", headers=auths[0]).json()["answers"] == {singles[0]: "B"}
+
+        assert client.post("/api/exam/submit", headers=auths[1]).status_code == 200
+        after_submit = client.put("/api/exam/answer", headers=auths[1], json={"id": singles[1], "given": "B"})
+        assert (after_submit.status_code, after_submit.json()) == (409, {"error": "试卷已提交，不能再修改答案。"})
+
+        clock.advance(hours=5)  # past every sitting's end
+        late = client.put("/api/exam/answer", headers=auths[2], json={"id": singles[2], "given": "B"})
+        assert late.status_code == 410
+        assert client.get("/api/exam/state", headers=auths[2]).json()["submitted"] is True
+        assert client.get("/api/exam/paper", headers=auths[2]).json()["answers"] == {singles[2]: "A"}
+        client.portal.call(saves.aclose)  # type: ignore[union-attr]
+
+
+def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tuple[ExamService, Clock],
+                                                              tmp_path: Path) -> None:
+    exams, _ = postgres_exams
+    code = exams.get_exam(open_exam(exams, tmp_path, HAND_BLUEPRINT)).code
+    saves = AsyncSaves(exams.bank.engine, max_connections=1)
+    login = exams.login(code, PEOPLE[0][0], PEOPLE[0][1])
+    qid = next(q.id for q in exams.paper_for(login.token).questions if q.type == "single")
+    exams.save_answer(login.token, qid, "A")  # remembered from here on
+    planned = exams.plan_remembered_save(login.token, qid, "B")
+    assert planned is not None
+
+    async def run() -> list[bool | str]:
+        outcomes: list[bool | str] = [await saves.save(planned)]
+        with exams.bank.engine.connect() as conn:  # the server ends the saves' connection
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                              "AND query LIKE 'WITH claimed%'"))
+        try:
+            outcomes.append(await saves.save(planned))
+        except psycopg.OperationalError:
+            outcomes.append("failed")
+        outcomes.append(await saves.save(planned))
+        await saves.aclose()
+        return outcomes
+
+    assert asyncio.run(run()) == [True, "failed", True]
+    assert exams.paper_for(login.token).answers == {qid: "B"}

@@ -4,6 +4,8 @@ An examinee saves every answer, so a server spends most of an exam on this one r
 request object and response classes cost several times the save itself (one database round trip). This
 ASGI middleware answers it with the same service call, the same body checks (``exam_routes.parse_body``) and
 the same JSON contract as the route in ``xuefa.web.exam_routes``; every other request goes on to the app.
+With ``saves`` (PostgreSQL) a save to a sitting this process remembers runs on the event loop
+(``quiz.exam.async_save``); the first save of a token here, and every refusal, run the service in a thread.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from quiz.exam.models import ExamRefused
+from quiz.exam.async_save import AsyncSaves
+from quiz.exam.models import ExamRefused, SaveResult
 from quiz.exam.service import ExamService
 from xuefa.web.exam_routes import MAX_BODY_BYTES, BadBody, parse_body
 
@@ -26,9 +29,10 @@ HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store
 
 
 class FastSave:
-    def __init__(self, app: ASGIApp, exams: ExamService) -> None:
+    def __init__(self, app: ASGIApp, exams: ExamService, saves: AsyncSaves | None = None) -> None:
         self.app = app
         self.exams = exams
+        self.saves = saves
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != SAVE_PATH or scope["method"] != "PUT":
@@ -44,8 +48,7 @@ class FastSave:
         try:
             raw = await read_all(receive)
             body = parse_body(raw, ("id", "given"))
-            result = await to_thread.run_sync(self.exams.save_answer, bearer_token(scope), str(body["id"]),
-                                              body["given"])
+            result = await self._run(bearer_token(scope), str(body["id"]), body["given"])
         except ExamRefused as e:
             return e.status, {"error": e.message}
         except BadBody as e:
@@ -54,6 +57,15 @@ class FastSave:
             log.exception("exam save failed")
             return 500, {"error": "服务器内部错误，请稍后重试。"}
         return 200, {"saved": result.saved, "remaining_s": result.remaining_s}
+
+
+    async def _run(self, token: str, qid: str, given: object) -> SaveResult:
+        planned = self.exams.plan_remembered_save(token, qid, given) if self.saves is not None else None
+        if planned is None or self.saves is None:
+            return await to_thread.run_sync(self.exams.save_answer, token, qid, given)
+        if await self.saves.save(planned):
+            return self.exams.settle_save(planned, token, claimed=True)
+        return await to_thread.run_sync(self.exams.settle_save, planned, token, False)
 
 
 async def read_all(receive: Receive) -> bytes:

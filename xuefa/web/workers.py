@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 from starlette.concurrency import run_in_threadpool
 
+from quiz.exam.async_save import AsyncSaves
 from xuefa.services import contest_service, exam_service, open_bank
 from xuefa.settings import Settings, load_settings
 from xuefa.web.contest_routes import build_contest_router
@@ -75,9 +76,11 @@ def prepare_database(settings: Settings) -> None:
             bank.close()
 
 
-def build_worker_app(settings: Settings | None = None) -> FastAPI:
+def build_worker_app(settings: Settings | None = None) -> FastSave:
     """The worker's app over ``settings`` (default: read from the environment and the home's settings file,
-    as ``xuefa serve`` passes them: ``XUEFA_HOME``, ``XUEFA_SETTINGS``)."""
+    as ``xuefa serve`` passes them: ``XUEFA_HOME``, ``XUEFA_SETTINGS``). ``FastSave`` is the outermost layer:
+    a save goes through none of FastAPI's (its per-request telemetry check, Starlette's error middleware);
+    every other request, and the lifespan, go on to the FastAPI app."""
     settings = settings or load_settings()
     require_postgres(settings, 2)
     with schema_lock(settings):  # workers start together: one at a time creates the tables
@@ -86,19 +89,21 @@ def build_worker_app(settings: Settings | None = None) -> FastAPI:
         contests = contest_service(settings, bank)
         guesses = shared_limiter(bank.engine, settings.quiz)
 
+    saves = AsyncSaves(bank.engine)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            await saves.aclose()
             await run_in_threadpool(bank.close)
 
     app = FastAPI(title="学法通 worker", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.include_router(build_exam_router(exams, guesses))
     app.include_router(build_contest_router(contests, guesses))
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="xuefa-static")
-    app.add_middleware(FastSave, exams=exams)
-    return app
+    return FastSave(app, exams=exams, saves=saves)
 
 
 def start_workers(settings: Settings, config: Path | None, host: str, port: int, workers: int
