@@ -5,7 +5,8 @@ Errors are ``{"error": "<中文>"}`` with 401 (no or bad token), 403 (refused), 
 wrong exam codes, 警号 or 姓名: xuefa.web.guesses). The service's blocking database
 calls run in the thread pool. The router's lifespan runs ``exams.sweep()`` every
 ``QuizSettings.exam_sweep_interval_s`` seconds, so sittings whose time is up are submitted even if their
-examinee never comes back.
+examinee never comes back; with the database's wrong-code limiter (several processes) the same loop prunes
+its old rows once a window (``xuefa.web.shared_guesses.PruneSchedule``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from quiz.exam.models import (
 )
 from quiz.exam.service import ExamService
 from xuefa.web.guesses import GuessLimiter, Limiter, client_address, too_many
+from xuefa.web.shared_guesses import PruneSchedule, SharedGuessLimiter
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +53,11 @@ class BadBody(ValueError):
 
 
 def build_exam_router(exams: ExamService, guesses: Limiter | None = None) -> APIRouter:
+    prunes = PruneSchedule(guesses, guesses.window_s) if isinstance(guesses, SharedGuessLimiter) else None
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(sweep_forever(exams), name="exam-sweep")
+        task = asyncio.create_task(sweep_forever(exams, prunes), name="exam-sweep")
         try:
             yield
         finally:
@@ -122,15 +126,30 @@ def build_exam_router(exams: ExamService, guesses: Limiter | None = None) -> API
     return router
 
 
-async def sweep_forever(exams: ExamService) -> None:
+async def sweep_forever(exams: ExamService, prunes: PruneSchedule | None = None) -> None:
     while True:
-        try:
-            done = await run_in_threadpool(exams.sweep)
-            if done:
-                log.info("exam sweep submitted %d sittings whose time was up", done)
-        except Exception:  # a failed sweep (database busy) is retried at the next tick
-            log.exception("exam sweep failed")
+        await run_in_threadpool(upkeep, exams, prunes)
         await asyncio.sleep(exams.sweep_interval_s)
+
+
+def upkeep(exams: ExamService, prunes: PruneSchedule | None) -> None:
+    """One round of the sweep's loop: submit the sittings whose time is up; when due, delete the wrong codes
+    that left the limiter's window (several processes: the database's limiter). A failure (database busy)
+    is logged and retried at the next round."""
+    try:
+        done = exams.sweep()
+        if done:
+            log.info("exam sweep submitted %d sittings whose time was up", done)
+    except Exception:
+        log.exception("exam sweep failed")
+    if prunes is None:
+        return
+    try:
+        pruned = prunes.tick()
+        if pruned:
+            log.info("pruned %d wrong codes older than the limiter's window", pruned)
+    except Exception:
+        log.exception("pruning the wrong codes failed")
 
 
 async def threaded(fn: Callable[[str], T], token: str) -> T:

@@ -3,8 +3,10 @@ PostgreSQL database: a guesser refused by one process is refused by every other.
 
 Each wrong code is a row (address, time in epoch seconds by ``clock``); an address is refused while it has
 ``limit`` rows younger than ``window_s``. Rows older than the window are deleted by the process that writes
-the next failure of that address; ``prune`` deletes every address's old rows (not yet called on a schedule:
-an address that never fails again leaves its last ``limit`` rows behind).
+the next failure of that address; ``prune`` deletes every address's old rows (an address that never fails
+again leaves its last ``limit`` rows behind). ``PruneSchedule`` runs it once a window, from the exam timer
+sweep's loop (``xuefa.web.exam_routes``); on PostgreSQL one process at a time prunes (a transaction's
+advisory lock: the others skip that round).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ failures = Table(
     Column("at", Float, nullable=False),
     Index("ix_web_wrong_codes_address_at", "address", "at"),
 )
+
+
+PRUNE_LOCK_KEY = 0x7866_0E03
+"""The PostgreSQL advisory lock (for one transaction) of the process that prunes."""
 
 
 class SharedGuessLimiter:
@@ -56,10 +62,33 @@ class SharedGuessLimiter:
             conn.execute(failures.insert().values(address=address, at=now))
 
     def prune(self) -> int:
-        """Delete the failures of every address that have left the window; returns how many."""
+        """Delete the failures of every address that have left the window; returns how many (0 on PostgreSQL
+        when another process is pruning at the same moment)."""
         with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql" and not conn.scalar(
+                    select(func.pg_try_advisory_xact_lock(PRUNE_LOCK_KEY))):
+                return 0
             return conn.execute(delete(failures).where(failures.c.at <= self._clock() - self.window_s)).rowcount
 
     def count(self) -> int:
         with self._engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(failures)) or 0)
+
+
+class PruneSchedule:
+    """``limiter.prune()`` at most once every ``every_s`` seconds of ``clock``; the first ``tick`` prunes."""
+
+    def __init__(self, limiter: SharedGuessLimiter, every_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limiter = limiter
+        self.every_s = every_s
+        self._clock = clock
+        self._due = clock()
+
+    def tick(self) -> int | None:
+        """Rows pruned, or None when not due yet."""
+        now = self._clock()
+        if now < self._due:
+            return None
+        self._due = now + self.every_s
+        return self.limiter.prune()
