@@ -24,15 +24,13 @@ from typing import Any
 
 from kb.adapter import AdapterFit
 from kb.base import BUNDLED_ADAPTER, BUNDLED_JUDGE, BUNDLED_RANKER, KnowledgeBase
-from kb.citations import law_key
-from kb.crossfit import Source, cross_fit, summary
-from kb.evaluate import evaluate, load_questions
+from kb.crossfit import cross_fit, summary
+from kb.evaluate import evaluate
 from kb.judge import JudgeFit
 from kb.ranker import FEATURES, RankerFit
 from kb.settings import KBSettings
 from kb.training import answered_from_questions
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from scripts import retrieval_sources
 
 
 def main() -> None:
@@ -71,21 +69,10 @@ def main() -> None:
     settings = KBSettings.model_validate({"retrieval": {"query_adapter": "", "ranker": "", "basis_judge": "",
                                                         "lexicon": not args.no_lexicon},
                                           "embedding": {"threads": args.threads}})
-    sources = []
     officer_kb = KnowledgeBase.open(args.officer_home, settings)
-    officer = load_questions(SHARED / "eval" / "officer_dev.jsonl") + load_questions(SHARED / "eval" / "officer_train.jsonl")
-    officer_laws = officer_kb.known_law_keys()
-    stard = load_questions(SHARED / "eval" / "external" / "stard_chinalaw.jsonl")
-    other_field = [q for q in stard if q.split == "train" and not any(law_key(g.law) in officer_laws for g in q.gold)]
-    sources.append(Source("officer", officer_kb, officer, negatives=other_field[: args.negatives],
-                          weight=args.officer_weight))
-    if not args.no_stard:
-        stard_kb = KnowledgeBase.open(args.stard_home, settings)
-        lawbench = [] if args.no_lawbench else [
-            q for name in ("lawbench_3-8_cited.jsonl", "lawbench_3-2_cited.jsonl")
-            for q in load_questions(SHARED / "eval" / "external" / name)]
-        sources.append(Source("stard", stard_kb, [q for q in stard if q.split == "train"],
-                              [q for q in stard if q.split == "dev"], lawbench))
+    stard_kb = None if args.no_stard else KnowledgeBase.open(args.stard_home, settings)
+    sources = retrieval_sources.sources(officer_kb, stard_kb, retrieval_sources.SourceChoice(
+        negatives=args.negatives, officer_weight=args.officer_weight, lawbench=not args.no_lawbench))
     for source in sources:
         log(f"{source.name}: {len(source.train)} questions, {len(source.training())} with stored articles, "
             f"{len(source.corpus().unit_ids)} units")
