@@ -25,13 +25,22 @@ Figures: latency of each acknowledged save (one HTTP request), and from the firs
 acknowledgement (retries across the restart included); logins; failed requests; lost answers; downtime.
 Goals (issue 5): p95 ≤ 500 ms per save, zero lost answers. The last line is one JSON object (examinees,
 saves, save_p95_ms, login_p95_ms, lost, given_up, workers, cpu_ms_per_save: the server processes' CPU from
-/proc per acknowledged save, logins and papers included; issue 14).
+/proc per acknowledged save, logins and papers included; issue 14), with the load generator's own CPU
+(``client_cpu_s``), PostgreSQL's (``postgres_cpu_s``: every postgres process on the machine), the whole
+machine's busy and niced shares and the load average sampled every 5 s.
+
+``--light`` (issue 14): the examinees on raw asyncio streams under uvloop, one keep-alive HTTP/1.1 connection
+each with hand-built requests, instead of httpx (which took more CPU than the server it measured):
+
+    PYTHONPATH=. python scripts/load_exam.py --light --database-url "$XUEFA_TEST_DATABASE_URL" --workers 4 \
+        --examinees 5000 --questions 30 --think-min 20 --think-max 60 --login-minutes 5
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -209,6 +218,8 @@ class Server:
     def __init__(self, url: str, port: int, log_path: Path, workers: int = 1) -> None:
         self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
         self.profile: Path | None = None
+        self.keep_alive_s = 5
+        """uvicorn's --timeout-keep-alive for the workers (its default: 5 s)."""
         """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}"
@@ -243,7 +254,7 @@ class Server:
             env.update(XUEFA_HOME=str(self.log_path.parent), XUEFA_QUIZ__DATABASE_URL=self.url)
             command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
                        "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
-                       "--no-access-log", "--log-level", "warning"]
+                       "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(self.keep_alive_s)]
             if self.profile is not None:
                 command = [sys.executable, str(Path(__file__).resolve()), "--serve-profiled", str(self.profile),
                            "--port", str(self.port)]
@@ -305,6 +316,143 @@ class GaveUp(Exception):
     pass
 
 
+class RawResponse:
+    """What the examinees read of a reply (httpx.Response's ``status_code``, ``json()``, ``text``)."""
+
+    __slots__ = ("content", "status_code")
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class RawConnection:
+    """One examinee's keep-alive HTTP/1.1 connection on asyncio streams, each request built by hand and each
+    reply read by its Content-Length (``--light``: httpx spent about 4 ms of the generator's CPU per request,
+    more than the server). A connection the server closed while the examinee was thinking is opened anew; a
+    request that found it closed before any byte of the reply is sent again once on a new connection, as a
+    browser does."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self.connects = 0
+
+    async def request(self, method: str, path: str, token: str = "", body: Any = None) -> RawResponse:
+        payload = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                + (f"Authorization: Bearer {token}\r\n" if token else "")
+                + ("Content-Type: application/json\r\n" if body is not None else "")
+                + f"Content-Length: {len(payload)}\r\n\r\n")
+        message = head.encode("latin-1") + payload
+        reused = self._reader is not None and not self._reader.at_eof()
+        try:
+            return await self._exchange(message)
+        except (ConnectionError, asyncio.IncompleteReadError) as e:
+            stale = reused and (not isinstance(e, asyncio.IncompleteReadError) or not e.partial)
+            if not stale:
+                raise
+        return await self._exchange(message)  # the kept-alive connection had been closed: once more, anew
+
+    async def _exchange(self, message: bytes) -> RawResponse:
+        if self._reader is None or self._writer is None or self._reader.at_eof():
+            self.close()
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+            self.connects += 1
+        reader, writer = self._reader, self._writer
+        try:
+            writer.write(message)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            close = False
+            for header in head.split(b"\r\n")[1:]:
+                name, _, value = header.partition(b":")
+                name = name.strip().lower()
+                if name == b"content-length":
+                    length = int(value)
+                elif name == b"connection" and value.strip().lower() == b"close":
+                    close = True
+            content = await reader.readexactly(length) if length else b""
+        except BaseException:
+            self.close()
+            raise
+        if close:
+            self.close()
+        return RawResponse(status, content)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
+Client = httpx.AsyncClient | RawConnection
+Reply = httpx.Response | RawResponse
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (Linux /proc), the backends that ended
+    included (the postmaster waited for them); other databases' work on the same server counts too."""
+    total = 0.0
+    pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() != "postgres":
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent_is_postgres = False
+        with contextlib.suppress(OSError):
+            parent_is_postgres = Path(f"/proc/{fields[1]}/comm").read_text().strip() == "postgres"
+        ticks = int(fields[11]) + int(fields[12])
+        if not parent_is_postgres:  # the postmaster: its reaped backends too
+            ticks += int(fields[13]) + int(fields[14])
+        total += ticks / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, niced) CPU seconds of the whole machine so far, all cores (/proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq + steal) / tick, nice / tick
+
+
+@dataclass
+class Monitor:
+    """The machine during the run: load average every few seconds, PostgreSQL's and the whole machine's CPU."""
+
+    load: list[float] = field(default_factory=list)
+    start: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    end: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def mark(self) -> tuple[float, float, float]:
+        return (postgres_cpu(), *machine_cpu())
+
+    async def sample_every(self, seconds: float) -> None:
+        while True:
+            self.load.append(os.getloadavg()[0])
+            await asyncio.sleep(seconds)
+
+    def figures(self, wall_s: float) -> dict[str, float]:
+        postgres, busy, niced = (b - a for a, b in zip(self.start, self.end, strict=True))
+        return {"postgres_cpu_s": round(postgres, 1), "machine_busy_share": round(busy / wall_s / (os.cpu_count() or 1), 2),
+                "machine_niced_share": round(niced / wall_s / (os.cpu_count() or 1), 2),
+                "load_avg_mean": round(statistics.fmean(self.load), 1) if self.load else float("nan"),
+                "load_avg_max": round(max(self.load), 1) if self.load else float("nan")}
+
+
 class Run:
     def __init__(self, args: argparse.Namespace, setup: Setup, server: Server) -> None:
         self.args, self.setup, self.server = args, setup, server
@@ -315,12 +463,15 @@ class Run:
         self.restart_s: float | None = None
         self.restart_task: asyncio.Task[None] | None = None
         self.killed_worker: int | None = None
+        self.monitor = Monitor()
+        self.connects = 0
+        self.server_cpu = self.client_cpu = 0.0
 
     def fail(self, kind: str) -> None:
         self.stats.failed[kind] = self.stats.failed.get(kind, 0) + 1
 
-    async def call(self, client: httpx.AsyncClient, method: str, path: str, token: str = "",
-                   body: Any = None) -> tuple[httpx.Response, float, float]:
+    async def call(self, client: Client, method: str, path: str, token: str = "",
+                   body: Any = None) -> tuple[Reply, float, float]:
         """One request, retried on connection errors, timeouts and 5xx until ``--give-up-s``; returns the
         response, the last try's milliseconds and the milliseconds since the first try."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -329,23 +480,30 @@ class Run:
         while True:
             start = time.perf_counter()
             try:
+                response: Reply
                 async with self.sem:
                     start = time.perf_counter()
-                    response = await client.request(method, path, json=body, headers=headers)
+                    if isinstance(client, RawConnection):
+                        async with asyncio.timeout(self.args.timeout_s):
+                            response = await client.request(method, path, token, body)
+                    else:
+                        response = await client.request(method, path, json=body, headers=headers)
                 elapsed = (time.perf_counter() - start) * 1000
                 if response.status_code not in RETRYABLE:
                     return response, elapsed, (time.perf_counter() - first) * 1000
                 self.fail(f"HTTP {response.status_code}")
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 self.fail("timeout")
-            except httpx.TransportError as e:
+                if isinstance(client, RawConnection):
+                    client.close()
+            except (httpx.TransportError, OSError, asyncio.IncompleteReadError) as e:
                 self.fail(type(e).__name__)
             if time.perf_counter() - first > self.args.give_up_s:
                 raise GaveUp(f"{method} {path}: no answer in {self.args.give_up_s:.0f} s")
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 2.0)
 
-    async def examinee(self, client: httpx.AsyncClient, person: Examinee, rng: random.Random) -> None:
+    async def examinee(self, client: Client, person: Examinee, rng: random.Random) -> None:
         try:
             await asyncio.sleep(rng.uniform(0, self.args.login_spread_s))
             r, ms, _ = await self.call(client, "POST", "/api/exam/login", body={
@@ -373,7 +531,7 @@ class Run:
         except GaveUp as e:
             self.stats.gave_up.append(f"{person.officer_id}: {e}")
 
-    async def save(self, client: httpx.AsyncClient, person: Examinee, q: dict[str, Any], rng: random.Random) -> None:
+    async def save(self, client: Client, person: Examinee, q: dict[str, Any], rng: random.Random) -> None:
         given = answer_for(q, rng, person.officer_id)
         r, ms, e2e = await self.call(client, "PUT", "/api/exam/answer", person.token, {"id": q["id"], "given": given})
         if r.status_code != 200 or r.json().get("saved") is not True:
@@ -409,13 +567,25 @@ class Run:
         t0 = time.perf_counter()
         self.server.cpu_mark = self.server.cpu()
         self.client_cpu = time.process_time()
-        async with httpx.AsyncClient(base_url=self.server.base, limits=limits, timeout=timeout) as client:
-            rngs = [random.Random(self.args.seed * 100_003 + i) for i in range(len(people))]
-            await asyncio.gather(*(self.examinee(client, p, rng) for p, rng in zip(people, rngs, strict=True)))
+        self.monitor.start = self.monitor.mark()
+        rngs = [random.Random(self.args.seed * 100_003 + i) for i in range(len(people))]
+        monitor = asyncio.create_task(self.monitor.sample_every(5.0))
+        if self.args.light:
+            connections = [RawConnection("127.0.0.1", self.server.port) for _ in people]
+            await asyncio.gather(*(self.examinee(c, p, rng) for c, p, rng in zip(connections, people, rngs,
+                                                                                 strict=True)))
+            for c in connections:
+                c.close()
+            self.connects = sum(c.connects for c in connections)
+        else:
+            async with httpx.AsyncClient(base_url=self.server.base, limits=limits, timeout=timeout) as client:
+                await asyncio.gather(*(self.examinee(client, p, rng) for p, rng in zip(people, rngs, strict=True)))
+        monitor.cancel()
         if self.restart_task is not None:
             await self.restart_task
         self.server_cpu = self.server.cpu() - self.server.cpu_mark
         self.client_cpu = time.process_time() - self.client_cpu
+        self.monitor.end = self.monitor.mark()
         return time.perf_counter() - t0
 
 
@@ -510,6 +680,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, default=None, help="PostgreSQL, one worker: run it under cProfile "
                     "and print its 25 costliest functions (own time) at the end")
     ap.add_argument("--serve-profiled", type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--keep-alive-s", type=int, default=5, help="workers: seconds an idle connection is kept "
+                    "open (uvicorn's --timeout-keep-alive; a think time longer than it opens a new connection per "
+                    "save, as nginx's upstream keep-alive would not)")
+    ap.add_argument("--light", action="store_true", help="the light load generator: one keep-alive connection "
+                    "per examinee on raw asyncio streams (uvloop), requests built by hand, instead of httpx")
     args = ap.parse_args(argv)
     if args.serve_profiled is not None:
         serve_profiled(args.port, args.serve_profiled)
@@ -533,6 +708,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kind = url.split(":", 1)[0]
     server = Server(url, free_port(), home / "server.log", args.workers)
     server.profile = args.profile.resolve() if args.profile is not None else None
+    server.keep_alive_s = args.keep_alive_s
     try:
         setup = set_up(home, url, args.examinees, args.questions, args.seed)
         boot = server.start()
@@ -542,7 +718,13 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{' (no restart)' if args.no_restart else ''}", flush=True)
         people = [Examinee(oid, name) for oid, name in setup.people]
         run = Run(args, setup, server)
-        wall = asyncio.run(run.run(people))
+        if args.light:
+            import uvloop
+
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                wall = runner.run(run.run(people))
+        else:
+            wall = asyncio.run(run.run(people))
         server.stop()
         checked, lost, examples = count_lost(setup, people)
     finally:
@@ -587,7 +769,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lost": lost, "given_up": len(s.gave_up), "failed_attempts": failed,
         "killed": ("worker" if run.killed_worker else "server") if run.killed.is_set() else None,
         "cpu_ms_per_save": round(run.server_cpu / max(1, s.acked) * 1000, 2),
-        "client_cpu_s": round(run.client_cpu, 1), "wall_s": round(wall, 1),
+        "client_cpu_s": round(run.client_cpu, 1), "server_cpu_s": round(run.server_cpu, 1),
+        "generator": "light" if args.light else "httpx", "connections_opened": run.connects if args.light else None,
+        **run.monitor.figures(wall), "wall_s": round(wall, 1),
     }, ensure_ascii=False))
     return 0 if ok else 1
 
