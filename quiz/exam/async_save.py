@@ -37,7 +37,8 @@ class AsyncSaves:
                 self._convert[name] = convert
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.max_connections = max_connections
-        self._idle: list[psycopg.AsyncConnection[Any]] = []
+        self._idle: list[psycopg.AsyncCursor[Any]] = []
+        """One cursor per idle connection, kept with it (a cursor made per save cost its adapters' copy)."""
         self._open = 0
         self._waiting: deque[asyncio.Future[None]] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -47,26 +48,26 @@ class AsyncSaves:
         parameters = planned.parameters()
         for name, convert in self._convert.items():
             parameters[name] = convert(parameters[name])
-        conn = await self._take()
+        cursor = await self._take()
         try:
-            cursor = await conn.execute(self.sql, parameters, prepare=True)
+            await cursor.execute(self.sql, parameters, prepare=True)
             written = await cursor.fetchone() is not None
         except BaseException:
             self._open -= 1
             self._wake_one()
-            await conn.close()  # a connection that failed is not reused (the page retries the save)
+            await cursor.connection.close()  # a connection that failed is not reused (the page retries the save)
             raise
-        self._idle.append(conn)
+        self._idle.append(cursor)
         self._wake_one()
         return written
 
     async def aclose(self) -> None:
         idle, self._idle = self._idle, []
         self._open -= len(idle)
-        for conn in idle:
-            await conn.close()
+        for cursor in idle:
+            await cursor.connection.close()
 
-    async def _take(self) -> psycopg.AsyncConnection[Any]:
+    async def _take(self) -> psycopg.AsyncCursor[Any]:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new loop (a test client's): the old loop's connections cannot serve it
             self._loop, self._idle, self._open, self._waiting = loop, [], 0, deque()
@@ -78,7 +79,8 @@ class AsyncSaves:
             return self._idle.pop()
         self._open += 1
         try:
-            return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+            conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+            return conn.cursor()
         except BaseException:
             self._open -= 1
             self._wake_one()
