@@ -219,7 +219,7 @@ class Server:
         self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
         self.profile: Path | None = None
         self.keep_alive_s = 5
-        """uvicorn's --timeout-keep-alive for the workers (its default: 5 s)."""
+        """uvicorn's --timeout-keep-alive for the workers (main sets --keep-alive-s)."""
         """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}"
@@ -680,9 +680,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, default=None, help="PostgreSQL, one worker: run it under cProfile "
                     "and print its 25 costliest functions (own time) at the end")
     ap.add_argument("--serve-profiled", type=Path, default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--keep-alive-s", type=int, default=5, help="workers: seconds an idle connection is kept "
-                    "open (uvicorn's --timeout-keep-alive; a think time longer than it opens a new connection per "
-                    "save, as nginx's upstream keep-alive would not)")
+    from xuefa.web.workers import KEEP_ALIVE_S
+
+    ap.add_argument("--keep-alive-s", type=int, default=KEEP_ALIVE_S, help="workers: seconds an idle connection "
+                    "is kept open (uvicorn's --timeout-keep-alive; default: xuefa serve --workers's; with a think "
+                    "time longer than it every save opens a new connection)")
     ap.add_argument("--light", action="store_true", help="the light load generator: one keep-alive connection "
                     "per examinee on raw asyncio streams (uvloop), requests built by hand, instead of httpx")
     args = ap.parse_args(argv)

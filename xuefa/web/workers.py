@@ -48,6 +48,11 @@ def require_postgres(settings: Settings, workers: int) -> None:
             "postgresql+psycopg://用户:密码@主机/库名）；SQLite 同一时间只允许一个写入者，请用 --workers 1。")
 
 
+KEEP_ALIVE_S = 75
+"""Seconds a worker keeps an idle connection open (uvicorn's default is 5): an examinee thinks 20–60 s
+between answers, and a connection opened anew for each save cost the worker more CPU than the save itself
+(docs/benchmarks.md). nginx's own keepalive_timeout is 75 s."""
+
 SCHEMA_LOCK_KEY = 0x7866_0E02
 """The PostgreSQL advisory lock held while a process creates the tables (CREATE TABLE IF NOT EXISTS races)."""
 
@@ -117,7 +122,7 @@ def start_workers(settings: Settings, config: Path | None, host: str, port: int,
         env["XUEFA_SETTINGS"] = str(config)
     command = [sys.executable, "-m", "uvicorn", f"{__name__}:build_worker_app", "--factory",
                "--workers", str(workers), "--host", host, "--port", str(port), "--no-access-log",
-               "--timeout-graceful-shutdown", "5"]
+               "--timeout-graceful-shutdown", "5", "--timeout-keep-alive", str(KEEP_ALIVE_S)]
     return subprocess.Popen(command, env=env)
 
 
