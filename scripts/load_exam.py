@@ -184,6 +184,14 @@ def process_cpu(pid: int, children_reaped: bool = False) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def is_worker(pid: int) -> bool:
+    """A process uvicorn's supervisor started to serve (multiprocessing's spawn), not its resource tracker."""
+    try:
+        return b"--multiprocessing-fork" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def children_of(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -237,9 +245,10 @@ class Server:
         return process_cpu(pid, children_reaped=True) + sum(process_cpu(c) for c in children_of(pid))
 
     def kill_one_worker(self) -> int | None:
-        """SIGKILL one worker process (the supervisor starts a new one); returns its pid."""
+        """SIGKILL one worker process (the supervisor starts a new one); returns its pid. The supervisor's
+        first child is multiprocessing's resource tracker, not a worker (killing it killed no worker)."""
         assert self.proc is not None
-        workers = children_of(self.proc.pid)
+        workers = [pid for pid in children_of(self.proc.pid) if is_worker(pid)]
         if not workers:
             return None
         os.kill(workers[0], signal.SIGKILL)
@@ -345,6 +354,8 @@ class RawConnection:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.connects = 0
+        self.resent = 0
+        """Requests sent again on a new connection after the kept-alive one was found closed."""
 
     async def request(self, method: str, path: str, token: str = "", body: Any = None) -> RawResponse:
         payload = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
@@ -360,6 +371,7 @@ class RawConnection:
             stale = reused and (not isinstance(e, asyncio.IncompleteReadError) or not e.partial)
             if not stale:
                 raise
+        self.resent += 1
         return await self._exchange(message)  # the kept-alive connection had been closed: once more, anew
 
     async def _exchange(self, message: bytes) -> RawResponse:
@@ -464,7 +476,7 @@ class Run:
         self.restart_task: asyncio.Task[None] | None = None
         self.killed_worker: int | None = None
         self.monitor = Monitor()
-        self.connects = 0
+        self.connects = self.resent = 0
         self.server_cpu = self.client_cpu = 0.0
 
     def fail(self, kind: str) -> None:
@@ -577,6 +589,7 @@ class Run:
             for c in connections:
                 c.close()
             self.connects = sum(c.connects for c in connections)
+            self.resent = sum(c.resent for c in connections)
         else:
             async with httpx.AsyncClient(base_url=self.server.base, limits=limits, timeout=timeout) as client:
                 await asyncio.gather(*(self.examinee(client, p, rng) for p, rng in zip(people, rngs, strict=True)))
@@ -773,6 +786,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpu_ms_per_save": round(run.server_cpu / max(1, s.acked) * 1000, 2),
         "client_cpu_s": round(run.client_cpu, 1), "server_cpu_s": round(run.server_cpu, 1),
         "generator": "light" if args.light else "httpx", "connections_opened": run.connects if args.light else None,
+        "resent_on_new_connection": run.resent if args.light else None,
         **run.monitor.figures(wall), "wall_s": round(wall, 1),
     }, ensure_ascii=False))
     return 0 if ok else 1
