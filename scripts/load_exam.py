@@ -192,6 +192,25 @@ def is_worker(pid: int) -> bool:
         return False
 
 
+def client_sockets(pid: int, port: int) -> set[int]:
+    """Inodes of the established TCP connections a process holds on its local ``port`` (Linux /proc)."""
+    on_port = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for row in Path(table).read_text().splitlines()[1:]:
+                cols = row.split()
+                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "01":  # 01: ESTABLISHED
+                    on_port.add(int(cols[9]))
+    held = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:[") and int(link[8:-1]) in on_port:
+                    held.add(int(link[8:-1]))
+    return held
+
+
 def children_of(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -244,15 +263,20 @@ class Server:
         pid = self.proc.pid
         return process_cpu(pid, children_reaped=True) + sum(process_cpu(c) for c in children_of(pid))
 
-    def kill_one_worker(self) -> int | None:
-        """SIGKILL one worker process (the supervisor starts a new one); returns its pid. The supervisor's
-        first child is multiprocessing's resource tracker, not a worker (killing it killed no worker)."""
+    def live_workers(self) -> list[int]:
         assert self.proc is not None
-        workers = [pid for pid in children_of(self.proc.pid) if is_worker(pid)]
-        if not workers:
+        return [pid for pid in children_of(self.proc.pid) if is_worker(pid)]
+
+    def kill_one_worker(self) -> tuple[int, int] | None:
+        """SIGKILL the worker holding the most examinees' connections (the supervisor starts a new one);
+        returns its pid and how many it held. The supervisor's first child is multiprocessing's resource
+        tracker, not a worker."""
+        held = {pid: len(client_sockets(pid, self.port)) for pid in self.live_workers()}
+        if not held:
             return None
-        os.kill(workers[0], signal.SIGKILL)
-        return workers[0]
+        pid = max(held, key=lambda p: held[p])
+        os.kill(pid, signal.SIGKILL)
+        return pid, held[pid]
 
     def start(self) -> float:
         """Start and wait until it answers; returns the seconds that took."""
@@ -475,6 +499,7 @@ class Run:
         self.restart_s: float | None = None
         self.restart_task: asyncio.Task[None] | None = None
         self.killed_worker: int | None = None
+        self.killed_connections = 0
         self.monitor = Monitor()
         self.connects = self.resent = 0
         self.server_cpu = self.client_cpu = 0.0
@@ -560,10 +585,17 @@ class Run:
     async def restart(self) -> None:
         t0 = time.perf_counter()
         if self.server.workers > 1:
-            pid = self.server.kill_one_worker()
-            self.killed_worker = pid
-            print(f"  worker {pid} killed (SIGKILL) after {self.stats.acked} acknowledged saves; the others carry on",
-                  flush=True)
+            killed = self.server.kill_one_worker()
+            self.killed_worker = killed[0] if killed else None
+            self.killed_connections = killed[1] if killed else 0
+            print(f"  worker {self.killed_worker} killed (SIGKILL) with {self.killed_connections} examinees' "
+                  f"connections, after {self.stats.acked} acknowledged saves; the others carry on", flush=True)
+            for _ in range(60):  # the supervisor notices the dead worker and starts another
+                await asyncio.sleep(1)
+                if len(self.server.live_workers()) == self.server.workers:
+                    self.restart_s = time.perf_counter() - t0
+                    print(f"  {self.server.workers} workers live again after {self.restart_s:.1f} s", flush=True)
+                    break
             return
         self.server.kill()
         print(f"  server killed (SIGKILL) after {self.stats.acked} acknowledged saves; restarting …", flush=True)
@@ -787,6 +819,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "client_cpu_s": round(run.client_cpu, 1), "server_cpu_s": round(run.server_cpu, 1),
         "generator": "light" if args.light else "httpx", "connections_opened": run.connects if args.light else None,
         "resent_on_new_connection": run.resent if args.light else None,
+        "killed_worker_connections": run.killed_connections if run.killed_worker else None,
         **run.monitor.figures(wall), "wall_s": round(wall, 1),
     }, ensure_ascii=False))
     return 0 if ok else 1
