@@ -647,6 +647,66 @@ def answer_for(q: dict[str, Any], rng: random.Random, who: str) -> Any:
     return f"{who} 的作答：行政机关应当依法、公正、公开地实施行政处罚，坚持处罚与教育相结合。" * rng.randint(1, 3)
 
 
+# ---- the server's CPU by request (--by-request) -------------------------------------------------------------
+async def cost_by_request(setup: Setup, server: Server, think_min: float, think_max: float, rounds: int,
+                          seed: int) -> dict[str, Any]:
+    """The server's CPU per request of each kind, the kinds one after another (so each is measured alone):
+    every examinee logs in, then fetches the paper (at most 4 requests in flight), then saves ``rounds``
+    answers each after a think time (the saves paced as in an exam, not back to back), then submits."""
+    connections = [RawConnection("127.0.0.1", server.port) for _ in setup.people]
+    in_flight = asyncio.Semaphore(4)
+
+    async def one(connection: RawConnection, method: str, path: str, token: str = "", body: Any = None
+                  ) -> RawResponse:
+        async with in_flight:
+            reply = await connection.request(method, path, token, body)
+        if reply.status_code != 200:
+            raise RuntimeError(f"{method} {path}: {reply.status_code} {reply.text[:120]}")
+        return reply
+
+    cpu: dict[str, float] = {}
+    mark = server.cpu()
+
+    def took(kind: str) -> None:
+        nonlocal mark
+        now = server.cpu()
+        cpu[kind], mark = now - mark, now
+
+    logins = await asyncio.gather(*(one(c, "POST", "/api/exam/login", body={
+        "code": setup.code, "officer_id": oid, "name": name}) for c, (oid, name) in zip(connections, setup.people,
+                                                                                     strict=True)))
+    tokens = [r.json()["token"] for r in logins]
+    took("login")
+    papers = await asyncio.gather(*(one(c, "GET", "/api/exam/paper", t) for c, t in zip(connections, tokens,
+                                                                                          strict=True)))
+    took("paper")
+    rng = random.Random(seed)
+
+    async def answer_all(connection: RawConnection, token: str, questions: list[dict[str, Any]]) -> None:
+        for q in questions[:rounds]:
+            await asyncio.sleep(rng.uniform(think_min, think_max))
+            await connection.request("PUT", "/api/exam/answer", token,
+                                     {"id": q["id"], "given": answer_for(q, rng, token[:6])})
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(answer_all(c, t, p.json()["questions"]) for c, t, p in zip(connections, tokens, papers,
+                                                                                        strict=True)))
+    saves = len(tokens) * min(rounds, setup.question_count)
+    saves_per_s = saves / (time.perf_counter() - t0)
+    took("save")
+    await asyncio.gather(*(one(c, "POST", "/api/exam/submit", t) for c, t in zip(connections, tokens, strict=True)))
+    took("submit")
+    for c in connections:
+        c.close()
+    n = len(tokens)
+    return {"examinees": n, "workers": server.workers, "login_cpu_ms": round(cpu["login"] / n * 1000, 2),
+            "paper_cpu_ms": round(cpu["paper"] / n * 1000, 2), "save_cpu_ms": round(cpu["save"] / saves * 1000, 3),
+            "submit_cpu_ms": round(cpu["submit"] / n * 1000, 2), "saves": saves, "saves_per_s": round(saves_per_s, 1),
+            "think_s": [think_min, think_max], "keep_alive_s": server.keep_alive_s,
+            "connections_opened": sum(c.connects for c in connections),
+            "load_avg": round(os.getloadavg()[0], 1)}
+
+
 # ---- checking what is stored -----------------------------------------------------------------------------
 def count_lost(setup: Setup, people: list[Examinee]) -> tuple[int, int, list[str]]:
     """(acknowledged answers checked, lost, examples): every last acknowledged answer per question must be
@@ -730,6 +790,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep-alive-s", type=int, default=KEEP_ALIVE_S, help="workers: seconds an idle connection "
                     "is kept open (uvicorn's --timeout-keep-alive; default: xuefa serve --workers's; with a think "
                     "time longer than it every save opens a new connection)")
+    ap.add_argument("--by-request", type=int, default=0, metavar="ROUNDS", help="instead of an exam: the "
+                    "server's CPU per login, paper, save and submit, measured one kind after another (each "
+                    "examinee saves ROUNDS answers, paced by the think times); PostgreSQL with --workers")
     ap.add_argument("--light", action="store_true", help="the light load generator: one keep-alive connection "
                     "per examinee on raw asyncio streams (uvloop), requests built by hand, instead of httpx")
     args = ap.parse_args(argv)
@@ -759,6 +822,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         setup = set_up(home, url, args.examinees, args.questions, args.seed)
         boot = server.start()
+        if args.by_request:
+            import uvloop
+
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                costs = runner.run(cost_by_request(setup, server, args.think_min, args.think_max, args.by_request,
+                                                   args.seed))
+            print(json.dumps(costs, ensure_ascii=False))
+            return 0
         print(f"server up on {server.base} in {boot:.1f} s ({kind}, {args.workers} worker(s)); "
               f"{args.examinees} examinees, logins over {args.login_spread_s:g} s, think "
               f"{args.think_min:g}–{args.think_max:g} s, kill at {args.kill_at:.0%}"
