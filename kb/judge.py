@@ -25,6 +25,7 @@ SIGNALS: tuple[str, ...] = (
     "named_law",       # the question names a law whose article is among the first 3
     "everyday_z",      # its similarity to the nearest off-topic probe, in sd above two probes' similarity
     "top_score",       # the learned ranker's score of the best candidate
+    "answer_missing",  # it asks for a price, days, a time, a mark or a count none of the first 3 states (kb.basis_signals)
 )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kb.basis_signals import answer_missing
 from kb.citations import ABBREVIATIONS, parse_citations
 from kb.lexical import tokenize
 from kb.lexicon import asks_for_penalty, expand, sets_penalty, terms_of_art
@@ -57,6 +58,7 @@ class Pool:
     tokens: tuple[str, ...]
     """The query's tokens without the law names it mentions."""
     named_laws: frozenset[str]
+    query: str = ""
 
 
 def doc_of(unit_id: str) -> str:
@@ -144,7 +146,7 @@ class Retriever:
                 memory_share=candidates.memory.get(uid),
             ))
         timings["rank_ms"] = (time.perf_counter() - t4) * 1000
-        return Pool(direct_hits, direct, unresolved, candidates, hybrid, tuple(q_tokens), frozenset(named))
+        return Pool(direct_hits, direct, unresolved, candidates, hybrid, tuple(q_tokens), frozenset(named), query)
 
     def candidates(self, query: str, filters: SearchFilters, allowed: set[str] | None = None,
                    named: set[str] | None = None, timings: dict[str, float] | None = None,
@@ -288,6 +290,7 @@ class Retriever:
             float(named),
             self.kb.everyday_z(candidates.query),
             pool.hybrid[0].score if pool.hybrid else 0.0,
+            answer_missing(pool.query, [h.unit.text for h in hits[:3]]),
         ])
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:

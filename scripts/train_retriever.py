@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--ranker-l2", type=float, default=RankerFit.l2)
     parser.add_argument("--disable", action="append", default=[], choices=FEATURES,
                         help="Hold a ranker feature at weight 0 (ablation); repeatable.")
-    parser.add_argument("--write", action="store_true", help=f"Write {BUNDLED_ADAPTER.name} and {BUNDLED_RANKER.name}.")
+    parser.add_argument("--write", action="store_true", help=f"Write {BUNDLED_ADAPTER.name}, {BUNDLED_RANKER.name} and (when a source has no-basis "
+                        f"questions) the judge {BUNDLED_JUDGE.name} over kb.judge.SIGNALS.")
     parser.add_argument("--out", type=Path, default=BUNDLED_ADAPTER.parent, help="Where --write writes.")
     parser.add_argument("--json", action="store_true", help="Print one JSON object with every figure last.")
     args = parser.parse_args()
@@ -114,7 +115,8 @@ def main() -> None:
         if result.judge is not None:
             result.judge.info.update(info)
             result.judge.save(args.out / BUNDLED_JUDGE.name)
-        log(f"wrote {BUNDLED_ADAPTER.name} and {BUNDLED_RANKER.name} into {args.out}")
+        log(f"wrote {BUNDLED_ADAPTER.name}, {BUNDLED_RANKER.name}"
+            f"{' and ' + BUNDLED_JUDGE.name if result.judge is not None else ''} into {args.out}")
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
 
