@@ -58,7 +58,6 @@ class FastSave:
             return 500, {"error": "服务器内部错误，请稍后重试。"}
         return 200, {"saved": result.saved, "remaining_s": result.remaining_s}
 
-
     async def _run(self, token: str, qid: str, given: object) -> SaveResult:
         planned = self.exams.plan_remembered_save(token, qid, given) if self.saves is not None else None
         if planned is None or self.saves is None:
