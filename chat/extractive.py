@@ -146,8 +146,9 @@ def _trim(text: str, weights: dict[str, float], intent: Intent) -> str:
     return out
 
 
-def select(scored: Sequence[Scored], summary: bool) -> list[Scored]:
-    """The claims: the best segment, then others close to it, at most 2 per article and 4 in all.
+def select(scored: Sequence[Scored], summary: bool, anchor: str | None = None) -> list[Scored]:
+    """The claims: the best segment, then others close to it, at most 2 per article and 4 in all; the best
+    segment of the ``anchor`` article (the search's first) among them if it says anything the question asks.
 
     ``summary`` (a question that names an article and asks what it says) takes the article's own first
     segments instead.
@@ -170,6 +171,10 @@ def select(scored: Sequence[Scored], summary: bool) -> list[Scored]:
         if sum(1 for c in chosen if c.hit.unit_id == s.hit.unit_id) >= MAX_CLAIMS_PER_ARTICLE:
             continue
         chosen.append(s)
+    if anchor is not None and all(c.hit.unit_id != anchor for c in chosen):
+        own = next((s for s in scored if s.hit.unit_id == anchor and s.score > 0), None)
+        if own is not None:
+            chosen = [*chosen[: MAX_CLAIMS - 1], own]
     return chosen
 
 
@@ -204,10 +209,12 @@ def compose(
     intent: Intent,
     summary: bool,
     lookup: Lookup | None = None,
+    anchor: str | None = None,
 ) -> ExtractiveDraft:
-    """Claims, citations and related articles of the extractive answer for a grounded search result."""
+    """Claims, citations and related articles of the extractive answer for a grounded search result;
+    ``anchor``: the unit id of an article to quote if it says anything the question asks (``select``)."""
     hits = list(result.hits)
-    chosen = _ordered(select(score_segments(hits, weights, intent), summary))
+    chosen = _ordered(select(score_segments(hits, weights, intent), summary, anchor))
     claims: list[Claim] = []
     for i, s in enumerate(chosen):
         seg = s.segment

@@ -56,6 +56,8 @@ class _Context:
     started: float
     search_ms: float
     rerank_ms: float
+    first: str | None = None
+    """The unit id of the search's first article (before the answer engine's re-ranking)."""
 
 
 class AnswerService:
@@ -159,6 +161,7 @@ class AnswerService:
             started=started,
             search_ms=search_ms,
             rerank_ms=rerank_ms,
+            first=pool.hits[0].unit_id if pool.hits else None,
         )
 
     # answers ---------------------------------------------------------------------------------------
@@ -195,8 +198,10 @@ class AnswerService:
     def _extractive(self, ctx: _Context, notices: Sequence[Notice] = ()) -> Answer:
         t0 = time.perf_counter()
         summary = bool(ctx.result.direct) and ctx.terms.bare
+        anchor = ctx.first if self.settings.cite_search_first else None
         draft = compose(
-            ctx.result, ctx.question, ctx.terms.weights, ctx.terms.intent, summary, lookup=self._lookup
+            ctx.result, ctx.question, ctx.terms.weights, ctx.terms.intent, summary, lookup=self._lookup,
+            anchor=anchor,
         )
         return replace(
             self._base(ctx, notices),

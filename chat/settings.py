@@ -30,5 +30,10 @@ class ChatSettings(StrictModel):
         ge=1,
         description="Articles retrieved before the answer engine picks its top_k by their best sentence.",
     )
+    cite_search_first: bool = Field(
+        True,
+        description="The search's first article (the learned ranker's best) is quoted among the claims, when drawn on, "
+        "when one of its sentences holds a word of the question or what it asks for.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are cut to this length.")
     history_turns: int = Field(3, ge=0, description="Earlier turns a follow-up question may use.")
