@@ -20,7 +20,7 @@ import re
 import secrets
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -37,13 +37,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.settings import FileLimits
 from kb.citations import citation_label
@@ -83,6 +83,7 @@ from quiz.exam.models import (
     SourceRef,
     SubmitResult,
 )
+from quiz.exam.papers import AssembledPaper, PaperCache
 from quiz.exam.report import ExamReport, Mark, PaperItem, Taker, build_report
 from quiz.exam.roster import read_roster
 from quiz.exam.scoring import blank_keys, score
@@ -199,6 +200,11 @@ class ExamService:
             threading.Lock() if bank.engine.dialect.name == "sqlite" else nullcontext())
         self._one_trip: Engine | None = None
         """PostgreSQL: the saves' own pool (``_save_engine``)."""
+        self._papers = PaperCache()
+        self._unpinged: Engine | None = None
+        """PostgreSQL: the pool of this service's sessions, without the bank's ping at every checkout
+        (``_sessions``)."""
+        self._sessions = self._session_maker()
 
     @property
     def sweep_interval_s(self) -> float:
@@ -208,7 +214,17 @@ class ExamService:
         return as_utc(self.clock())
 
     def _session(self) -> Session:
-        return self.bank.session()
+        return self._sessions()
+
+    def _session_maker(self) -> Callable[[], Session]:
+        """PostgreSQL: sessions on a pool of their own that does not ping a connection at each checkout (a
+        round trip before every transaction of a login, paper or submit). A connection broken meanwhile (the
+        database restarted) fails the one request that meets it, and SQLAlchemy then drops the pool's
+        connections, as the saves' pool does. SQLite: the bank's sessions."""
+        if self.bank.engine.dialect.name != "postgresql":
+            return self.bank.session
+        self._unpinged = create_engine(self.bank.engine.url, pool_size=5, max_overflow=10)
+        return sessionmaker(self._unpinged, expire_on_commit=False)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -305,6 +321,7 @@ class ExamService:
             exam.status = ExamStatus.READY.value
             _audit(s, self._now(), exam_id, "", AuditAction.ASSEMBLE,
                    f"组卷 {'、'.join(names)} 卷，每卷 {papers[0].question_count} 题，满分 {papers[0].total_points:g} 分")
+        self._papers.forget(exam_id)
         return papers
 
     def paper_questions(self, exam_id: int, variant: str = "A") -> list[PaperEntry]:
@@ -495,6 +512,7 @@ class ExamService:
             holders = set(s.scalars(select(TokenRow.device).where(
                 TokenRow.sitting_id == sitting.id, TokenRow.revoked.is_(False)))) if sitting else set()
             status, starts, ends, variants = exam.status, exam.starts_at, exam.ends_at, exam.variants
+            secret, duration = exam.secret, exam.duration_min
         if entry is None:
             raise self._refuse(f"考生名单中没有警号（编号）{oid}，请核对后重新输入，或联系监考老师。", 403, exam_id, oid,
                                AuditAction.LOGIN_NOT_LISTED, client)
@@ -509,55 +527,66 @@ class ExamService:
                                    AuditAction.LOGIN_EARLY, client)
             if ends is not None and now >= as_utc(ends):
                 raise self._refuse("考试已结束。", 403, exam_id, oid, AuditAction.LOGIN_LATE, client)
-            sitting_id = self._start_sitting(exam_id, entry, variants, now, ends, client)
+            new_sitting = self._new_sitting(exam_id, secret, duration, entry, variants, now, ends)
         else:
-            sitting_id = sitting.id
+            new_sitting = None
             if sitting.submitted_at is None and now >= as_utc(sitting.ends_at):
                 self._submit_sitting(sitting.id, "timer")
             elif sitting.submitted_at is None and holders and not (device and holders == {device}):
                 raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, AuditAction.SECOND_LOGIN, client)
         token = secrets.token_urlsafe(32)
-        with self._write() as s:
-            row = s.get(SittingRow, sitting_id)
-            assert row is not None
-            if device and row.submitted_at is None:
-                replaced = rowcount(s.execute(update(TokenRow).where(
-                    TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
-                ).values(revoked=True)))
-                if replaced:
-                    _audit(s, now, exam_id, oid, AuditAction.RELOGIN, "同一设备重新登录（原令牌作废）", client)
-            s.add(TokenRow(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now, client=client,
-                           device=device))
-            _audit(s, now, exam_id, oid, AuditAction.LOGIN, "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client)
-            done = row.submitted_at is not None
-            return LoginResult(token, row.name, row.unit, title, as_utc(row.ends_at),
-                               0 if done else remaining(row.ends_at, now), done, code, oid)
-
-    def _start_sitting(self, exam_id: int, entry: RosterRow, variants: int, now: datetime,
-                       exam_ends: datetime | None, client: str) -> int:
-        variant = "ABCDEF"[entry.position % max(1, variants)]
-        with self._session() as s:
-            exam = self._exam(s, exam_id)
-            secret, duration = exam.secret, exam.duration_min
-            paper = [(q.id, q.type, dict(q.question.options)) for q in s.scalars(
-                select(ExamQuestionRow).where(ExamQuestionRow.exam_id == exam_id, ExamQuestionRow.variant == variant)
-                .order_by(ExamQuestionRow.position))]
-        slots = make_layout(secret, entry.officer_id, paper)
-        ends = now + timedelta(minutes=duration)
-        if exam_ends is not None:
-            ends = min(ends, as_utc(exam_ends))
         try:
             with self._write() as s:
-                row = SittingRow(exam_id=exam_id, officer_id=entry.officer_id, name=entry.name, unit=entry.unit,
-                                 variant=variant, layout=[x.to_json() for x in slots], started_at=now, ends_at=ends,
-                                 last_seen_at=now)
-                s.add(row)
-                s.flush()
-                _audit(s, now, exam_id, entry.officer_id, AuditAction.START,
-                       f"开始答题（{variant} 卷），{china_time(ends)} 结束", client)
-                return row.id
+                return self._issue_token(s, token, new_sitting, sitting.id if sitting else 0, device, client, now,
+                                         title, code)
         except IntegrityError as e:  # the same examinee logged in twice at the same moment
-            raise self._refuse(SECOND_LOGIN, 409, exam_id, entry.officer_id, AuditAction.SECOND_LOGIN, client) from e
+            if new_sitting is None:
+                raise
+            raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, AuditAction.SECOND_LOGIN, client) from e
+
+    def _issue_token(self, s: Session, token: str, new_sitting: SittingRow | None, sitting_id: int, device: str,
+                     client: str, now: datetime, title: str, code: str) -> LoginResult:
+        """In the login's write transaction: start the new sitting (if any), issue the token, audit."""
+        if new_sitting is not None:
+            s.add(new_sitting)
+            s.flush()
+            _audit(s, now, new_sitting.exam_id, new_sitting.officer_id, AuditAction.START,
+                   f"开始答题（{new_sitting.variant} 卷），{china_time(new_sitting.ends_at)} 结束", client)
+            row: SittingRow | None = new_sitting
+        else:
+            row = s.get(SittingRow, sitting_id)
+        assert row is not None
+        sitting_id, exam_id, oid = row.id, row.exam_id, row.officer_id
+        if device and row.submitted_at is None:
+            replaced = rowcount(s.execute(update(TokenRow).where(
+                TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
+            ).values(revoked=True)))
+            if replaced:
+                _audit(s, now, exam_id, oid, AuditAction.RELOGIN, "同一设备重新登录（原令牌作废）", client)
+        s.add(TokenRow(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now, client=client,
+                       device=device))
+        _audit(s, now, exam_id, oid, AuditAction.LOGIN, "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client)
+        done = row.submitted_at is not None
+        return LoginResult(token, row.name, row.unit, title, as_utc(row.ends_at),
+                           0 if done else remaining(row.ends_at, now), done, code, oid)
+
+    def _new_sitting(self, exam_id: int, secret: str, duration_min: int, entry: RosterRow, variants: int,
+                     now: datetime, exam_ends: datetime | None) -> SittingRow:
+        """The sitting a first login starts (not yet added): its variant, its shuffled layout, its end."""
+        variant = "ABCDEF"[entry.position % max(1, variants)]
+        paper = [(q.id, q.type, dict(q.question.options)) for q in self._paper(exam_id, variant).items]
+        slots = make_layout(secret, entry.officer_id, paper)
+        ends = now + timedelta(minutes=duration_min)
+        if exam_ends is not None:
+            ends = min(ends, as_utc(exam_ends))
+        return SittingRow(exam_id=exam_id, officer_id=entry.officer_id, name=entry.name, unit=entry.unit,
+                          variant=variant, layout=[x.to_json() for x in slots], started_at=now, ends_at=ends,
+                          last_seen_at=now)
+
+    def _paper(self, exam_id: int, variant: str, needs: Collection[int] = ()) -> AssembledPaper:
+        """The assembled paper, parsed once per process (``PaperCache``)."""
+        with self._session() as s:
+            return self._papers.get(s, exam_id, variant, needs)
 
     def paper_for(self, token: str) -> ExamineePaper:
         seat = self._by_token(token)
@@ -568,7 +597,7 @@ class ExamService:
             submitted = True
         slots = [Slot.from_json(x) for x in seat.layout]
         with self._session() as s:
-            questions = self._paper_rows(s, seat)
+            questions = self._papers.get(s, seat.exam_id, seat.variant, [x.eq for x in slots]).by_id()
             given: dict[int, PaperAnswer] = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
                                                            .where(AnswerRow.sitting_id == seat.id)).tuples().all())
         out = []
@@ -629,6 +658,8 @@ class ExamService:
         if self._one_trip is not None:
             self._one_trip.dispose()
             self._one_trip = None
+        if self._unpinged is not None:
+            self._unpinged.dispose()
 
     def _save_engine(self) -> Engine:
         """PostgreSQL: a pool for the saves alone, in autocommit, without a ping at checkout and without a
@@ -686,7 +717,7 @@ class ExamService:
             return ExamineeResult(released=False)
         slots = [Slot.from_json(x) for x in seat.layout]
         with self._session() as s:
-            questions = self._paper_rows(s, seat)
+            questions = self._papers.get(s, seat.exam_id, seat.variant, [x.eq for x in slots]).by_id()
             answers = {a.exam_question_id: a for a in s.scalars(
                 select(AnswerRow).where(AnswerRow.sitting_id == seat.id))}
         out = []
@@ -711,16 +742,13 @@ class ExamService:
         """Submit every sitting whose time is up; returns how many. Each submission claims its sitting (a
         second sweep finds nothing left to claim); on PostgreSQL one process sweeps at a time (an advisory
         lock: the others skip this round)."""
-        if self.bank.engine.dialect.name != "postgresql":
+        if self._unpinged is None:
             return self._sweep_due()
-        with self.bank.engine.connect() as conn:
-            if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SWEEP_LOCK_KEY}):
-                return 0
-            try:
-                return self._sweep_due()
-            finally:
-                conn.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": SWEEP_LOCK_KEY})
-                conn.commit()
+        with self._unpinged.connect() as conn:  # the lock is held until this transaction ends
+            due = conn.scalars(_due_if_locked(self._now())).all()
+            done = sum(self._submit_sitting(sid, "timer") for sid in due)
+            conn.commit()
+            return done
 
     def _sweep_due(self) -> int:
         now = self._now()
@@ -730,10 +758,6 @@ class ExamService:
         return sum(self._submit_sitting(sid, "timer") for sid in due)
 
     # internals ------------------------------------------------------------------------------------------
-    def _paper_rows(self, s: Session, seat: Seat) -> dict[int, ExamQuestionRow]:
-        return {q.id: q for q in s.scalars(select(ExamQuestionRow).where(
-            ExamQuestionRow.exam_id == seat.exam_id, ExamQuestionRow.variant == seat.variant))}
-
     def _exam(self, s: Session, exam_id: int) -> ExamRow:
         row = s.get(ExamRow, exam_id)
         if row is None:
@@ -807,7 +831,8 @@ class ExamService:
         """Mark a sitting submitted and grade it; False if it already was (someone else got there first)."""
         now = self._now()
         with self._write() as s:
-            sitting = s.get(SittingRow, sitting_id)
+            sitting = s.execute(select(SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant,
+                                       SittingRow.ends_at).where(SittingRow.id == sitting_id)).first()
             if sitting is None:
                 return False
             at = min(now, as_utc(sitting.ends_at)) if by == "timer" else now
@@ -817,23 +842,23 @@ class ExamService:
             ))
             if not claimed:
                 return False
-            exam = s.get(ExamRow, sitting.exam_id)
-            assert exam is not None
-            bp = parse_blueprint(exam.blueprint)
+            bp = parse_blueprint(s.scalar(select(ExamRow.blueprint).where(ExamRow.id == sitting.exam_id)) or {})
             partial = self.settings.exam_multi_partial_credit if bp.multi_partial_credit is None \
                 else bp.multi_partial_credit
-            questions = s.scalars(select(ExamQuestionRow).where(
-                ExamQuestionRow.exam_id == sitting.exam_id, ExamQuestionRow.variant == sitting.variant)).all()
-            answers = {a.exam_question_id: a for a in s.scalars(
-                select(AnswerRow).where(AnswerRow.sitting_id == sitting_id))}
+            given: dict[int, PaperAnswer] = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
+                                                           .where(AnswerRow.sitting_id == sitting_id)).tuples().all())
+            paper = self._papers.get(s, sitting.exam_id, sitting.variant, given)
+            marks: list[dict[str, Any]] = []
             total = 0.0
-            for q in questions:
-                a = answers.get(q.id)
-                if a is None:
+            for q in paper.items:
+                if q.id not in given:
                     continue
-                result = score(q.question, a.given, q.points, partial)
-                a.earned, a.correct = result.earned, result.correct
+                result = score(q.question, given[q.id], q.points, partial)
+                marks.append({"sitting_id": sitting_id, "exam_question_id": q.id, "earned": result.earned,
+                              "correct": result.correct})
                 total += result.earned
+            if marks:  # the ORM's UPDATE by primary key, all rows in one executemany
+                s.execute(update(AnswerRow), marks)
             s.execute(update(SittingRow).where(SittingRow.id == sitting_id).values(score=round(total, 2)))
             how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
             _audit(s, now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT, f"{how}，得分 {round(total, 2):g}")
@@ -879,6 +904,14 @@ def _new_code(taken: set[str]) -> str:
         if code not in taken:
             return code
     raise ExamError("无法生成新的考试码。")
+
+
+def _due_if_locked(now: datetime) -> Executable:
+    """PostgreSQL, one round trip: the sittings whose time is up, if this transaction gets the sweep's
+    advisory lock (``pg_try_advisory_xact_lock``, evaluated once in its own subquery); none otherwise."""
+    lock = select(func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY).label("got")).subquery("sweep_lock")
+    return (select(SittingRow.id).select_from(lock).join(SittingRow, true())
+            .where(lock.c.got, SittingRow.submitted_at.is_(None), SittingRow.ends_at <= now))
 
 
 def _claim(seat: OpenSeat, now: datetime) -> Update:
