@@ -649,10 +649,12 @@ def answer_for(q: dict[str, Any], rng: random.Random, who: str) -> Any:
 
 # ---- the server's CPU by request (--by-request) -------------------------------------------------------------
 async def cost_by_request(setup: Setup, server: Server, think_min: float, think_max: float, rounds: int,
-                          seed: int) -> dict[str, Any]:
+                          seed: int, idle_s: float = 0.0) -> dict[str, Any]:
     """The server's CPU per request of each kind, the kinds one after another (so each is measured alone):
     every examinee logs in, then fetches the paper (at most 4 requests in flight), then saves ``rounds``
-    answers each after a think time (the saves paced as in an exam, not back to back), then submits."""
+    answers each after a think time (the saves paced as in an exam, not back to back), then submits. With
+    ``idle_s``, between the papers and the saves: the server's CPU while nobody sends anything for that long
+    (every sitting open, every connection kept alive), per worker and second."""
     connections = [RawConnection("127.0.0.1", server.port) for _ in setup.people]
     in_flight = asyncio.Semaphore(4)
 
@@ -680,6 +682,9 @@ async def cost_by_request(setup: Setup, server: Server, think_min: float, think_
     papers = await asyncio.gather(*(one(c, "GET", "/api/exam/paper", t) for c, t in zip(connections, tokens,
                                                                                           strict=True)))
     took("paper")
+    if idle_s > 0:
+        await asyncio.sleep(idle_s)
+        took("idle")
     rng = random.Random(seed)
 
     async def answer_all(connection: RawConnection, token: str, questions: list[dict[str, Any]]) -> None:
@@ -704,7 +709,9 @@ async def cost_by_request(setup: Setup, server: Server, think_min: float, think_
             "submit_cpu_ms": round(cpu["submit"] / n * 1000, 2), "saves": saves, "saves_per_s": round(saves_per_s, 1),
             "think_s": [think_min, think_max], "keep_alive_s": server.keep_alive_s,
             "connections_opened": sum(c.connects for c in connections),
-            "load_avg": round(os.getloadavg()[0], 1)}
+            "load_avg": round(os.getloadavg()[0], 1),
+            **({"idle_cpu_ms_per_worker_s": round(cpu["idle"] / idle_s / server.workers * 1000, 2)} if idle_s > 0
+               else {})}
 
 
 # ---- checking what is stored -----------------------------------------------------------------------------
@@ -793,6 +800,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--by-request", type=int, default=0, metavar="ROUNDS", help="instead of an exam: the "
                     "server's CPU per login, paper, save and submit, measured one kind after another (each "
                     "examinee saves ROUNDS answers, paced by the think times); PostgreSQL with --workers")
+    ap.add_argument("--idle-s", type=float, default=0.0, help="with --by-request: also the server's CPU while "
+                    "nobody sends anything for this many seconds (after the papers), per worker and second")
     ap.add_argument("--light", action="store_true", help="the light load generator: one keep-alive connection "
                     "per examinee on raw asyncio streams (uvloop), requests built by hand, instead of httpx")
     args = ap.parse_args(argv)
@@ -827,7 +836,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
                 costs = runner.run(cost_by_request(setup, server, args.think_min, args.think_max, args.by_request,
-                                                   args.seed))
+                                                   args.seed, args.idle_s))
             print(json.dumps(costs, ensure_ascii=False))
             return 0
         print(f"server up on {server.base} in {boot:.1f} s ({kind}, {args.workers} worker(s)); "

@@ -1,9 +1,11 @@
 """``PaperCache``: an exam's assembled papers, read and parsed once per process instead of at every login,
-paper, result and submit (a paper's snapshots never change while sittings use it: assembling again is
-refused once a sitting exists).
+paper, result and submit.
 
-A paper is read again when a sitting names a question the cached copy lacks (assembled again in another
-process: PostgreSQL never reuses a row's id) and forgotten here when this process assembles the exam again.
+Why a cached paper stays right: the service fills the cache only for an exam that has a sitting, or in the
+login that starts one (it forgets the exam's papers if that login fails), and assembling again is refused
+once an exam has a sitting (sittings are never deleted). Besides, a paper is read again when a sitting names
+a question the cached copy lacks (PostgreSQL never reuses a row's id), and forgotten when this process
+assembles the exam again.
 """
 
 from __future__ import annotations

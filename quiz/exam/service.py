@@ -543,6 +543,10 @@ class ExamService:
             if new_sitting is None:
                 raise
             raise self._refuse(SECOND_LOGIN, 409, exam_id, oid, AuditAction.SECOND_LOGIN, client) from e
+        except Exception:
+            if new_sitting is not None:  # the exam may have no sitting: its paper may still be assembled again
+                self._papers.forget(exam_id)
+            raise
 
     def _issue_token(self, s: Session, token: str, new_sitting: SittingRow | None, sitting_id: int, device: str,
                      client: str, now: datetime, title: str, code: str) -> LoginResult:
