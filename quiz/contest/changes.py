@@ -9,6 +9,7 @@ serves it and screens poll.
 from __future__ import annotations
 
 import logging
+import select as select_module
 import threading
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "xuefa_contest"
 RETRY_S = 1.0
+STOP_CHECK_S = 0.5
 
 
 def announce(conn: Connection, code: str, origin: str) -> None:
@@ -65,7 +67,11 @@ class ChangeFeed:
         driver = conn.connection.driver_connection
         assert driver is not None
         while not self._stop.is_set():
-            for note in driver.notifies(timeout=0.5):
+            # wait on the socket (woken at a notification, or to check for stop): psycopg's own wait in
+            # notifies() wakes every 0.1 s, ten wake-ups a second of an idle worker
+            if not select_module.select([driver.fileno()], [], [], STOP_CHECK_S)[0]:
+                continue
+            for note in driver.notifies(timeout=0):
                 code, _, origin = note.payload.partition(" ")
                 if origin != self._origin:
                     try:
