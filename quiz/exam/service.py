@@ -31,7 +31,9 @@ from sqlalchemy import (
     Executable,
     Integer,
     Update,
+    and_,
     bindparam,
+    case,
     create_engine,
     delete,
     func,
@@ -201,6 +203,7 @@ class ExamService:
         self._one_trip: Engine | None = None
         """PostgreSQL: the saves' own pool (``_save_engine``)."""
         self._papers = PaperCache()
+        self._partial: dict[int, bool] = {}
         self._unpinged: Engine | None = None
         """PostgreSQL: the pool of this service's sessions, without the bank's ping at every checkout
         (``_sessions``)."""
@@ -502,13 +505,16 @@ class ExamService:
         if not code or not oid or not who:
             raise ExamRefused("请填写考试码、警号（编号）和姓名。", 422)
         with self._session() as s:
-            exam = s.scalar(select(ExamRow).where(ExamRow.code == code))
-            if exam is None:
+            found = s.execute(  # the exam, the examinee's roster entry and sitting in one round trip
+                select(ExamRow, RosterRow, SittingRow)
+                .outerjoin(RosterRow, and_(RosterRow.exam_id == ExamRow.id, RosterRow.officer_id == oid))
+                .outerjoin(SittingRow, and_(SittingRow.exam_id == ExamRow.id, SittingRow.officer_id == oid))
+                .where(ExamRow.code == code)).first()
+            if found is None:
                 raise self._refuse(f"考试码 {code[:12]} 不存在，请核对后重新输入。", 404, None, oid, AuditAction.LOGIN_UNKNOWN_CODE,
                                    client)
+            exam, entry, sitting = found.tuple()
             exam_id, title = exam.id, exam.title
-            entry = s.scalar(select(RosterRow).where(RosterRow.exam_id == exam_id, RosterRow.officer_id == oid))
-            sitting = s.scalar(select(SittingRow).where(SittingRow.exam_id == exam_id, SittingRow.officer_id == oid))
             holders = set(s.scalars(select(TokenRow.device).where(
                 TokenRow.sitting_id == sitting.id, TokenRow.revoked.is_(False)))) if sitting else set()
             status, starts, ends, variants = exam.status, exam.starts_at, exam.ends_at, exam.variants
@@ -561,7 +567,7 @@ class ExamService:
             row = s.get(SittingRow, sitting_id)
         assert row is not None
         sitting_id, exam_id, oid = row.id, row.exam_id, row.officer_id
-        if device and row.submitted_at is None:
+        if device and row.submitted_at is None and new_sitting is None:
             replaced = rowcount(s.execute(update(TokenRow).where(
                 TokenRow.sitting_id == sitting_id, TokenRow.device == device, TokenRow.revoked.is_(False)
             ).values(revoked=True)))
@@ -835,20 +841,16 @@ class ExamService:
         """Mark a sitting submitted and grade it; False if it already was (someone else got there first)."""
         now = self._now()
         with self._write() as s:
-            sitting = s.execute(select(SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant,
-                                       SittingRow.ends_at).where(SittingRow.id == sitting_id)).first()
-            if sitting is None:
-                return False
-            at = min(now, as_utc(sitting.ends_at)) if by == "timer" else now
-            claimed = rowcount(s.execute(
+            # the timer submits at the sitting's end (if that is sooner), the others at once
+            at = case((SittingRow.ends_at < now, SittingRow.ends_at), else_=now) if by == "timer" else now
+            sitting = s.execute(
                 update(SittingRow).where(SittingRow.id == sitting_id, SittingRow.submitted_at.is_(None))
                 .values(submitted_at=at, submitted_by=by)
-            ))
-            if not claimed:
+                .returning(SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant)
+            ).first()
+            if sitting is None:  # no such sitting, or already submitted
                 return False
-            bp = parse_blueprint(s.scalar(select(ExamRow.blueprint).where(ExamRow.id == sitting.exam_id)) or {})
-            partial = self.settings.exam_multi_partial_credit if bp.multi_partial_credit is None \
-                else bp.multi_partial_credit
+            partial = self._partial_credit(s, sitting.exam_id)
             given: dict[int, PaperAnswer] = dict(s.execute(select(AnswerRow.exam_question_id, AnswerRow.given)
                                                            .where(AnswerRow.sitting_id == sitting_id)).tuples().all())
             paper = self._papers.get(s, sitting.exam_id, sitting.variant, given)
@@ -867,6 +869,17 @@ class ExamService:
             how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
             _audit(s, now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT, f"{how}，得分 {round(total, 2):g}")
         return True
+
+    def _partial_credit(self, s: Session, exam_id: int) -> bool:
+        """Whether a multiple choice earns part of its points (the blueprint's choice, else the settings'); an
+        exam's blueprint never changes, so it is read once per process."""
+        partial = self._partial.get(exam_id)
+        if partial is None:
+            bp = parse_blueprint(s.scalar(select(ExamRow.blueprint).where(ExamRow.id == exam_id)) or {})
+            partial = self.settings.exam_multi_partial_credit if bp.multi_partial_credit is None \
+                else bp.multi_partial_credit
+            self._partial[exam_id] = partial
+        return partial
 
     def _refuse(self, message: str, status: int, exam_id: int | None, officer_id: str, action: AuditAction,
                 detail: str = "") -> ExamRefused:

@@ -3,6 +3,7 @@ service's own pool without a ping at checkout, the sweep's lock and due sittings
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from quiz.bank.store import QuestionBank
+from quiz.db import as_utc
 from quiz.exam.papers import PaperCache
 from quiz.exam.service import SWEEP_LOCK_KEY, ExamService
-from quiz.exam.tables import ExamQuestionRow
+from quiz.exam.tables import ExamQuestionRow, SittingRow
 from quiz.settings import QuizSettings
 from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, Clock, open_exam
 from tests.quiz.exam.test_service import BLUEPRINT, login
@@ -104,3 +106,20 @@ def test_the_sweep_skips_a_round_while_another_process_sweeps(hand_exams: ExamSe
         other.commit()
     assert exams.sweep() == 1 and exams.sweep() == 0
     exams.close()
+
+
+def test_the_timer_submits_at_the_sitting_end_and_the_examinee_at_once(hand_exams: ExamService, tmp_path: Path,
+                                                                      clock: Clock) -> None:
+    exams = hand_exams
+    exam_id = open_exam(exams, tmp_path, HAND_BLUEPRINT, people=PEOPLE[:2])
+    started = clock()
+    _late, early = (login(exams, exam_id, p) for p in PEOPLE[:2])
+    clock.advance(minutes=5)
+    exams.submit(early)
+    clock.advance(minutes=40)
+    assert exams.sweep() == 1
+    with exams.bank.session() as s:
+        submitted = {oid: (as_utc(at), by) for oid, at, by in s.execute(
+            select(SittingRow.officer_id, SittingRow.submitted_at, SittingRow.submitted_by))}
+    assert submitted == {PEOPLE[0][0]: (started + timedelta(minutes=30), "timer"),  # HAND_BLUEPRINT's duration
+                         PEOPLE[1][0]: (started + timedelta(minutes=5), "examinee")}
