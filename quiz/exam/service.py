@@ -664,7 +664,8 @@ class ExamService:
         return SaveResult(True, remaining(planned.seat.ends_at, planned.now))
 
     def close(self) -> None:
-        """Dispose of the saves' own pool (PostgreSQL); the bank's engine is its opener's to close."""
+        """Dispose of this service's own pools (PostgreSQL: the saves', the sessions'); the bank's engine is its
+        opener's to close."""
         if self._one_trip is not None:
             self._one_trip.dispose()
             self._one_trip = None

@@ -102,6 +102,7 @@ def build_worker_app(settings: Settings | None = None) -> FastSave:
             yield
         finally:
             await saves.aclose()
+            await run_in_threadpool(exams.close)  # its own pools (the saves', the sessions')
             await run_in_threadpool(bank.close)
 
     app = FastAPI(title="学法通 worker", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
