@@ -152,7 +152,7 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
         log(f"fold {k + 1}/{folds}: query map fitted, {len(rows[k])} candidate lists")
     fold_rankers = [fit_ranker([g for j in range(folds) if j != k for g in rows[j]], ranker_fit) for k in range(folds)]
     signals: dict[int, list[tuple[np.ndarray, bool]]] = {k: [] for k in range(folds)}
-    judged = [s for s in sources if s.negatives or any(not q.in_scope for q in s.train)]
+    judged = judged_sources(sources, judge_fit)
     for k in range(folds):
         for source in judged:
             source.kb.use_learned(fold_adapters[k], fold_rankers[k], None)
@@ -185,6 +185,15 @@ def cross_fit(sources: Sequence[Source], folds: int, adapter_fit: AdapterFit | N
         source.kb.forget_memory_override()
     fold_models = tuple(FoldModels(fold_adapters[k], fold_rankers[k], fold_judges[k]) for k in range(folds))
     return CrossFit(final_adapter, final_ranker, final_judge, held_out, folds, fold_models)
+
+
+def judged_sources(sources: Sequence[Source], fit: JudgeFit | None) -> list[Source]:
+    """The sources whose questions the judge is fitted on: none unless some source has no-basis examples; then
+    every source (``fit.every_source``) or only those."""
+    with_negatives = [s for s in sources if s.negatives or any(not q.in_scope for q in s.train)]
+    if with_negatives and fit is not None and fit.every_source:
+        return list(sources)
+    return with_negatives
 
 
 def basis_signals(kb: KnowledgeBase, question: str) -> np.ndarray:

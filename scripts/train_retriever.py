@@ -47,6 +47,9 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=300,
                         help="STARD train questions on laws outside ../shared/corpus, as no-basis examples for the "
                         "judge on that knowledge base.")
+    parser.add_argument("--judge-negative-sources-only", action="store_true",
+                        help="Fit the no-basis judge only on the sources with no-basis examples (the officer "
+                        "questions), not on every source's in-scope questions (ablation).")
     parser.add_argument("--max-refused", type=float, default=JudgeFit.max_refused,
                         help="Share of the in-scope training questions the judge's threshold may refuse.")
     parser.add_argument("--threads", type=int, default=0, help="Embedding threads (0: all cores).")
@@ -79,7 +82,7 @@ def main() -> None:
             f"{len(source.corpus().unit_ids)} units")
     adapter_fit = None if args.no_adapter else AdapterFit(l2=args.l2, temperature=args.temperature, epochs=args.epochs)
     ranker_fit = RankerFit(l2=args.ranker_l2, disabled=tuple(args.disable))
-    judge_fit = JudgeFit(max_refused=args.max_refused)
+    judge_fit = JudgeFit(max_refused=args.max_refused, every_source=not args.judge_negative_sources_only)
     result = cross_fit(sources, args.folds, adapter_fit, ranker_fit, judge_fit, log=log, memory=not args.no_memory)
     report: dict[str, Any] = {"held_out": {}, "measured": {}, "seconds": None}
     officer_new = subset(result.held_out["officer"]["details"], lambda d: not d["id"].startswith("dev-"))

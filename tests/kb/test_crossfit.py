@@ -118,3 +118,14 @@ def test_the_fold_models_reproduce_the_held_out_figures(knowledge_base: Knowledg
         assert found.grounded == held[q.id]["grounded"]
     knowledge_base.use_learned(result.adapter, result.ranker, result.judge)
     knowledge_base.forget_memory_override()
+
+
+def test_the_judge_learns_every_sources_in_scope_questions_unless_told_otherwise(knowledge_base: KnowledgeBase) -> None:
+    asked = questions_of(knowledge_base)
+    with_negatives = crossfit.Source("officer", knowledge_base, asked)
+    in_scope_only = crossfit.Source("stard", knowledge_base, [q for q in asked if q.in_scope])
+
+    assert crossfit.judged_sources([with_negatives, in_scope_only], JudgeFit()) == [with_negatives, in_scope_only]
+    assert crossfit.judged_sources([with_negatives, in_scope_only], JudgeFit(every_source=False)) == [with_negatives]
+    assert crossfit.judged_sources([in_scope_only], JudgeFit()) == []
+    assert crossfit.judged_sources([with_negatives], None) == [with_negatives]
