@@ -58,7 +58,8 @@ class Pool:
     tokens: tuple[str, ...]
     """The query's tokens without the law names it mentions."""
     named_laws: frozenset[str]
-    query: str = ""
+    query: str
+    """The question as searched."""
 
 
 def doc_of(unit_id: str) -> str:

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.china_law import iter_documents
 from kb.base import BUNDLED_JUDGE, KnowledgeBase, load_judge
 from kb.basis_signals import AnswerKind, answer_missing, asked_kinds
 from kb.judge import SIGNALS
 from kb.models import SearchFilters
-from kb.settings import KBSettings
+from tests.kb.laws import knowledge_base_of
 
 MISSING = SIGNALS.index("answer_missing")
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase.open(tmp_path_factory.mktemp("kb"), KBSettings())
-    for doc in iter_documents(["行政处罚法", "公路法"]):
-        base.add(doc, f"test:{doc.meta.title}")
-    return base
+    return knowledge_base_of(tmp_path_factory.mktemp("kb"), ["行政处罚法", "公路法"])
 
 
 def signals_of(kb: KnowledgeBase, question: str) -> list[float]:

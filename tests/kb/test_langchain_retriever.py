@@ -18,12 +18,11 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnablePassthrough
 
-from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
 from kb.citations import citation_from_json
 from kb.langchain_retriever import KnowledgeBaseRetriever, format_documents
 from kb.models import Level
-from kb.settings import KBSettings
+from tests.kb.laws import knowledge_base_of
 
 HIGHWAY = "中华人民共和国公路法"
 PENALTY = "中华人民共和国行政处罚法"
@@ -33,10 +32,7 @@ OFF_TOPIC = "红烧肉怎么做好吃"
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase.open(tmp_path_factory.mktemp("kb"), KBSettings())
-    for doc in iter_documents(["行政处罚法", "公路法"]):
-        base.add(doc, f"test:{doc.meta.title}")
-    return base
+    return knowledge_base_of(tmp_path_factory.mktemp("kb"), ["行政处罚法", "公路法"])
 
 
 def prompt() -> ChatPromptTemplate:

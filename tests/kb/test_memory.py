@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.china_law import iter_documents
 from kb.base import KnowledgeBase
 from kb.memory import AnsweredQuestion, QuestionMemory, Recollection
 from kb.models import Citation, SearchFilters
 from kb.ranker import FEATURES
 from kb.settings import KBSettings
+from tests.kb.laws import knowledge_base_of
 from tests.kb.test_knowledge_base import tiny_law
 
 pytestmark = pytest.mark.xdist_group("kb")
@@ -27,10 +27,7 @@ MEMORY_SIGNALS = ("memory", "memory_closeness", "memory_law")
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase.open(tmp_path_factory.mktemp("kb-memory"), KBSettings())
-    for doc in iter_documents(["行政处罚法", "公路法", "行政强制法"]):
-        base.add(doc, f"test:{doc.meta.title}")
-    return base
+    return knowledge_base_of(tmp_path_factory.mktemp("kb-memory"), ["行政处罚法", "公路法", "行政强制法"])
 
 
 def top(kb: KnowledgeBase, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[tuple[str, str]]:
