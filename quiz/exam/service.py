@@ -207,6 +207,8 @@ class ExamService:
         self._unpinged: Engine | None = None
         """PostgreSQL: the pool of this service's sessions, without the bank's ping at every checkout
         (``_sessions``)."""
+        self._writes: Callable[[], Session] = bank.session
+        """Sessions for write transactions (``_write``); PostgreSQL: on the unpinged pool."""
         self._sessions = self._session_maker()
 
     @property
@@ -217,6 +219,9 @@ class ExamService:
         return as_utc(self.clock())
 
     def _session(self) -> Session:
+        """A session for reading. On PostgreSQL in autocommit: each statement is its own transaction, as it
+        would see its own snapshot in the default READ COMMITTED anyway, without the BEGIN and the ROLLBACK
+        around it (two round trips of every read of a login, paper or submit)."""
         return self._sessions()
 
     def _session_maker(self) -> Callable[[], Session]:
@@ -227,14 +232,15 @@ class ExamService:
         if self.bank.engine.dialect.name != "postgresql":
             return self.bank.session
         self._unpinged = create_engine(self.bank.engine.url, pool_size=5, max_overflow=10)
-        return sessionmaker(self._unpinged, expire_on_commit=False)
+        self._writes = sessionmaker(self._unpinged, expire_on_commit=False)
+        return sessionmaker(self._save_engine(), expire_on_commit=False)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """A write transaction. On SQLite the process's writers queue on a lock first: SQLite's own busy
         handler polls with growing sleeps (up to 100 ms) while the lock is taken, a lock wakes the next
         writer at once."""
-        with self._write_lock, self._session() as s, s.begin():
+        with self._write_lock, self._writes() as s, s.begin():
             yield s
 
     # organiser: exams and papers ------------------------------------------------------------------------

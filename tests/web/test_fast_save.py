@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from quiz.bank.store import QuestionBank
-from quiz.exam.async_save import AsyncSaves
+from quiz.exam.async_save import APPLICATION_NAME, AsyncSaves
 from quiz.exam.service import ExamService
 from quiz.settings import QuizSettings
 from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, Clock, hand_questions, open_exam
@@ -132,8 +132,8 @@ def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tu
         outcomes: list[bool | str] = [await saves.save(planned)]
         with exams.bank.engine.connect() as conn:  # the server ends the saves' connection
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                              "AND query LIKE 'WITH claimed%'"))
+                              "WHERE datname = current_database() AND application_name = :name"),
+                         {"name": APPLICATION_NAME})
         try:
             outcomes.append(await saves.save(planned))
         except psycopg.OperationalError:
@@ -144,3 +144,56 @@ def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tu
 
     assert asyncio.run(run()) == [True, "failed", True]
     assert exams.paper_for(login.token).answers == {qid: "B"}
+
+
+def test_every_kind_of_answer_is_stored_by_the_event_loop_save_as_the_service_reads_it(
+        postgres_exams: tuple[ExamService, Clock], tmp_path: Path) -> None:
+    """Letters, true/false, Chinese text with quotes and a backslash, and a cleared answer (None), each saved on
+    the event loop (the statement's parameters in PostgreSQL's text form) and read back by the service."""
+    exams, _ = postgres_exams
+    code = exams.get_exam(open_exam(exams, tmp_path, HAND_BLUEPRINT)).code
+    login = exams.login(code, PEOPLE[0][0], PEOPLE[0][1])
+    ids: dict[str, str] = {q.type: q.id for q in exams.paper_for(login.token).questions}
+    exams.save_answer(login.token, ids["single"], "A")  # remembered from here on
+    saves = AsyncSaves(exams.bank.engine)
+    answers: dict[str, str | bool | None] = {"single": "C", "multi": "ABD", "judge": False,
+                                             "blank": '十五日 "内" \\ 缴纳', "short": None}
+
+    async def run() -> list[bool]:
+        written = []
+        for kind, given in answers.items():
+            planned = exams.plan_remembered_save(login.token, ids[kind], given)
+            assert planned is not None
+            written.append(await saves.save(planned))
+        await saves.aclose()
+        return written
+
+    assert asyncio.run(run()) == [True] * len(answers)
+    stored = exams.paper_for(login.token).answers
+    assert stored == {ids[k]: v for k, v in answers.items() if v is not None}
+
+
+def test_a_connection_lost_while_idle_is_found_before_a_save_meets_it(postgres_exams: tuple[ExamService, Clock],
+                                                                      tmp_path: Path) -> None:
+    exams, _ = postgres_exams
+    code = exams.get_exam(open_exam(exams, tmp_path, HAND_BLUEPRINT)).code
+    saves = AsyncSaves(exams.bank.engine, max_connections=1)
+    login = exams.login(code, PEOPLE[0][0], PEOPLE[0][1])
+    qid = next(q.id for q in exams.paper_for(login.token).questions if q.type == "single")
+    exams.save_answer(login.token, qid, "A")
+    planned = exams.plan_remembered_save(login.token, qid, "B")
+    assert planned is not None
+
+    async def run() -> list[bool]:
+        outcomes = [await saves.save(planned)]
+        with exams.bank.engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND application_name = :name"),
+                         {"name": APPLICATION_NAME})
+        for _ in range(50):  # the loop reads the server's goodbye on the idle connection's socket
+            await asyncio.sleep(0.02)
+        outcomes.append(await saves.save(planned))
+        await saves.aclose()
+        return outcomes
+
+    assert asyncio.run(run()) == [True, True]

@@ -107,8 +107,10 @@ def write_roster(path: Path, rows: Sequence[Sequence[object]], header: Sequence[
     from openpyxl import Workbook
 
     book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one worksheet
     for line in lines:
-        book.active.append(line)
+        sheet.append(line)
     book.save(str(path))
     return path
 
