@@ -513,11 +513,7 @@ class ExamService:
         if not code or not oid or not who:
             raise ExamRefused("请填写考试码、警号（编号）和姓名。", 422)
         with self._session() as s:
-            found = s.execute(  # the exam, the examinee's roster entry and sitting in one round trip
-                select(ExamRow, RosterRow, SittingRow)
-                .outerjoin(RosterRow, and_(RosterRow.exam_id == ExamRow.id, RosterRow.officer_id == oid))
-                .outerjoin(SittingRow, and_(SittingRow.exam_id == ExamRow.id, SittingRow.officer_id == oid))
-                .where(ExamRow.code == code)).first()
+            found = s.execute(LOGIN_LOOKUP, {"code": code, "oid": oid}).first()
             if found is None:
                 raise self._refuse(f"考试码 {code[:12]} 不存在，请核对后重新输入。", 404, None, oid, AuditAction.LOGIN_UNKNOWN_CODE,
                                    client)
@@ -571,7 +567,7 @@ class ExamService:
         audits: list[dict[str, Any]] = []
         if new_sitting is not None:
             row = new_sitting
-            row.id = conn.execute(insert(SITTINGS).values(_sitting_values(row)).returning(SITTINGS.c.id)).scalar_one()
+            row.id = conn.execute(INSERT_SITTING, _sitting_values(row)).scalar_one()
             audits.append(_audit_values(now, row.exam_id, row.officer_id, AuditAction.START,
                                         f"开始答题（{row.variant} 卷），{china_time(row.ends_at)} 结束", client))
         else:
@@ -585,11 +581,11 @@ class ExamService:
             ).values(revoked=True)))
             if replaced:
                 audits.append(_audit_values(now, exam_id, oid, AuditAction.RELOGIN, "同一设备重新登录（原令牌作废）", client))
-        conn.execute(insert(TOKENS).values(token_hash=hash_token(token), sitting_id=sitting_id, issued_at=now,
-                                          client=client, device=device, revoked=False))
+        conn.execute(INSERT_TOKEN, {"token_hash": hash_token(token), "sitting_id": sitting_id, "issued_at": now,
+                                    "client": client, "device": device, "revoked": False})
         audits.append(_audit_values(now, exam_id, oid, AuditAction.LOGIN,
                                     "登录" + ("（已交卷，查看成绩）" if row.submitted_at else ""), client))
-        conn.execute(insert(AUDIT), audits)
+        conn.execute(INSERT_AUDIT, audits)
         done = row.submitted_at is not None
         return LoginResult(token, row.name, row.unit, title, as_utc(row.ends_at),
                            0 if done else remaining(row.ends_at, now), done, code, oid)
@@ -832,16 +828,8 @@ class ExamService:
             raise ExamRefused(NO_TOKEN, 401)
         if len(token) > MAX_TOKEN_CHARS:
             raise self._refuse(BAD_TOKEN, 401, None, "", AuditAction.BAD_TOKEN, "令牌过长")
-        stmt = (
-            select(SittingRow.id, SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant, SittingRow.layout,
-                   SittingRow.ends_at, SittingRow.submitted_at, SittingRow.score, ExamRow.title,
-                   ExamRow.results_released, TokenRow.revoked)
-            .join(TokenRow, TokenRow.sitting_id == SittingRow.id)
-            .join(ExamRow, ExamRow.id == SittingRow.exam_id)
-            .where(TokenRow.token_hash == hash_token(token))
-        )
         with self._session() as s:
-            found = s.execute(stmt).first()
+            found = s.execute(SEAT_BY_TOKEN, {"token_hash": hash_token(token)}).first()
         if found is None:
             raise self._refuse(BAD_TOKEN, 401, None, "", AuditAction.BAD_TOKEN, "未知的登录令牌")
         *fields, revoked = found
@@ -919,6 +907,22 @@ def _audit_values(now: datetime, exam_id: int | None, officer_id: str, action: A
 
 
 SITTINGS, TOKENS, AUDIT = (cast(Table, r.__table__) for r in (SittingRow, TokenRow, AuditRow))
+INSERT_SITTING = insert(SITTINGS).returning(SITTINGS.c.id)
+INSERT_TOKEN = insert(TOKENS)
+INSERT_AUDIT = insert(AUDIT)
+"""A login's statements, built once (their parameters given at each execution)."""
+LOGIN_LOOKUP = (  # the exam, the examinee's roster entry and sitting in one round trip
+    select(ExamRow, RosterRow, SittingRow)
+    .outerjoin(RosterRow, and_(RosterRow.exam_id == ExamRow.id, RosterRow.officer_id == bindparam("oid")))
+    .outerjoin(SittingRow, and_(SittingRow.exam_id == ExamRow.id, SittingRow.officer_id == bindparam("oid")))
+    .where(ExamRow.code == bindparam("code")))
+SEAT_BY_TOKEN = (  # a token's sitting, what its requests need (ExamService._by_token)
+    select(SittingRow.id, SittingRow.exam_id, SittingRow.officer_id, SittingRow.variant, SittingRow.layout,
+           SittingRow.ends_at, SittingRow.submitted_at, SittingRow.score, ExamRow.title, ExamRow.results_released,
+           TokenRow.revoked)
+    .join(TokenRow, TokenRow.sitting_id == SittingRow.id)
+    .join(ExamRow, ExamRow.id == SittingRow.exam_id)
+    .where(TokenRow.token_hash == bindparam("token_hash")))
 
 
 def _sitting_values(row: SittingRow) -> dict[str, Any]:
