@@ -863,14 +863,15 @@ class ExamService:
                 if q.id not in given:
                     continue
                 result = score(q.question, given[q.id], q.points, partial)
-                marks.append({"sitting_id": sitting_id, "exam_question_id": q.id, "earned": result.earned,
-                              "correct": result.correct})
+                marks.append({"sitting": sitting_id, "eq": q.id, "earned": result.earned, "correct": result.correct})
                 total += result.earned
-            if marks:  # the ORM's UPDATE by primary key, all rows in one executemany
-                s.execute(update(AnswerRow), marks)
-            s.execute(update(SittingRow).where(SittingRow.id == sitting_id).values(score=round(total, 2)))
+            conn = s.connection()  # Core statements on the tables, not the ORM's bulk paths
+            if marks:  # all rows in one executemany
+                conn.execute(MARK_ANSWER, marks)
+            conn.execute(update(SITTINGS).where(SITTINGS.c.id == sitting_id).values(score=round(total, 2)))
             how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
-            _audit(s, now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT, f"{how}，得分 {round(total, 2):g}")
+            conn.execute(INSERT_AUDIT, _audit_values(now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT,
+                                                     f"{how}，得分 {round(total, 2):g}"))
         return True
 
     def _partial_credit(self, s: Session, exam_id: int) -> bool:
@@ -906,11 +907,13 @@ def _audit_values(now: datetime, exam_id: int | None, officer_id: str, action: A
             "client": client[:300]}
 
 
-SITTINGS, TOKENS, AUDIT = (cast(Table, r.__table__) for r in (SittingRow, TokenRow, AuditRow))
+SITTINGS, TOKENS, AUDIT, ANSWERS = (cast(Table, r.__table__) for r in (SittingRow, TokenRow, AuditRow, AnswerRow))
 INSERT_SITTING = insert(SITTINGS).returning(SITTINGS.c.id)
 INSERT_TOKEN = insert(TOKENS)
 INSERT_AUDIT = insert(AUDIT)
-"""A login's statements, built once (their parameters given at each execution)."""
+MARK_ANSWER = (update(ANSWERS).where(ANSWERS.c.sitting_id == bindparam("sitting"), ANSWERS.c.exam_question_id == bindparam("eq"))
+               .values(earned=bindparam("earned"), correct=bindparam("correct")))
+"""A login's and a submit's statements, built once (their parameters given at each execution)."""
 LOGIN_LOOKUP = (  # the exam, the examinee's roster entry and sitting in one round trip
     select(ExamRow, RosterRow, SittingRow)
     .outerjoin(RosterRow, and_(RosterRow.exam_id == ExamRow.id, RosterRow.officer_id == bindparam("oid")))
