@@ -285,9 +285,9 @@ class Server:
         log = self.log_path.open("ab")
         if self.workers > 1 or self.profile is not None:
             env.update(XUEFA_HOME=str(self.log_path.parent), XUEFA_QUIZ__DATABASE_URL=self.url)
-            command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
-                       "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
-                       "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(self.keep_alive_s)]
+            from xuefa.web.workers import worker_command
+
+            command = worker_command("127.0.0.1", self.port, self.workers, self.keep_alive_s, "warning")
             if self.profile is not None:
                 command = [sys.executable, str(Path(__file__).resolve()), "--serve-profiled", str(self.profile),
                            "--port", str(self.port)]

@@ -1,6 +1,11 @@
 """``build_worker_app``: the examinees' and teams' routes alone (the exam and contest JSON routes and pages,
 their static files), no Gradio: what ``xuefa serve --workers N`` runs in N processes on one port beside the
-app, as uvicorn's factory::
+app, under xuefa's supervisor (``xuefa.web.supervisor``: idle workers wake once a second, a dead one is replaced
+at once)::
+
+    XUEFA_HOME=… python -m xuefa.web.supervisor --workers 4 --port 7861
+
+uvicorn's own supervisor serves the same factory as well::
 
     XUEFA_HOME=… uvicorn xuefa.web.workers:build_worker_app --factory --workers 4 --port 7861
 
@@ -114,17 +119,24 @@ def build_worker_app(settings: Settings | None = None) -> FastSave:
 
 def start_workers(settings: Settings, config: Path | None, host: str, port: int, workers: int
                   ) -> subprocess.Popen[bytes]:
-    """uvicorn's supervisor of ``workers`` processes of ``build_worker_app`` on host:port (it restarts a worker
-    that dies); they read the same settings as this process (its environment, ``settings.home``, ``config``)."""
+    """The supervisor of ``workers`` processes of ``build_worker_app`` on host:port (``xuefa.web.supervisor``: it
+    replaces a worker that dies); they read the same settings as this process (its environment,
+    ``settings.home``, ``config``)."""
     require_postgres(settings, workers)
     prepare_database(settings)
     env = {**os.environ, "XUEFA_HOME": str(settings.home)}
     if config is not None:
         env["XUEFA_SETTINGS"] = str(config)
-    command = [sys.executable, "-m", "uvicorn", f"{__name__}:build_worker_app", "--factory",
-               "--workers", str(workers), "--host", host, "--port", str(port), "--no-access-log",
-               "--timeout-graceful-shutdown", "5", "--timeout-keep-alive", str(KEEP_ALIVE_S)]
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen(worker_command(host, port, workers), env=env)
+
+
+def worker_command(host: str, port: int, workers: int, keep_alive_s: int = KEEP_ALIVE_S,
+                   log_level: str | None = None) -> list[str]:
+    """The command of xuefa's supervisor of ``workers`` processes of ``build_worker_app`` (``xuefa.web.supervisor``),
+    as ``xuefa serve --workers`` and the load benchmark run it."""
+    return [sys.executable, "-m", "xuefa.web.supervisor", "--workers", str(workers), "--host", host, "--port",
+            str(port), "--keep-alive-s", str(keep_alive_s), "--timeout-graceful-shutdown", "5",
+            *(["--log-level", log_level] if log_level else [])]
 
 
 def stop_workers(supervisor: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
