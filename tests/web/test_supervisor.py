@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +140,15 @@ def test_the_quiet_server_ticks_once_a_second_and_leaves_within_a_tick() -> None
     assert took <= TICK_S + 0.5
     assert 3 <= ticks <= 5  # ten a second in uvicorn's own server
     assert any(name == b"date" for name, _ in server.server_state.default_headers)
+
+
+def test_a_worker_whose_app_cannot_be_imported_stops_the_supervisor(tmp_path: Path) -> None:
+    """uvicorn exits 1 when the app's module cannot be imported (a broken install): still not restarted."""
+    (tmp_path / "xuefa_broken_app.py").write_text("raise ImportError('a broken install')\n", encoding="utf-8")
+    script = ("import sys; import xuefa.web.supervisor as s; s.APP = 'xuefa_broken_app:app'; "
+              "sys.exit(s.main(sys.argv[1:]))")
+    env = {**environment(tmp_path, f"sqlite:///{tmp_path / 'quiz.sqlite'}"),
+           "PYTHONPATH": os.pathsep.join((str(PROJECT), str(tmp_path)))}
+    command = [sys.executable, "-c", script, "--workers", "2", "--port", str(free_port()), "--log-level", "warning"]
+    finished = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, timeout=120)
+    assert finished.returncode == 1, (finished.stdout + finished.stderr).decode(errors="replace")[-2000:]

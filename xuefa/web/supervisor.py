@@ -60,12 +60,16 @@ class QuietServer(uvicorn.Server):
 
 def run_worker(config: uvicorn.Config, sockets: list[socket.socket]) -> None:
     """A worker process's body (multiprocessing's spawn: it starts from a fresh interpreter). A worker whose app
-    fails before serving (its factory raised: settings, database) exits with uvicorn's ``STARTUP_FAILURE``, so
-    the supervisor stops instead of starting it again and again."""
+    fails before serving (it cannot be imported, its factory raised: settings, database) exits with uvicorn's
+    ``STARTUP_FAILURE``, so the supervisor stops instead of starting it again and again."""
     config.configure_logging()
     server = QuietServer(config)
     try:
         server.run(sockets=sockets)
+    except SystemExit as e:  # uvicorn's own exit when the app cannot be imported is 1
+        if server.started or e.code in (0, None):
+            raise
+        sys.exit(STARTUP_FAILURE)
     except Exception:
         if server.started:
             raise
