@@ -1,21 +1,21 @@
 """The supervisor of ``xuefa serve --workers N``: N worker processes of ``xuefa.web.workers`` on one socket,
 a dead one replaced at once. Run as ``python -m xuefa.web.supervisor --workers N --host H --port P``.
 
-uvicorn's own ``--workers`` supervisor works too (docs/deployment.md) but keeps an idle worker awake: its
-server ticks ten times a second, and the supervisor pings every worker over a pipe twice a second (a thread in
-each worker answers). Measured with strace, an idle worker woke about 14 times a second for nothing, and idle
-workers cost ~4 ms of CPU per worker-second: with 4 workers, ~0.15 ms per answer saved in the 5,000-examinee
-benchmark (docs/benchmarks.md, issue 14). Here a worker's server ticks once a second (``QuietServer``), there
-are no pings, and the supervisor sleeps until a signal: SIGCHLD (a worker ended: it is replaced at once),
-SIGTERM or SIGINT (every worker is stopped).
+uvicorn's own ``--workers`` supervisor serves the same workers (docs/deployment.md), but it restarts for ever a
+worker whose app raises while starting (a wrong setting: exit 1), it notices a dead worker only at its next
+round of health-check pings (every 0.5 s, a thread in each worker answers), and its server ticks ten times a
+second: an idle worker woke ~14 times a second and cost 3.1–3.3 ms of CPU per second. Here the supervisor
+sleeps until a signal — SIGCHLD (a worker ended: replaced at once; one that never started stops the
+supervisor, exit 1), SIGTERM or SIGINT (every worker is stopped) — and a worker's server ticks once a second
+(``QuietServer``): 1.1–1.3 ms per idle worker-second. That saving does not lower the CPU of an exam's paced
+saves (measured: 0.82–0.88 against 0.75–0.78 ms a save, a worker woken less often costs more per request;
+docs/benchmarks.md, issue 14).
 """
-
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
-import gc
 import logging
 import multiprocessing
 import os
@@ -43,13 +43,7 @@ spawn = multiprocessing.get_context("spawn")
 
 
 class QuietServer(uvicorn.Server):
-    """uvicorn's server ticking once a second instead of ten times; after startup it freezes the objects it
-    holds (modules, the ORM, the app) out of the garbage collector's scans."""
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started:
-            gc.freeze()
+    """uvicorn's server ticking once a second instead of ten times."""
 
     async def main_loop(self) -> None:
         ticks = 0
