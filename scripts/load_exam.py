@@ -246,6 +246,8 @@ class Server:
         self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
         self.profile: Path | None = None
         self.keep_alive_s = 5
+        self.uvicorn_supervisor = False
+        """Workers under uvicorn's own supervisor (``uvicorn --workers``) instead of xuefa's."""
         """uvicorn's --timeout-keep-alive for the workers (main sets --keep-alive-s)."""
         """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.proc: subprocess.Popen[bytes] | None = None
@@ -288,6 +290,10 @@ class Server:
             from xuefa.web.workers import worker_command
 
             command = worker_command("127.0.0.1", self.port, self.workers, self.keep_alive_s, "warning")
+            if self.uvicorn_supervisor:
+                command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
+                           "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
+                           "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(self.keep_alive_s)]
             if self.profile is not None:
                 command = [sys.executable, str(Path(__file__).resolve()), "--serve-profiled", str(self.profile),
                            "--port", str(self.port)]
@@ -802,6 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "examinee saves ROUNDS answers, paced by the think times); PostgreSQL with --workers")
     ap.add_argument("--idle-s", type=float, default=0.0, help="with --by-request: also the server's CPU while "
                     "nobody sends anything for this many seconds (after the papers), per worker and second")
+    ap.add_argument("--uvicorn-supervisor", action="store_true", help="workers under uvicorn's own supervisor "
+                    "(uvicorn --workers) instead of xuefa's (python -m xuefa.web.supervisor, what xuefa serve runs)")
     ap.add_argument("--light", action="store_true", help="the light load generator: one keep-alive connection "
                     "per examinee on raw asyncio streams (uvloop), requests built by hand, instead of httpx")
     args = ap.parse_args(argv)
@@ -828,6 +836,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = Server(url, free_port(), home / "server.log", args.workers)
     server.profile = args.profile.resolve() if args.profile is not None else None
     server.keep_alive_s = args.keep_alive_s
+    server.uvicorn_supervisor = args.uvicorn_supervisor
     try:
         setup = set_up(home, url, args.examinees, args.questions, args.seed)
         boot = server.start()
