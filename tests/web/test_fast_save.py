@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from quiz.bank.store import QuestionBank
 from quiz.exam.async_save import APPLICATION_NAME, AsyncSaves
-from quiz.exam.service import ExamService
+from quiz.exam.models import LoginResult
+from quiz.exam.service import ExamService, PlannedSave
 from quiz.settings import QuizSettings
 from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, Clock, hand_questions, open_exam
 from xuefa.web.exam_routes import build_exam_router
@@ -117,23 +118,33 @@ def test_a_remembered_sitting_is_saved_on_the_event_loop_and_refused_as_in_a_thr
         client.portal.call(saves.aclose)  # type: ignore[union-attr]
 
 
-def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tuple[ExamService, Clock],
-                                                              tmp_path: Path) -> None:
-    exams, _ = postgres_exams
+def remembered_save(exams: ExamService, tmp_path: Path) -> tuple[LoginResult, str, PlannedSave]:
+    """An examinee logged in whose sitting this process remembers (one answer saved), and a save planned."""
     code = exams.get_exam(open_exam(exams, tmp_path, HAND_BLUEPRINT)).code
-    saves = AsyncSaves(exams.bank.engine, max_connections=1)
     login = exams.login(code, PEOPLE[0][0], PEOPLE[0][1])
     qid = next(q.id for q in exams.paper_for(login.token).questions if q.type == "single")
     exams.save_answer(login.token, qid, "A")  # remembered from here on
     planned = exams.plan_remembered_save(login.token, qid, "B")
     assert planned is not None
+    return login, qid, planned
+
+
+def end_the_saves_connections(exams: ExamService) -> None:
+    with exams.bank.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND application_name = :name"),
+                     {"name": APPLICATION_NAME})
+
+
+def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tuple[ExamService, Clock],
+                                                              tmp_path: Path) -> None:
+    exams, _ = postgres_exams
+    saves = AsyncSaves(exams.bank.engine, max_connections=1)
+    login, qid, planned = remembered_save(exams, tmp_path)
 
     async def run() -> list[bool | str]:
         outcomes: list[bool | str] = [await saves.save(planned)]
-        with exams.bank.engine.connect() as conn:  # the server ends the saves' connection
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = current_database() AND application_name = :name"),
-                         {"name": APPLICATION_NAME})
+        end_the_saves_connections(exams)  # the server ends the saves' connection
         try:
             outcomes.append(await saves.save(planned))
         except psycopg.OperationalError:
@@ -176,20 +187,12 @@ def test_every_kind_of_answer_is_stored_by_the_event_loop_save_as_the_service_re
 def test_a_connection_lost_while_idle_is_found_before_a_save_meets_it(postgres_exams: tuple[ExamService, Clock],
                                                                       tmp_path: Path) -> None:
     exams, _ = postgres_exams
-    code = exams.get_exam(open_exam(exams, tmp_path, HAND_BLUEPRINT)).code
     saves = AsyncSaves(exams.bank.engine, max_connections=1)
-    login = exams.login(code, PEOPLE[0][0], PEOPLE[0][1])
-    qid = next(q.id for q in exams.paper_for(login.token).questions if q.type == "single")
-    exams.save_answer(login.token, qid, "A")
-    planned = exams.plan_remembered_save(login.token, qid, "B")
-    assert planned is not None
+    *_, planned = remembered_save(exams, tmp_path)
 
     async def run() -> list[bool]:
         outcomes = [await saves.save(planned)]
-        with exams.bank.engine.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = current_database() AND application_name = :name"),
-                         {"name": APPLICATION_NAME})
+        end_the_saves_connections(exams)
         for _ in range(50):  # the loop reads the server's goodbye on the idle connection's socket
             await asyncio.sleep(0.02)
         outcomes.append(await saves.save(planned))
