@@ -19,6 +19,7 @@ from quiz.exam.async_save import APPLICATION_NAME, AsyncSaves
 from quiz.exam.models import LoginResult
 from quiz.exam.service import ExamService, PlannedSave
 from quiz.settings import QuizSettings
+from tests.loops import run_in_own_loop
 from tests.quiz.exam.conftest import HAND_BLUEPRINT, PEOPLE, Clock, hand_questions, open_exam
 from xuefa.web.exam_routes import build_exam_router
 from xuefa.web.fast_save import FastSave
@@ -153,7 +154,7 @@ def test_a_broken_connection_fails_one_save_and_is_not_reused(postgres_exams: tu
         await saves.aclose()
         return outcomes
 
-    assert asyncio.run(run()) == [True, "failed", True]
+    assert run_in_own_loop(run) == [True, "failed", True]
     assert exams.paper_for(login.token).answers == {qid: "B"}
 
 
@@ -179,7 +180,7 @@ def test_every_kind_of_answer_is_stored_by_the_event_loop_save_as_the_service_re
         await saves.aclose()
         return written
 
-    assert asyncio.run(run()) == [True] * len(answers)
+    assert run_in_own_loop(run) == [True] * len(answers)
     stored = exams.paper_for(login.token).answers
     assert stored == {ids[k]: v for k, v in answers.items() if v is not None}
 
@@ -199,4 +200,4 @@ def test_a_connection_lost_while_idle_is_found_before_a_save_meets_it(postgres_e
         await saves.aclose()
         return outcomes
 
-    assert asyncio.run(run()) == [True, True]
+    assert run_in_own_loop(run) == [True, True]
