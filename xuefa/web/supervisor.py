@@ -7,9 +7,9 @@ round of health-check pings (every 0.5 s, a thread in each worker answers), and 
 second: an idle worker woke ~14 times a second and cost 3.1–3.3 ms of CPU per second. Here the supervisor
 sleeps until a signal — SIGCHLD (a worker ended: replaced at once; one that never started stops the
 supervisor, exit 1), SIGTERM or SIGINT (every worker is stopped) — and a worker's server ticks once a second
-(``QuietServer``): 1.1–1.3 ms per idle worker-second. That saving does not lower the CPU of an exam's paced
-saves (measured: 0.82–0.88 against 0.75–0.78 ms a save, a worker woken less often costs more per request;
-docs/benchmarks.md, issue 14).
+(``QuietServer``): 1.1–1.3 ms per idle worker-second. A paced save alone costs a little more that way (a
+worker woken less often pays more per request: 0.82–0.88 against 0.75–0.78 ms), a whole exam less (1,500
+examinees on 4 workers: 1.70 against 1.84 ms of server CPU per save; docs/benchmarks.md, issue 14).
 """
 from __future__ import annotations
 
