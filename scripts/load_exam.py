@@ -245,11 +245,11 @@ class Server:
     def __init__(self, url: str, port: int, log_path: Path, workers: int = 1) -> None:
         self.url, self.port, self.log_path, self.workers = url, port, log_path, workers
         self.profile: Path | None = None
+        """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.keep_alive_s = 5
+        """The workers' keep-alive timeout (main sets --keep-alive-s)."""
         self.uvicorn_supervisor = False
         """Workers under uvicorn's own supervisor (``uvicorn --workers``) instead of xuefa's."""
-        """uvicorn's --timeout-keep-alive for the workers (main sets --keep-alive-s)."""
-        """With one worker: run it under cProfile, its statistics written here when it stops."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}"
         self.cpu_s = 0.0  # CPU seconds of the processes that ended
@@ -289,14 +289,15 @@ class Server:
             env.update(XUEFA_HOME=str(self.log_path.parent), XUEFA_QUIZ__DATABASE_URL=self.url)
             from xuefa.web.workers import worker_command
 
-            command = worker_command("127.0.0.1", self.port, self.workers, self.keep_alive_s, "warning")
-            if self.uvicorn_supervisor:
-                command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
-                           "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
-                           "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(self.keep_alive_s)]
             if self.profile is not None:
                 command = [sys.executable, str(Path(__file__).resolve()), "--serve-profiled", str(self.profile),
                            "--port", str(self.port)]
+            elif self.uvicorn_supervisor:
+                command = [sys.executable, "-m", "uvicorn", "xuefa.web.workers:build_worker_app", "--factory",
+                           "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port),
+                           "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(self.keep_alive_s)]
+            else:
+                command = worker_command("127.0.0.1", self.port, self.workers, self.keep_alive_s, "warning")
         else:
             command = [sys.executable, str(Path(__file__).resolve()), "--serve", "--database-url", self.url,
                        "--port", str(self.port)]

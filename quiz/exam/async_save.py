@@ -36,6 +36,7 @@ APPLICATION_NAME = "xuefa-saves"
 """What these connections call themselves to the server (``pg_stat_activity.application_name``)."""
 
 Encode = Callable[[Any], bytes | None]
+SUCCEEDED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 
 
 def text_encoder(type_: sqltypes.TypeEngine[Any]) -> Encode:
@@ -111,10 +112,14 @@ class PreparedSaves:
         return result is not None and result.ntuples > 0
 
     async def close(self) -> None:
+        self._break()
+        await self.conn.close()
+
+    def _break(self) -> None:
+        """Not to be used again: the loop stops watching the socket."""
         if not self.broken:
             self.broken = True
             self.loop.remove_reader(self._socket)
-        await self.conn.close()
 
     async def _exchange(self, send: Callable[[pq.abc.PGconn], None]) -> pq.abc.PGresult | None:
         """Send one command and wait for all its results; the last one, or the error of the first that failed.
@@ -130,13 +135,10 @@ class PreparedSaves:
             result = await waiter
         except BaseException:
             self._waiter = None
-            if not self.broken:
-                self.broken = True
-                self.loop.remove_reader(self._socket)
+            self._break()
             raise
-        if result is not None and result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
-            self.broken = True
-            self.loop.remove_reader(self._socket)
+        if result is not None and result.status not in SUCCEEDED:
+            self._break()
             raise error_from_result(result)
         return result
 
@@ -151,11 +153,10 @@ class PreparedSaves:
                     if not done.done():
                         done.set_result(self._result)
                     return
-                if self._result is None or self._result.status in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+                if self._result is None or self._result.status in SUCCEEDED:
                     self._result = result  # keep the first error, else the last result
         except Exception as e:  # the connection is lost (consume_input): the waiter, if any, gets the error
-            self.broken = True
-            self.loop.remove_reader(self._socket)
+            self._break()
             failed, self._waiter = self._waiter, None
             if failed is not None and not failed.done():
                 failed.set_exception(e if isinstance(e, psycopg.Error) else psycopg.OperationalError(str(e)))

@@ -868,7 +868,7 @@ class ExamService:
             conn = s.connection()  # Core statements on the tables, not the ORM's bulk paths
             if marks:  # all rows in one executemany
                 conn.execute(MARK_ANSWER, marks)
-            conn.execute(update(SITTINGS).where(SITTINGS.c.id == sitting_id).values(score=round(total, 2)))
+            conn.execute(SET_SCORE, {"sitting": sitting_id, "score": round(total, 2)})
             how = {"examinee": "考生交卷", "timer": "时间到，自动交卷", "organiser": "结束考试，统一交卷"}[by]
             conn.execute(INSERT_AUDIT, _audit_values(now, sitting.exam_id, sitting.officer_id, AuditAction.SUBMIT,
                                                      f"{how}，得分 {round(total, 2):g}"))
@@ -913,6 +913,7 @@ INSERT_TOKEN = insert(TOKENS)
 INSERT_AUDIT = insert(AUDIT)
 MARK_ANSWER = (update(ANSWERS).where(ANSWERS.c.sitting_id == bindparam("sitting"), ANSWERS.c.exam_question_id == bindparam("eq"))
                .values(earned=bindparam("earned"), correct=bindparam("correct")))
+SET_SCORE = update(SITTINGS).where(SITTINGS.c.id == bindparam("sitting")).values(score=bindparam("score"))
 """A login's and a submit's statements, built once (their parameters given at each execution)."""
 LOGIN_LOOKUP = (  # the exam, the examinee's roster entry and sitting in one round trip
     select(ExamRow, RosterRow, SittingRow)
@@ -932,7 +933,7 @@ def _sitting_values(row: SittingRow) -> dict[str, Any]:
     """The columns a new sitting is inserted with (``ExamService._new_sitting`` fills them)."""
     return {"exam_id": row.exam_id, "officer_id": row.officer_id, "name": row.name, "unit": row.unit,
             "variant": row.variant, "layout": row.layout, "started_at": row.started_at, "ends_at": row.ends_at,
-            "last_seen_at": row.last_seen_at, "submitted_by": ""}
+            "last_seen_at": row.last_seen_at}
 
 
 def _taker(officer_id: str, name: str, unit: str, st: SittingRow | None) -> Taker:
