@@ -102,7 +102,7 @@ def ranking_groups(source: Source, questions: Sequence[Question]) -> list[Rankin
             continue
         candidates, _ = kb.retriever.candidates(q.question, SearchFilters())
         relevant = np.array([uid in wanted for uid in candidates.unit_ids], dtype=bool)
-        groups.append(RankingGroup(candidates.matrix, relevant, q.id))
+        groups.append(RankingGroup(candidates.matrix, relevant, q.id, source.name))
     return groups
 
 

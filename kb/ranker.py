@@ -2,9 +2,11 @@
 fitted to labelled questions (``fit_ranker``) instead of hand-set bonuses.
 
 The signals are what the fusion used to add by hand — the dense and lexical evidence, the law the question
-names, a penalty question meeting a penalty article (or one that punishes a candidate by number), the share of its law among the best candidates, the answered questions' votes — and
-a few plain facts of the unit (its length, whether it is an article). Their weights are learned with a
-softmax over each question's candidates, so only their order matters.
+names, a penalty question meeting a penalty article, the answered questions' votes — and whether the unit is
+an article. Their weights are learned with a softmax over each question's candidates, so only their order
+matters. Five more (a penalty article citing a candidate by number, its law's share of the best dense and
+BM25 candidates, its length, its headings' coverage of the question) were deleted in session 10: held out,
+without them, the officer questions did no worse and STARD dev stayed above its goals (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -24,17 +26,12 @@ FEATURES: tuple[str, ...] = (
     "lexical",          # BM25 score / the query's best BM25 score
     "lexical_rr",       # 1 / (1 + rank) in the BM25 list
     "coverage",         # idf-weighted share of the query's words in the unit's text
-    "heading_coverage", # … in its law title, chapter headings and label
     "named_law",        # the unit's law is named in the question
     "penalty",          # the question asks how to punish and the unit sets a penalty
-    "punishes",         # the unit is a penalty article citing a strong candidate by number (its dense rr)
-    "law_share",        # its law's share of the best dense candidates
-    "law_share_lexical",# its law's share of the best BM25 candidates
     "memory",           # its share of the nearest answered questions' votes
     "memory_closeness", # how far above the memory's floor the closest answered question citing it is
     "memory_law",       # the weight of the voting answered questions citing its law
     "section",          # not an article (a section of an article-less document)
-    "log_length",       # log of the unit's length in characters
 )
 
 
@@ -85,6 +82,9 @@ class RankingGroup:
     relevant: np.ndarray
     """Boolean, one per row."""
     question_id: str = ""
+    source: str = ""
+    """The knowledge base (and kind of question) it comes from: with ``RankerFit.balance_sources`` every source
+    weighs the same in the fit, however many questions it has."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,21 @@ class RankerFit:
     seed: int = 2026
     disabled: tuple[str, ...] = ()
     """Features held at weight 0 (for ablations)."""
+    balance_sources: bool = True
+    """Each source's questions weigh the same in total (a group weighs 1 / its source's groups). Without it
+    the largest source sets the weights: 1,735 STARD questions against 238 officer ones, whose best weights
+    differ (officers name the law they mean and ask how to punish; STARD's laypeople seldom do)."""
+
+
+def group_weights(groups: Sequence[RankingGroup], balance: bool) -> np.ndarray:
+    """Each group's share of the loss (summing to 1)."""
+    if not balance:
+        return np.full(len(groups), 1.0 / len(groups))
+    counts: dict[str, int] = {}
+    for g in groups:
+        counts[g.source] = counts.get(g.source, 0) + 1
+    weights = np.array([1.0 / counts[g.source] for g in groups])
+    return weights / weights.sum()
 
 
 def fit_ranker(groups: Sequence[RankingGroup], fit: RankerFit = RankerFit(),
@@ -104,8 +119,11 @@ def fit_ranker(groups: Sequence[RankingGroup], fit: RankerFit = RankerFit(),
     if not usable:
         raise RankerError("no question has a relevant candidate")
     stacked = np.vstack([g.matrix for g in usable])
-    mean = stacked.mean(axis=0)
-    scale = np.where(stacked.std(axis=0) > 1e-9, stacked.std(axis=0), 1.0)
+    shares = group_weights(usable, fit.balance_sources)
+    rows = np.repeat(shares, [len(g.matrix) for g in usable]) if fit.balance_sources else None
+    mean = np.average(stacked, axis=0, weights=rows)
+    std = np.sqrt(np.average((stacked - mean) ** 2, axis=0, weights=rows))
+    scale = np.where(std > 1e-9, std, 1.0)
     mats = [(g.matrix - mean) / scale for g in usable]
     mask = np.array([name not in fit.disabled for name in FEATURES], dtype=float)
     weights = np.zeros(len(FEATURES))
@@ -114,7 +132,7 @@ def fit_ranker(groups: Sequence[RankingGroup], fit: RankerFit = RankerFit(),
     for epoch in range(1, fit.epochs + 1):
         grad = 2 * fit.l2 * weights
         loss = 0.0
-        for mat, group in zip(mats, usable, strict=True):
+        for mat, group, share in zip(mats, usable, shares, strict=True):
             scores = mat @ weights
             scores -= scores.max()
             exp = np.exp(scores)
@@ -122,14 +140,14 @@ def fit_ranker(groups: Sequence[RankingGroup], fit: RankerFit = RankerFit(),
             rel = group.relevant
             target = np.where(rel, exp, 0.0)
             target /= target.sum()
-            loss += float(np.log(exp.sum()) - np.log(exp[rel].sum()))
-            grad += (probs - target) @ mat / len(usable)
+            loss += share * float(np.log(exp.sum()) - np.log(exp[rel].sum()))
+            grad += share * ((probs - target) @ mat)
         grad *= mask
         m1 = 0.9 * m1 + 0.1 * grad
         m2 = 0.999 * m2 + 0.001 * grad * grad
         weights -= fit.learning_rate * (m1 / (1 - 0.9**epoch)) / (np.sqrt(m2 / (1 - 0.999**epoch)) + 1e-8)
         if progress:
-            progress(epoch, fit.epochs, loss / len(usable))
+            progress(epoch, fit.epochs, loss)
     info = {"questions": len(usable), "l2": fit.l2, "epochs": fit.epochs, "learning_rate": fit.learning_rate,
-            "disabled": list(fit.disabled)}
+            "disabled": list(fit.disabled), "balance_sources": fit.balance_sources}
     return LinearRanker(weights, mean, scale, FEATURES, info)

@@ -5,7 +5,6 @@ cross-encoder, and the judgement whether the hits answer the query at all.
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Callable
@@ -25,10 +24,8 @@ if TYPE_CHECKING:
     from kb.base import KnowledgeBase
     from kb.rerank import CrossEncoderReranker
 
-SHARE_DEPTH = 20
-"""How many of the best dense (and BM25) candidates a law's share is measured over."""
 REFERENCE_DEPTH = 30
-"""How many of the best candidates pass their rank on to the penalty articles citing them (kb.references)."""
+"""How many of the best candidates bring the penalty articles citing them into the pool (kb.references)."""
 
 
 @dataclass(frozen=True)
@@ -187,15 +184,9 @@ class Retriever:
             recalled = memory.recall(raw, cfg.memory_neighbours, allowed)
         remembered = dict(recalled.units) if recalled else {}
         graph = self.kb.references()
-        dense_rr0 = {uid: 1.0 / (1 + r) for r, uid in enumerate(dense)}
-        lexical_rr0 = {uid: 1.0 / (1 + r) for r, uid in enumerate(lexical)}
-        punishes: dict[str, float] = {}
-        for uid in list(dict.fromkeys(dense[:REFERENCE_DEPTH] + lexical[:REFERENCE_DEPTH])):
-            strength = max(dense_rr0.get(uid, 0.0), lexical_rr0.get(uid, 0.0))
-            for penalty in graph.penalties_for(uid):
-                if doc_of(penalty) in allowed:
-                    punishes[penalty] = max(punishes.get(penalty, 0.0), strength)
-        ids = list(dict.fromkeys([*dense, *lexical, *punishes, *remembered]))
+        penalties = [penalty for uid in dict.fromkeys(dense[:REFERENCE_DEPTH] + lexical[:REFERENCE_DEPTH])
+                     for penalty in graph.penalties_for(uid) if doc_of(penalty) in allowed]
+        ids = list(dict.fromkeys([*dense, *lexical, *penalties, *remembered]))
         stored = self.kb.registry.units_by_ids(ids)
         docs = self.kb.document_map()
         ids = [uid for uid in ids if uid in stored and stored[uid].doc_id in docs]
@@ -213,8 +204,6 @@ class Retriever:
         lexical_rr = np.zeros(len(ids))
         lexical_rr[lexical_order] = 1.0 / (1 + np.arange(len(ids)))
         lexical_rr[lexical_scores <= 0] = 0.0
-        dense_share = _doc_shares([ids[i] for i in dense_order[:SHARE_DEPTH]])
-        lexical_share = _doc_shares([ids[i] for i in lexical_order[:SHARE_DEPTH] if lexical_scores[i] > 0])
 
         idf = index.idf
         content = {t for t in q_tokens if len(t) >= 2}
@@ -229,22 +218,16 @@ class Retriever:
             unit = su.unit
             doc = docs[su.doc_id]
             text = unit.text
-            heading = " ".join([doc.meta.title, *unit.heading_path, unit.title, unit.label])
             rows.append((
                 float(dense_scores[i]), float(raw_scores[i]), float(dense_rr[i]),
                 float(lexical_scores[i]) / best_lexical, float(lexical_rr[i]),
                 sum(w for t, w in weights.items() if t in text) / total_weight,
-                sum(w for t, w in weights.items() if t in heading) / total_weight,
                 float(doc.law_key in named),
                 float(penalty_question and sets_penalty(unit)),
-                punishes.get(uid, 0.0),
-                dense_share.get(su.doc_id, 0.0),
-                lexical_share.get(su.doc_id, 0.0),
                 remembered.get(uid, 0.0),
                 closeness.get(uid, 0.0),
                 law_votes.get(su.doc_id, 0.0),
                 float(unit.kind != "article"),
-                math.log1p(len(text)),
             ))
         matrix = np.asarray(rows, dtype=np.float64).reshape(len(ids), len(FEATURES))
         return Candidates(tuple(ids), stored, matrix, dense_scores, raw_scores, lexical_scores, remembered,
@@ -306,13 +289,6 @@ class Retriever:
 
 def _rank(rr: float) -> int | None:
     return round(1 / rr) - 1 if rr > 0 else None
-
-
-def _doc_shares(unit_ids: list[str]) -> dict[str, float]:
-    shares: dict[str, float] = {}
-    for uid in unit_ids:
-        shares[doc_of(uid)] = shares.get(doc_of(uid), 0.0) + 1.0 / len(unit_ids)
-    return shares
 
 
 def query_coverage(idf: Callable[[str], float], q_tokens: list[str], hits: list[Hit]) -> float:

@@ -42,8 +42,8 @@ def main() -> None:
                         help="Without LawBench's consultation (3-8) and scenario (3-2) questions as extra training data.")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--officer-weight", type=int, default=1,
-                        help="How many times each officer question counts in fitting the query map, the ranker and "
-                        "the judge.")
+                        help="How many times each officer question counts in fitting the query map and the judge "
+                        "(and the ranker, with --unbalanced).")
     parser.add_argument("--negatives", type=int, default=300,
                         help="STARD train questions on laws outside ../shared/corpus, as no-basis examples for the "
                         "judge on that knowledge base.")
@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument("--temperature", type=float, default=AdapterFit.temperature)
     parser.add_argument("--epochs", type=int, default=AdapterFit.epochs)
     parser.add_argument("--ranker-l2", type=float, default=RankerFit.l2)
+    parser.add_argument("--unbalanced", action="store_true",
+                        help="The ranker weighs every question alike, so the largest source sets its weights "
+                        "(ablation; by default each source weighs the same in total).")
     parser.add_argument("--disable", action="append", default=[], choices=FEATURES,
                         help="Hold a ranker feature at weight 0 (ablation); repeatable.")
     parser.add_argument("--write", action="store_true", help=f"Write {BUNDLED_ADAPTER.name}, {BUNDLED_RANKER.name} and (when a source has no-basis "
@@ -81,7 +84,7 @@ def main() -> None:
         log(f"{source.name}: {len(source.train)} questions, {len(source.training())} with stored articles, "
             f"{len(source.corpus().unit_ids)} units")
     adapter_fit = None if args.no_adapter else AdapterFit(l2=args.l2, temperature=args.temperature, epochs=args.epochs)
-    ranker_fit = RankerFit(l2=args.ranker_l2, disabled=tuple(args.disable))
+    ranker_fit = RankerFit(l2=args.ranker_l2, disabled=tuple(args.disable), balance_sources=not args.unbalanced)
     judge_fit = JudgeFit(max_refused=args.max_refused, every_source=not args.judge_negative_sources_only)
     result = cross_fit(sources, args.folds, adapter_fit, ranker_fit, judge_fit, log=log, memory=not args.no_memory)
     report: dict[str, Any] = {"held_out": {}, "measured": {}, "seconds": None}

@@ -61,4 +61,9 @@ def test_the_bundled_judge_reads_these_signals() -> None:
 
 def test_an_ask_the_articles_answer_keeps_its_basis(kb: KnowledgeBase) -> None:
     assert kb.search("当事人要求听证的，应当在行政机关告知后几日内提出？").grounded
-    assert kb.search("公路赔偿费怎么收？").grounded
+    assert kb.search("在公路用地范围内埋设电缆，要经过哪个部门同意？").grounded  # 公路法第四十五条
+    # Until session 10 this asked "公路赔偿费怎么收？". Neither law holds 赔偿费 or says how it is collected
+    # (公路法 only says damage is compensated, 补偿), and the first hits were never those articles; the judges
+    # answered it (+0.47 over the threshold) and, after the balanced ranker, refuse it (−0.07). The signal
+    # this file is about cannot refuse it: it asks for no quantity.
+    assert signals_of(kb, "公路赔偿费怎么收？")[MISSING] == 0.0

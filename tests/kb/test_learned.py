@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from kb.adapter import AdapterError, AdapterFit, QueryAdapter, TrainingQuestion, fit_adapter, normalise
 from kb.base import load_adapter, load_judge, load_ranker, plain_fusion
 from kb.judge import SIGNALS, JudgeFit, fit_judge
-from kb.ranker import FEATURES, RankerError, RankerFit, RankingGroup, fit_ranker
+from kb.ranker import FEATURES, RankerError, RankerFit, RankingGroup, fit_ranker, group_weights
 from kb.training import fold_of
 
 
@@ -91,6 +92,24 @@ def test_the_ranker_learns_which_signals_find_the_answer(tmp_path: Path) -> None
     with pytest.raises(ValueError, match="not this version"):
         load_ranker(str(path))
     assert load_ranker("").info == {"plain": True}
+
+
+def test_balanced_sources_weigh_the_same_however_many_questions_each_has() -> None:
+    """With ``balance_sources`` a source's questions share one weight: a source three times as large moves the
+    ranker no more; without it, the larger source sets the weights."""
+    small = [replace(g, source="officer") for g in _groups(7, 20)]
+    large = [replace(g, source="stard") for g in _groups(8, 60)]
+    for g in large:  # the large source finds its answers by another signal
+        g.matrix[:, FEATURES.index("named_law")] = g.relevant * 1.0
+    shares = group_weights([*small, *large], balance=True)
+    assert shares[:20].sum() == pytest.approx(shares[20:].sum()) == pytest.approx(0.5)
+    fit = RankerFit(epochs=100)
+    once = fit_ranker([*small, *large], fit).weights
+    thrice = fit_ranker([*small, *large, *large, *large], fit).weights
+    np.testing.assert_allclose(once, thrice, rtol=1e-6, atol=1e-9)
+    unbalanced = RankerFit(epochs=100, balance_sources=False)
+    assert not np.allclose(fit_ranker([*small, *large], unbalanced).weights,
+                           fit_ranker([*small, *large, *large, *large], unbalanced).weights, atol=1e-3)
 
 
 def test_a_disabled_signal_keeps_weight_zero() -> None:
