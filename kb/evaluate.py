@@ -92,6 +92,26 @@ def load_questions(path: Path | str) -> list[Question]:
     return questions
 
 
+def question_record(question: Question) -> dict[str, Any]:
+    """A question as one line of a questions file (the inverse of ``load_questions``)."""
+    record: dict[str, Any] = {"id": question.id, "question": question.question,
+                              "gold": [{"law": g.law, "article": g.article} for g in question.gold]}
+    if question.also:
+        record["also"] = [{"law": g.law, "article": g.article} for g in question.also]
+    if question.split:
+        record["split"] = question.split
+    if question.type:
+        record["type"] = question.type
+    return record
+
+
+def write_questions(path: Path, questions: Iterable[Question]) -> int:
+    """Write a JSON-lines questions file that ``load_questions`` reads back; returns how many were written."""
+    lines = [json.dumps(question_record(q), ensure_ascii=False) for q in questions]
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return len(lines)
+
+
 def evaluate(
     searcher: Searcher,
     questions: Iterable[Question],

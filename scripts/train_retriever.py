@@ -40,6 +40,10 @@ def main() -> None:
     parser.add_argument("--no-stard", action="store_true", help="Officer questions only.")
     parser.add_argument("--no-lawbench", action="store_true",
                         help="Without LawBench's consultation (3-8) and scenario (3-2) questions as extra training data.")
+    parser.add_argument("--questions", type=Path, action="append", default=[], metavar="FILE",
+                        help="More labelled questions asked of the officer knowledge base (officer_dev.jsonl "
+                        "format, e.g. a unit's own or `xuefa memory export`), cross-fitted and reported with the "
+                        "officer ones; repeatable.")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--officer-weight", type=int, default=1,
                         help="How many times each officer question counts in fitting the query map and the judge "
@@ -79,7 +83,8 @@ def main() -> None:
     officer_kb = KnowledgeBase.open(args.officer_home, settings)
     stard_kb = None if args.no_stard else KnowledgeBase.open(args.stard_home, settings)
     sources = retrieval_sources.sources(officer_kb, stard_kb, retrieval_sources.SourceChoice(
-        negatives=args.negatives, officer_weight=args.officer_weight, lawbench=not args.no_lawbench))
+        officer_files=(*retrieval_sources.OFFICER_FILES, *args.questions), negatives=args.negatives,
+        officer_weight=args.officer_weight, lawbench=not args.no_lawbench))
     for source in sources:
         log(f"{source.name}: {len(source.train)} questions, {len(source.training())} with stored articles, "
             f"{len(source.corpus().unit_ids)} units")

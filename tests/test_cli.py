@@ -161,6 +161,23 @@ def test_memory_add_list_forget_and_eval_without_it(tmp_path: Path) -> None:
     code, out = run(home, "eval", str(faq), "--json", "--no-memory")
     assert json.loads(out)["memory"] == 0
 
+    exported = tmp_path / "remembered.jsonl"
+    code, out = run(home, "memory", "export", str(exported))
+    assert code == 0 and "remembered.jsonl: 3 questions" in out
+    from kb.evaluate import load_questions
+
+    back = {q.question: q for q in load_questions(exported)}
+    assert set(back) == {"司机不肯卸货怎么办？", "检测站门口要挂什么？", "拒绝超限检测的罚款上限是多少？"}
+    assert [(g.law, g.article) for g in back["拒绝超限检测的罚款上限是多少？"].gold] == [
+        ("公路超限检测站管理示例规定", "第三条")]
+    assert len({q.id for q in back.values()}) == 3, "every exported question has an id of its own"
+    code, out = run(home, "eval", str(exported), "--json", "--no-memory")
+    assert code == 0 and json.loads(out)["queries"] == 3, "an exported file is a questions file"
+    code, out = run(home, "memory", "export", str(exported), "--source", "faq.jsonl")
+    assert code == 0 and "2 questions" in out and len(load_questions(exported)) == 2
+    code, out = run(home, "memory", "export", str(tmp_path / "no-such-folder" / "out.jsonl"))
+    assert code == 1 and "no-such-folder" in out
+
     code, out = run(home, "memory", "forget", "--source", "faq.jsonl")
     assert code == 0 and "forgot 2" in out
     assert json.loads(run(home, "memory", "list", "--json")[1]) == {"清单：超限检测应知应会": 1}

@@ -1,6 +1,7 @@
 """Answered questions for the search's memory (kb.memory): from a questions file in the evaluation format
 (JSON lines with ``question`` and ``gold``/``also`` articles), an 应知应会 checklist (its 问答 items), or 👍
-answers an admin has reviewed."""
+answers an admin has reviewed; and back out as labelled questions, to evaluate or fit the learned search on
+(``xuefa eval --folds``, scripts/train_retriever.py --questions)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from ingest.errors import FileRefused
 from ingest.guard import guard_file
 from ingest.settings import FileLimits
 from kb.base import KnowledgeBase
-from kb.evaluate import load_questions
+from kb.evaluate import GoldArticle, Question, load_questions
 from kb.memory import AnsweredQuestion
+from kb.numbers import article_label
 from kb.training import answered_from_questions
 from quiz.checklist.items import ChecklistError, answered_questions, load_checklist
 
@@ -60,3 +62,19 @@ def review_feedback(kb: KnowledgeBase, store: FeedbackStore, feedback_ids: Seque
         kb.remember([AnsweredQuestion(r.question, r.cited, FEEDBACK_SOURCE) for r in rows])
     store.mark_reviewed([r.id for r in rows], "remembered" if remember else "dismissed")
     return len(rows)
+
+
+def as_questions(entries: Sequence[AnsweredQuestion]) -> list[Question]:
+    """Remembered questions as labelled ones: each article they cite once, as gold (a 款 or 项 cited counts as
+    its article); ids ``<source>-<n>``, numbered within each source in the order given. Entries citing no
+    article are left out."""
+    out: list[Question] = []
+    numbered: dict[str, int] = {}
+    for entry in entries:
+        gold = tuple(dict.fromkeys(GoldArticle(c.law, article_label(c.article, c.article_suffix))
+                                   for c in entry.citations if c.article is not None))
+        if not gold:
+            continue
+        numbered[entry.source] = numbered.get(entry.source, 0) + 1
+        out.append(Question(f"{entry.source or 'memory'}-{numbered[entry.source]}", entry.question, gold))
+    return out

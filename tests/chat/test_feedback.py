@@ -68,3 +68,23 @@ def test_a_store_from_before_reviews_gains_the_columns_and_keeps_its_votes(tmp_p
         "旧问题", ["《中华人民共和国行政强制法》第二十五条"], (), "")
     assert store.awaiting_review() == [], "without the cited articles as data there is nothing to confirm"
     assert FeedbackStore(path).rows() == [row], "opening again changes nothing"
+
+
+def test_remembered_answers_become_labelled_questions_article_by_article() -> None:
+    from kb.evaluate import GoldArticle
+    from kb.memory import AnsweredQuestion
+    from kb.models import Citation
+    from xuefa.answered import as_questions
+
+    law = "中华人民共和国公路法"
+    entries = [
+        AnsweredQuestion("路政能扣车吗？", (Citation(law, 77, clause=1), Citation(law, 77, clause=2),
+                                        Citation(law, 76, "之一")), FEEDBACK_SOURCE),
+        AnsweredQuestion("只引了法名的", (Citation(law),), FEEDBACK_SOURCE),
+        AnsweredQuestion("超限怎么罚？", (Citation(law, 76),), FEEDBACK_SOURCE),
+        AnsweredQuestion("清单里的问题", (Citation(law, 8),), "清单"),
+    ]
+    questions = as_questions(entries)
+    assert [(q.id, q.question) for q in questions] == [
+        (f"{FEEDBACK_SOURCE}-1", "路政能扣车吗？"), (f"{FEEDBACK_SOURCE}-2", "超限怎么罚？"), ("清单-1", "清单里的问题")]
+    assert questions[0].gold == (GoldArticle(law, "第七十七条"), GoldArticle(law, "第七十六条之一"))

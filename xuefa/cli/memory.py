@@ -96,6 +96,27 @@ def memory_review(ctx: click.Context, to_remember: tuple[int, ...], to_dismiss: 
         click.echo("no 👍 answer awaits review")
 
 
+@memory.command("export")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--source", default=None, help="Only the questions of this source (see `xuefa memory list`).")
+@click.pass_context
+def memory_export(ctx: click.Context, out: Path, source: str | None) -> None:
+    """Write the remembered questions as a labelled questions file (officer_dev.jsonl format), to measure the
+    search on them (`xuefa eval --folds`) or fit the learned search with them (scripts/train_retriever.py
+    --questions): confirmed 👍 answers are officers' own questions with the articles that answered them."""
+    from kb.evaluate import write_questions
+    from xuefa.answered import as_questions
+
+    with knowledge_base(settings_of(ctx)) as kb:
+        entries = [e for e in kb.registry.answered() if source is None or e.source == source]
+    try:
+        written = write_questions(out, as_questions(entries))
+    except OSError as exc:
+        click.echo(f"✗ {out}：{exc.strerror or exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"✓ {out.name}: {written} questions")
+
+
 @memory.command("forget")
 @click.option("--source", default=None, help="Only the questions of this source (see `xuefa memory list`).")
 @click.pass_context
