@@ -120,7 +120,7 @@ def fit_ranker(groups: Sequence[RankingGroup], fit: RankerFit = RankerFit(),
         raise RankerError("no question has a relevant candidate")
     stacked = np.vstack([g.matrix for g in usable])
     shares = group_weights(usable, fit.balance_sources)
-    rows = np.repeat(shares, [len(g.matrix) for g in usable]) if fit.balance_sources else None
+    rows = np.repeat(shares, [len(g.matrix) for g in usable])  # each row weighs its group's share
     mean = np.average(stacked, axis=0, weights=rows)
     std = np.sqrt(np.average((stacked - mean) ** 2, axis=0, weights=rows))
     scale = np.where(std > 1e-9, std, 1.0)
